@@ -1,0 +1,5 @@
+"""Allow ``python -m freemium_advisor``."""
+
+from freemium_advisor.cli import main
+
+main()

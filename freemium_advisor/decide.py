@@ -1,0 +1,98 @@
+"""From weighted reasons to a recommendation, a tier, a margin and a confidence.
+
+The framework's rule of thumb (00:51:09): what promotes the growth model goes free, what
+creates friction for it is gated. Between the two sits usage-based freemium (00:43:53): a
+feature worth giving away that costs real money to serve, or that production use depends on,
+stays free behind a usage wall (``free-limited``), as MongoDB's free shared cluster does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from freemium_advisor.inventory import Product, Tier
+from freemium_advisor.rules import Policy
+from freemium_advisor.signals import AUDIENCES
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The sum of fired weights in each direction."""
+
+    free: float = 0.0
+    limit: float = 0.0
+    gated: float = 0.0
+
+    @property
+    def score(self) -> float:
+        """Positive leans free, negative leans gated."""
+        return self.free - self.limit - self.gated
+
+    @property
+    def total(self) -> float:
+        return self.free + self.limit + self.gated
+
+
+@dataclass(frozen=True)
+class Decision:
+    recommendation: str
+    margin: float
+    confidence: float
+    confidence_label: str
+
+
+def decide(weights: Weights, policy: Policy) -> Decision:
+    """Decide free / free-limited / gated, and how far the decision is from flipping.
+
+    * Leaning free (score > 0): ``free``, or ``free-limited`` when any usage reason fired.
+    * Leaning gated, but with growth value of at least ``min_growth_for_wall`` that outweighs
+      the feature-gating reasons, so that only usage reasons tip it: ``free-limited``.
+    * Otherwise ``gated`` (a tie too: freemium needs a strategic reason, 00:49:47).
+
+    The margin is how much weight would have to move to change the outcome; the confidence
+    says how one-sided the evidence is: (agreeing weight - disagreeing weight) / all weight.
+    """
+    score = weights.score
+    strong_growth = weights.free >= policy.min_growth_for_wall and weights.free > weights.gated
+    if score > 0:
+        recommendation = "free-limited" if weights.limit > 0 else "free"
+        margin = score
+    elif weights.limit > 0 and strong_growth:
+        recommendation = "free-limited"
+        margin = min(weights.free - policy.min_growth_for_wall, weights.free - weights.gated)
+    else:
+        recommendation = "gated"
+        margin = -score
+    # Confidence: how one-sided the evidence is, from 0 (balanced) to 1 (all of it agrees).
+    # For free-limited, usage reasons agree with the wall just as growth reasons do.
+    agreeing = {
+        "free": weights.free,
+        "free-limited": weights.free + weights.limit,
+        "gated": weights.gated + weights.limit,
+    }[recommendation]
+    disagreeing = weights.total - agreeing
+    confidence = round(max(agreeing - disagreeing, 0.0) / weights.total, 2) if weights.total else 0.0
+    if confidence >= policy.confidence_high:
+        label = "high"
+    elif confidence >= policy.confidence_medium:
+        label = "medium"
+    else:
+        label = "low"
+    return Decision(recommendation, round(margin, 3), confidence, label)
+
+
+def choose_tier(recommendation: str, audience: str | None, product: Product) -> Tier | None:
+    """The free tier for free features; else the cheapest paid tier whose audience fits.
+
+    A feature valued by admins or the enterprise buyer goes no lower than the tier sold to
+    them (SSO and audit logs to the top tier); one valued by single users goes to the
+    cheapest paid tier. ``None`` when the product has no paid tier to gate into.
+    """
+    if recommendation != "gated":
+        return product.free_tier
+    needed = AUDIENCES.index(audience or "user")
+    paid = product.paid_tiers
+    for tier in paid:
+        if AUDIENCES.index(tier.audience) >= needed:
+            return tier
+    return paid[-1] if paid else None

@@ -1,0 +1,266 @@
+"""The rule engine: infer missing signals from words, fire score rules, decide each feature.
+
+The engine is a library. It knows features, products and rules, and nothing of terminals,
+files or formats: ``evaluate(inventory, ruleset)`` returns one :class:`Assessment` per
+feature, in inventory order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from freemium_advisor.decide import Weights, choose_tier, decide
+from freemium_advisor.inventory import Feature, Inventory, Product
+from freemium_advisor.rules import Rule, RuleSet
+from freemium_advisor.signals import AUDIENCE, AUDIENCES, CRITERION_IDS, FLAG, SIGNALS, display_value
+
+EXPLICIT = "explicit"
+INFERRED = "inferred"
+UNSET = "unset"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Words an inference rule found, and what it concluded from them."""
+
+    rule: str
+    words: tuple[str, ...]
+    message: str
+
+
+@dataclass(frozen=True)
+class Signal:
+    """A signal's value for one feature, and where the value came from."""
+
+    name: str
+    value: Any
+    source: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A score rule that fired for a feature."""
+
+    rule: str
+    criterion: str
+    direction: str
+    weight: float
+    message: str
+    inferred: bool
+    evidence: tuple[Evidence, ...] = ()
+
+    @property
+    def contribution(self) -> float:
+        """Signed weight: positive towards free, negative towards a wall or a gate."""
+        return self.weight if self.direction == "free" else -self.weight
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The advice for one feature, with everything needed to explain it."""
+
+    feature: Feature
+    recommendation: str
+    tier: str | None
+    weights: Weights
+    margin: float
+    confidence: float
+    confidence_label: str
+    reasons: tuple[Reason, ...]
+    signals: dict[str, Signal] = field(compare=False)
+    limit_metric: str | None = None
+
+    @property
+    def score(self) -> float:
+        return round(self.weights.score, 3)
+
+    @property
+    def criteria(self) -> dict[str, float]:
+        """Net contribution of each criterion, every criterion listed."""
+        totals = dict.fromkeys(CRITERION_IDS, 0.0)
+        for reason in self.reasons:
+            totals[reason.criterion] += reason.contribution
+        return {k: round(v, 3) for k, v in totals.items()}
+
+    @property
+    def main_reason(self) -> Reason | None:
+        """The heaviest reason that agrees with the recommendation."""
+        agreeing = {
+            "free": ("free",),
+            "free-limited": ("limit", "free"),
+            "gated": ("gated", "limit"),
+        }[self.recommendation]
+        candidates = [r for r in self.reasons if r.direction in agreeing]
+        if not candidates:
+            return None
+        # Highest weight first; on a tie the PM's own answers before inferred ones, then the
+        # direction listed first, then rule order.
+        return min(
+            candidates,
+            key=lambda r: (-r.weight, r.inferred, agreeing.index(r.direction), self.reasons.index(r)),
+        )
+
+
+class Engine:
+    """A rule set made ready to evaluate features."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.infer_rules = ruleset.of_kind("infer")
+        self.score_rules = ruleset.of_kind("score")
+        self.metric_rules = ruleset.of_kind("metric")
+
+    def infer(self, feature: Feature, product_context: dict) -> dict[str, Signal]:
+        """Resolve every signal: the PM's answer, else what the words imply, else unset."""
+        values: dict[str, Any] = {s.name: s.unset for s in SIGNALS}
+        values.update(feature.signals)
+        evidence: dict[str, list[Evidence]] = {}
+        context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
+        for rule in self.infer_rules:
+            targets = [(n, v) for n, v in rule.sets if n not in feature.signals]
+            if not targets:
+                continue  # the PM answered every signal this rule could infer
+            words = _match(rule, feature)
+            if not words or (rule.when and not rule.when(context)):
+                continue
+            found = Evidence(
+                rule.id, words,
+                rule.message.render({**_message_context(context, values), "words": _quote(words)}),
+            )
+            for name, value in targets:
+                current = values[name] if name in evidence else None
+                if current is None or _stronger(name, value, current):
+                    values[name] = value
+                    evidence[name] = [found]
+                elif value == current:
+                    evidence[name].append(found)
+        return {
+            spec.name: Signal(
+                spec.name,
+                values[spec.name],
+                EXPLICIT if spec.name in feature.signals
+                else INFERRED if spec.name in evidence else UNSET,
+                tuple(evidence.get(spec.name, ())),
+            )
+            for spec in SIGNALS
+        }
+
+    def assess(
+        self, feature: Feature, product: Product, signals: dict[str, Signal] | None = None,
+        product_context: dict | None = None,
+    ) -> Assessment:
+        """Assess one feature; pass ``signals`` to ask "what if the signals were these?"."""
+        product_context = product_context or _product_context(product)
+        if signals is None:
+            signals = self.infer(feature, product_context)
+        values = {name: s.value for name, s in signals.items()}
+        context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
+        message_context = _message_context(context, values)
+        reasons = []
+        free = limit = gated = 0.0
+        for rule in self.score_rules:
+            if not rule.when(context):
+                continue
+            read = [signals[name] for name in rule.reads]
+            evidence = tuple(e for s in read if s.source == INFERRED for e in s.evidence)
+            reasons.append(Reason(
+                rule.id, rule.criterion, rule.direction, rule.weight,
+                rule.message.render(message_context),
+                any(s.source == INFERRED for s in read), evidence,
+            ))
+            if rule.direction == "free":
+                free += rule.weight
+            elif rule.direction == "limit":
+                limit += rule.weight
+            else:
+                gated += rule.weight
+        weights = Weights(free, limit, gated)
+        decision = decide(weights, self.ruleset.policy)
+        tier = choose_tier(decision.recommendation, signals["audience"].value, product)
+        metric = None
+        if decision.recommendation == "free-limited":
+            metric = feature.limit.metric if feature.limit else self.suggest_metric(feature)
+        return Assessment(
+            feature, decision.recommendation, tier.name if tier else None, weights,
+            decision.margin, decision.confidence, decision.confidence_label,
+            tuple(reasons), signals, metric,
+        )
+
+    def suggest_metric(self, feature: Feature) -> str | None:
+        """The usage-wall metric of the first metric rule whose words the feature uses."""
+        for rule in self.metric_rules:
+            words = _match(rule, feature)
+            if words:
+                return rule.metric.render({"words": _quote(words), "word": words[0]})
+        return None
+
+
+def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
+    """Assess every feature of the inventory, in inventory order."""
+    engine = Engine(ruleset)
+    product_context = _product_context(inventory.product)
+    return tuple(
+        engine.assess(feature, inventory.product, product_context=product_context)
+        for feature in inventory.features
+    )
+
+
+def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
+    """Whether one rule fires for a feature on its own, reading only the PM's answers.
+
+    This is what a rule's ``examples`` are checked with: each rule is tested in isolation.
+    """
+    values = {s.name: feature.signals.get(s.name, s.unset) for s in SIGNALS}
+    context = {"signals": values, "feature": _feature_context(feature),
+               "product": _product_context(product)}
+    if rule.kind != "score":
+        if rule.kind == "infer" and all(n in feature.signals for n, _ in rule.sets):
+            return False
+        if not _match(rule, feature):
+            return False
+    return rule.when is None or rule.when(context)
+
+
+def _match(rule: Rule, feature: Feature) -> tuple[str, ...]:
+    text = " ".join(getattr(feature, name) for name in rule.fields)
+    words = rule.words.find(text)
+    if words and rule.unless and rule.unless.find(text):
+        return ()
+    return words
+
+
+def _stronger(name: str, value: Any, current: Any) -> bool:
+    kind = next(s.kind for s in SIGNALS if s.name == name)
+    if kind == AUDIENCE:
+        return AUDIENCES.index(value) > AUDIENCES.index(current)
+    if kind == FLAG:
+        return bool(value) and not current
+    return value > current
+
+
+def _quote(words: tuple[str, ...]) -> str:
+    return ", ".join(f"'{w}'" for w in words)
+
+
+def _feature_context(feature: Feature) -> dict:
+    # Only what describes the feature: never where it sits today (current, limit, addon),
+    # so the advice cannot simply echo the present placement.
+    return {
+        "id": feature.id, "name": feature.name, "description": feature.description,
+        "category": feature.category, "text": feature.text,
+    }
+
+
+def _product_context(product: Product) -> dict:
+    return {
+        "name": product.name, "description": product.description, "model": product.model,
+        "trial_days": product.trial_days, "collaborative": product.collaborative,
+        "tiers": product.tier_names(),
+    }
+
+
+def _message_context(context: dict, values: dict) -> dict:
+    shown = {s.name: display_value(s, values[s.name]) for s in SIGNALS}
+    return {**context, "signals": shown}

@@ -1,0 +1,68 @@
+"""Explanations: why one feature got its recommendation, and what would change it.
+
+The what-if search re-assesses the feature with one signal changed at a time (every level of
+every signal), so "what would flip the decision" is computed by the same engine and rules,
+never approximated.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from freemium_advisor.analysis import Analysis
+from freemium_advisor.engine import EXPLICIT, Assessment, Engine, Signal
+from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVEL, LEVELS, SIGNALS, display_value
+
+
+@dataclass(frozen=True)
+class Flip:
+    """Answering ``signal: value`` would change the recommendation to ``recommendation``."""
+
+    signal: str
+    value: str
+    recommendation: str
+    tier: str | None
+    score: float
+
+
+@dataclass(frozen=True)
+class Explanation:
+    assessment: Assessment
+    flips: tuple[Flip, ...]
+
+
+def explain(analysis: Analysis, feature_id: str) -> Explanation:
+    """Explain one feature of an analysis; an unknown id raises ``KeyError``."""
+    assessment = analysis.assessment(feature_id)
+    engine = Engine(analysis.ruleset)
+    return Explanation(assessment, what_ifs(engine, assessment, analysis.inventory.product))
+
+
+def _candidates(spec, current) -> list:
+    """Other values of a signal, nearest to the current one first."""
+    if spec.kind == LEVEL:
+        values = range(len(LEVELS))
+        return sorted((v for v in values if v != current), key=lambda v: (abs(v - current), v))
+    if spec.kind == AUDIENCE:
+        return [a for a in AUDIENCES if a != current]
+    if spec.kind == FLAG:
+        return [not current]
+    raise AssertionError(spec.kind)  # pragma: no cover
+
+
+def what_ifs(engine: Engine, assessment: Assessment, product) -> tuple[Flip, ...]:
+    """For each signal, the smallest change of its answer that changes the recommendation."""
+    flips = []
+    for spec in SIGNALS:
+        current = assessment.signals[spec.name].value
+        for value in _candidates(spec, current):
+            changed = dict(assessment.signals)
+            changed[spec.name] = Signal(spec.name, value, EXPLICIT)
+            outcome = engine.assess(assessment.feature, product, changed)
+            if outcome.recommendation != assessment.recommendation:
+                flips.append(Flip(
+                    spec.name, display_value(spec, value), outcome.recommendation,
+                    outcome.tier, outcome.score,
+                ))
+                break  # the nearest value that flips is the useful one
+    return tuple(flips)

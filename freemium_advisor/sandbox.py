@@ -1,0 +1,119 @@
+"""Rule conditions and messages: Jinja2's sandboxed expressions, never Python ``eval``.
+
+A condition such as ``signals.virality >= high and product.collaborative`` is parsed once,
+checked against the names a rule may read (a misspelled signal is an error when the pack
+loads, not a silent ``false`` later), and compiled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.parser import Parser
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from freemium_advisor.errors import did_you_mean, one_of
+from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
+
+FEATURE_FIELDS = ("id", "name", "description", "category", "text")
+PRODUCT_FIELDS = ("name", "description", "model", "trial_days", "collaborative", "tiers")
+LEVEL_CONSTANTS = {name: value for value, name in enumerate(LEVELS)}
+CONDITION_NAMES = ("signals", "feature", "product", *LEVELS)
+FIELDS_OF = {"signals": tuple(SIGNAL_BY_NAME), "feature": FEATURE_FIELDS, "product": PRODUCT_FIELDS}
+
+_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+
+class ExpressionError(ValueError):
+    """A condition or message that does not compile; the message says why."""
+
+
+class Condition:
+    """A compiled, checked boolean expression; ``reads`` lists the signals it looks at."""
+
+    def __init__(self, source: str):
+        self.source = source
+        try:
+            parser = Parser(_ENV, source, state="variable")
+            tree = parser.parse_expression()
+            if parser.stream.current.type != "eof":
+                raise ExpressionError(
+                    f"unexpected {parser.stream.current.value!r} in condition {source!r}"
+                )
+        except TemplateSyntaxError as exc:
+            raise ExpressionError(f"invalid condition {source!r}: {exc.message}") from None
+        self.reads = _check_names(tree, CONDITION_NAMES, f"condition {source!r}")
+        self._compiled = _ENV.compile_expression(source, undefined_to_none=False)
+
+    def __call__(self, context: dict[str, Any]) -> bool:
+        try:
+            return bool(self._compiled(**context, **LEVEL_CONSTANTS))
+        except (TypeError, UndefinedError, SecurityError, ZeroDivisionError) as exc:
+            raise ExpressionError(f"condition {self.source!r} failed: {exc}") from None
+
+
+class MessageTemplate:
+    """A compiled Jinja2 message; ``extra`` names the variables a rule kind adds."""
+
+    def __init__(self, source: str, extra: tuple[str, ...] = ()):
+        self.source = source
+        try:
+            tree = _ENV.parse(source)
+        except TemplateSyntaxError as exc:
+            raise ExpressionError(f"invalid message template: {exc.message}") from None
+        allowed = ("signals", "feature", "product", *extra)
+        for name in sorted(meta.find_undeclared_variables(tree)):
+            if name not in allowed:
+                raise ExpressionError(
+                    f"unknown name '{name}' in message{did_you_mean(name, allowed)}"
+                    f"; a message may use {one_of(allowed)}"
+                )
+        _check_names(tree, allowed, "message")
+        self._template = _ENV.from_string(source)
+
+    def render(self, context: dict[str, Any]) -> str:
+        try:
+            return " ".join(self._template.render(**context).split())
+        except (TypeError, UndefinedError, SecurityError) as exc:
+            raise ExpressionError(f"message {self.source!r} failed: {exc}") from None
+
+
+def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
+    """Reject unknown top-level names and unknown fields; return the signals read."""
+    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
+    for node in tree.find_all(nodes.Name):
+        if node.ctx == "load" and node.name not in allowed and node.name not in assigned:
+            raise ExpressionError(
+                f"unknown name '{node.name}' in {where}{did_you_mean(node.name, allowed)}"
+            )
+    reads: dict[str, None] = {}
+    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+        owner = node.node
+        if not isinstance(owner, nodes.Name) or owner.name not in FIELDS_OF:
+            continue
+        if isinstance(node, nodes.Getattr):
+            field = node.attr
+        elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            field = node.arg.value
+        else:
+            continue
+        fields = FIELDS_OF[owner.name]
+        if field not in fields:
+            noun = "signal" if owner.name == "signals" else f"{owner.name} field"
+            raise ExpressionError(
+                f"unknown {noun} '{field}' in {where}{did_you_mean(field, fields)}"
+            )
+        if owner.name == "signals":
+            reads.setdefault(field, None)
+    return tuple(reads)
+
+
+def checked(compile_: Callable[[], Any], fail: Callable[[str], Exception]) -> Any:
+    """Run a compile step, turning an :class:`ExpressionError` into ``fail(message)``."""
+    try:
+        return compile_()
+    except ExpressionError as exc:
+        raise fail(str(exc)) from None

@@ -1,0 +1,116 @@
+"""The framework's vocabulary: the criteria a decision weighs and the signals a PM answers.
+
+Everything else (validation, the JSON Schema, rule expressions, the what-if search in
+``explain``) reads these tables, so a new signal is added here once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
+AUDIENCES: tuple[str, ...] = ("user", "team", "admin", "enterprise")
+MODELS: tuple[str, ...] = ("freemium", "trial", "reverse-trial", "paid-only")
+RECOMMENDATIONS: tuple[str, ...] = ("free", "free-limited", "gated")
+DIRECTIONS: tuple[str, ...] = ("free", "limit", "gated")
+
+LEVEL = "level"
+AUDIENCE = "audience"
+FLAG = "flag"
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One of the framework's reasons to give a feature away or to charge for it."""
+
+    id: str
+    title: str
+    question: str
+
+
+CRITERIA: tuple[Criterion, ...] = (
+    Criterion("virality", "Virality / indirect monetization",
+              "Does using it bring in people who are not users yet?"),
+    Criterion("commoditization", "Commoditization (sufficiency for basic users)",
+              "Do competitors give it away, so that it is table stakes?"),
+    Criterion("aha", "Aha moment (proof of concept)",
+              "Is it on the path to the first moment of value?"),
+    Criterion("habit", "Habit loop", "Does it drive repeated, habitual use?"),
+    Criterion("friction", "Friction to the growth model",
+              "Would offering it free add friction or cost to the growth model?"),
+    Criterion("cost_to_serve", "Cost to serve",
+              "What does each free user using it cost?"),
+    Criterion("production", "Production use",
+              "Is it needed for production or scale rather than for evaluation?"),
+    Criterion("audience", "Audience (user or buyer)", "Who values it most?"),
+    Criterion("data_value", "Product incubation / data collection",
+              "Does its free use yield data or discoveries that power other products?"),
+    Criterion("landing", "Strategic landing",
+              "Does it land a segment not monetized now, with expansion potential?"),
+)
+CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in CRITERIA)
+
+
+@dataclass(frozen=True)
+class SignalSpec:
+    """A question the PM answers about a feature; ``kind`` says which answers are valid."""
+
+    name: str
+    kind: str
+    criterion: str
+    help: str
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        if self.kind == LEVEL:
+            return LEVELS
+        if self.kind == AUDIENCE:
+            return AUDIENCES
+        return ("true", "false")
+
+    @property
+    def unset(self):
+        """The value a signal has when neither the PM nor an inference rule set it."""
+        return {LEVEL: 0, AUDIENCE: None, FLAG: False}[self.kind]
+
+
+SIGNALS: tuple[SignalSpec, ...] = (
+    SignalSpec("virality", LEVEL, "virality",
+               "using it brings in people who are not users yet"),
+    SignalSpec("commoditized", LEVEL, "commoditization",
+               "competitors give it away; table stakes"),
+    SignalSpec("aha", LEVEL, "aha", "on the path to the first moment of value"),
+    SignalSpec("habit", LEVEL, "habit", "drives repeated use"),
+    SignalSpec("friction", LEVEL, "friction",
+               "offering it free would add friction or cost to the growth model"),
+    SignalSpec("cost_to_serve", LEVEL, "cost_to_serve",
+               "marginal cost of each free user using it"),
+    SignalSpec("data_value", LEVEL, "data_value",
+               "its free use yields data that powers other products"),
+    SignalSpec("landing", LEVEL, "landing",
+               "lands a segment not monetized now, with expansion potential"),
+    SignalSpec("audience", AUDIENCE, "audience",
+               "who values it most: user, team, admin or enterprise"),
+    SignalSpec("production", FLAG, "production",
+               "needed for production / scale rather than evaluation"),
+)
+SIGNAL_BY_NAME: dict[str, SignalSpec] = {s.name: s for s in SIGNALS}
+
+
+def level_name(value: int) -> str:
+    """``2`` -> ``'medium'``."""
+    return LEVELS[value]
+
+
+def display_value(spec: SignalSpec, value) -> str:
+    """A signal value as the PM writes it in the inventory."""
+    if spec.kind == LEVEL:
+        return level_name(value)
+    if spec.kind == FLAG:
+        return "true" if value else "false"
+    return "unset" if value is None else str(value)
+
+
+def json_value(spec: SignalSpec, value):
+    """A signal value as the JSON output carries it (levels by name)."""
+    return level_name(value) if spec.kind == LEVEL else value

@@ -1,0 +1,49 @@
+"""Word lists that inference rules match against a feature's name, description and category.
+
+A word list is written for people: ``[share*, invite*, single sign on, sso]``. Matching is
+case-insensitive and on whole words; ``*`` at the end of a word matches any ending
+(``share*`` finds share, shared, sharing); punctuation counts as a space, so
+``single sign on`` also finds "Single Sign-On".
+"""
+
+from __future__ import annotations
+
+import re
+
+_SEPARATORS = re.compile(r"[^a-z0-9%]+")
+_WORD = re.compile(r"^[a-z0-9%]+\*?$")
+
+
+def normalize(text: str) -> str:
+    """Lower-case ``text`` and turn every run of punctuation and spaces into one space."""
+    return " " + _SEPARATORS.sub(" ", text.lower()).strip() + " "
+
+
+class WordList:
+    """A compiled list of words and phrases; ``find`` returns the ones a text contains."""
+
+    def __init__(self, words: list[str]):
+        self.words = tuple(words)
+        alternatives = []
+        for entry in words:
+            parts = normalize(entry).split()
+            if not parts or not all(_WORD.match(p) for p in parts) or any(
+                p.endswith("*") for p in parts[:-1]
+            ):
+                raise ValueError(
+                    f"invalid word {entry!r}: use letters and digits, and '*' only at the end"
+                )
+            alternatives.append(
+                r"\ ".join(re.escape(p.rstrip("*")) + (r"[a-z0-9]*" if p.endswith("*") else "")
+                           for p in parts)
+            )
+        # Longer alternatives first, so "audit log" wins over "audit" when both are listed.
+        alternatives.sort(key=len, reverse=True)
+        self._pattern = re.compile(r"(?<= )(?:" + "|".join(alternatives) + r")(?= )")
+
+    def find(self, text: str) -> tuple[str, ...]:
+        """The distinct words of ``text`` that match, in the order they appear."""
+        found: dict[str, None] = {}
+        for match in self._pattern.finditer(normalize(text)):
+            found.setdefault(match.group(0), None)
+        return tuple(found)

@@ -1,0 +1,266 @@
+"""Import a Pricing2Yaml pricing (the SPHERE project's format for SaaS pricings).
+
+Where the product placed each feature becomes only ``current`` (the cheapest plan that
+includes it), ``addon`` (sold only as an add-on) and ``limit`` (the free plan's usage wall).
+It never becomes a signal: advice must follow from what a feature is, not from where the
+product happens to sell it today.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import PurePath
+from typing import Any
+
+from freemium_advisor.errors import InputError, did_you_mean, one_of
+from freemium_advisor.importers import IMPORTED_PRODUCT, humanize
+from freemium_advisor.inventory import FORMAT_VERSION, ID_PATTERN, ID_RULE
+from freemium_advisor.yamlpos import STDIN_NAME, Document, load_yaml, type_name
+
+FREE_TIER = "free"  # the tier prepended when no plan is free
+
+
+def import_pricing2yaml(text: str, path: str) -> dict:
+    """Turn Pricing2Yaml text into an inventory dict; ``path`` is only used in messages.
+
+    Tiers are the plans, cheapest first (numeric prices ascending, then the others such as
+    "Contact Sales" in file order). Without a price-0 plan a ``free`` tier is prepended and
+    the model is ``paid-only``. Bad structure raises :class:`InputError` at the node.
+    """
+    return _Pricing(load_yaml(text, path)).inventory()
+
+
+def _included(value: Any) -> bool:
+    """Whether a plan's value for a feature means the plan offers it."""
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, (int, float)):
+        return value > 0
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "none")
+    return bool(value)  # a list of options (['CARD', 'INVOICE']) offers what it lists
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return value
+
+
+class _Pricing:
+    def __init__(self, doc: Document):
+        self.doc = doc
+        if doc.data is None:
+            raise InputError(doc.path, 1, 1, "the pricing file is empty")
+        self.root = self.mapping(doc.data, (), "a Pricing2Yaml pricing")
+
+    def fail(self, path: tuple, message: str, *, at_key: bool = False) -> InputError:
+        return self.doc.error(path, message, at_key=at_key)
+
+    def mapping(self, value: Any, path: tuple, what: str, *, optional: bool = False) -> dict:
+        if value is None and optional:
+            return {}
+        if not isinstance(value, dict):
+            raise self.fail(path, f"{what} must be a mapping, not {type_name(value)}")
+        return value
+
+    def section(self, key: str, item: str, *, required: bool) -> dict:
+        """A top-level mapping whose every entry (an ``item``) is a mapping too."""
+        if key not in self.root:
+            if required:
+                raise self.fail((), f"the pricing has no '{key}'")
+            return {}
+        section = self.mapping(self.root[key], (key,), f"'{key}'", optional=not required)
+        for name, entry in section.items():
+            self.mapping(entry, (key, name), f"{item} '{name}'")
+        return section
+
+    def inventory(self) -> dict:
+        features = self.section("features", "feature", required=True)
+        for key in features:
+            if not ID_PATTERN.match(key):
+                raise self.fail(
+                    ("features", key), f"invalid feature id {key!r}: use {ID_RULE}", at_key=True
+                )
+        limits = self.section("usageLimits", "usage limit", required=False)
+        plans = self.section("plans", "plan", required=True)
+        if not plans:
+            raise self.fail(("plans",), "the pricing has no plans")
+        prices = {plan: self.price(plan) for plan in plans}
+        has_free = 0 in prices.values()
+        # Cheapest first; the sort is stable, so equal prices keep their file order.
+        tiers = sorted(plans, key=lambda plan: (prices[plan] is None, prices[plan] or 0))
+        values = {plan: self.plan_values(plan, "features", features) for plan in tiers}
+        limit_values = {plan: self.plan_values(plan, "usageLimits", limits) for plan in tiers}
+        in_addons = self.addon_features(plans, features)
+        linked = self.linked_limits(limits, features)
+
+        items = []
+        for key, spec in features.items():
+            item = {"id": key, "name": humanize(key)}
+            description = self.text(spec, ("features", key), "description")
+            if description:
+                item["description"] = description
+            category = _category(spec)
+            if category:
+                item["category"] = category
+            current = next((plan for plan in tiers if _included(values[plan][key])), None)
+            if current is not None:
+                item["current"] = current
+            elif key in in_addons:
+                item["addon"] = True
+            # A usage wall only exists on a free plan that offers the feature at all.
+            if has_free and current == tiers[0]:
+                limit = self.limit(linked.get(key, ()), limits, limit_values, tiers)
+                if limit:
+                    item["limit"] = limit
+            items.append(item)
+
+        if not has_free:
+            tiers.insert(0, FREE_TIER if FREE_TIER not in plans else f"{FREE_TIER}-tier")
+        product = {
+            "name": self.product_name(),
+            "description": self.product_description(),
+            "model": "freemium" if has_free else "paid-only",
+            "tiers": tiers,
+        }
+        return {"version": FORMAT_VERSION, "product": product, "features": items}
+
+    def price(self, plan: str) -> float | None:
+        """A plan's numeric price, or ``None`` for "Contact Sales" and the like."""
+        raw = self.root["plans"][plan].get("price")
+        price = _number(raw)
+        if price is None and isinstance(raw, str):
+            try:
+                price = float(raw)
+            except ValueError:
+                return None
+        if price is not None and (not math.isfinite(price) or price < 0):
+            raise self.fail(("plans", plan, "price"), f"plan '{plan}' has an invalid price {raw!r}")
+        return price
+
+    def plan_values(self, plan: str, section: str, specs: dict) -> dict:
+        """Every feature's (or limit's) value in a plan: its own, else the default."""
+        kind = "feature" if section == "features" else "usage limit"
+        path = ("plans", plan, section)
+        own = self.mapping(
+            self.root["plans"][plan].get(section), path, f"'{section}' of plan '{plan}'",
+            optional=True,
+        )
+        values = {key: spec.get("defaultValue") for key, spec in specs.items()}
+        for key, entry in own.items():
+            values[key] = self.entry_value(entry, (*path, key), specs, f"plan '{plan}'", kind)
+        return values
+
+    def entry_value(self, entry: Any, path: tuple, specs: dict, where: str, kind: str) -> Any:
+        """The ``value`` of a ``key: {value: ...}`` entry naming a known feature or limit."""
+        key = path[-1]
+        if key not in specs:
+            raise self.fail(
+                path, f"unknown {kind} '{key}' in {where}{did_you_mean(key, specs)}", at_key=True
+            )
+        entry = self.mapping(entry, path, f"'{key}' in {where}")
+        if "value" not in entry:
+            raise self.fail(path, f"'{key}' in {where} has no 'value'", at_key=True)
+        return entry["value"]
+
+    def addon_features(self, plans: dict, features: dict) -> set[str]:
+        """The features some add-on includes."""
+        found: set[str] = set()
+        for addon, spec in self.section("addOns", "add-on", required=False).items():
+            path = ("addOns", addon)
+            available = spec.get("availableFor") or []
+            if not isinstance(available, list):
+                raise self.fail(
+                    (*path, "availableFor"),
+                    f"'availableFor' of add-on '{addon}' must be a list of plan names, "
+                    f"not {type_name(available)}",
+                )
+            for index, plan in enumerate(available):
+                if plan not in plans:
+                    raise self.fail(
+                        (*path, "availableFor", index),
+                        f"unknown plan '{plan}' in add-on '{addon}'{did_you_mean(str(plan), plans)}"
+                        f"; the plans are {one_of(plans)}",
+                    )
+            own = self.mapping(
+                spec.get("features"), (*path, "features"), f"'features' of add-on '{addon}'",
+                optional=True,
+            )
+            for key, entry in own.items():
+                value = self.entry_value(
+                    entry, (*path, "features", key), features, f"add-on '{addon}'", "feature"
+                )
+                if _included(value):
+                    found.add(key)
+        return found
+
+    def linked_limits(self, limits: dict, features: dict) -> dict[str, list[str]]:
+        """For each feature, the usage limits linked to it, in file order."""
+        linked: dict[str, list[str]] = {}
+        for name, spec in limits.items():
+            path = ("usageLimits", name, "linkedFeatures")
+            keys = spec.get("linkedFeatures") or []
+            if not isinstance(keys, list):
+                raise self.fail(
+                    path, f"'linkedFeatures' must be a list of features, not {type_name(keys)}"
+                )
+            for index, key in enumerate(keys):
+                if key not in features:
+                    raise self.fail(
+                        (*path, index),
+                        f"unknown feature '{key}' in usage limit '{name}'"
+                        f"{did_you_mean(str(key), features)}",
+                    )
+                linked.setdefault(key, []).append(name)
+        return linked
+
+    def limit(self, names: list, limits: dict, values: dict, tiers: list) -> dict | None:
+        """The first linked limit whose value on the free plan is below the top plan's."""
+        for name in names:
+            free = _number(values[tiers[0]][name])
+            top = _number(values[tiers[-1]][name])
+            if free is not None and top is not None and 0 <= free < top:
+                unit = self.text(limits[name], ("usageLimits", name), "unit")
+                return {"metric": unit or _metric(name), "free": free}
+        return None
+
+    def text(self, spec: dict, path: tuple, key: str) -> str:
+        value = spec.get(key)
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise self.fail((*path, key), f"'{key}' must be text, not {type_name(value)}")
+        return str(value).strip()
+
+    def product_name(self) -> str:
+        name = self.text(self.root, (), "saasName")
+        if name:
+            return name
+        if self.doc.path == STDIN_NAME:
+            return IMPORTED_PRODUCT
+        return PurePath(self.doc.path).stem or IMPORTED_PRODUCT
+
+    def product_description(self) -> str:
+        version = self.text(self.root, (), "version")
+        url = self.text(self.root, (), "url")
+        source = ", ".join(filter(None, (version and f"version {version}", url)))
+        return "Imported from a Pricing2Yaml pricing" + (f" ({source})." if source else ".")
+
+
+def _category(spec: dict) -> str:
+    """``INTEGRATION`` + ``IDENTITY_PROVIDER`` -> ``integration: identity provider``."""
+    parts = [
+        str(spec[key]).replace("_", " ").strip().lower()
+        for key in ("type", "integrationType", "automationType")
+        if isinstance(spec.get(key), str) and spec[key].strip()
+    ]
+    return ": ".join(parts)
+
+
+def _metric(limit: str) -> str:
+    """A unit-less limit's metric from its key: ``useWorkspaces`` -> ``workspaces``."""
+    words = humanize(limit)
+    if words.lower().startswith("use ") and len(words) > 4:
+        words = words[4:]
+    return words[:1].lower() + words[1:] if not words[:2].isupper() else words

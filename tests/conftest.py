@@ -1,0 +1,51 @@
+"""Shared helpers: run the real command, and write small inventories to files."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from freemium_advisor.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+
+
+class Result:
+    """What a command printed and returned."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str):
+        self.exit_code = exit_code
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+@pytest.fixture
+def run(monkeypatch):
+    """Invoke ``freemium-advisor ARGS...`` in-process, as a user would from a shell."""
+    monkeypatch.setenv("COLUMNS", "100")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        runner = CliRunner()
+        result = runner.invoke(app, list(args), input=input, prog_name="freemium-advisor")
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return invoke
+
+
+@pytest.fixture
+def write(tmp_path):
+    """Write dedented text to a file in a temporary folder and return its path as text."""
+
+    def make(name: str, text: str) -> str:
+        path = tmp_path / name
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+        return str(path)
+
+    return make

@@ -1,0 +1,177 @@
+"""Validation is strict and kind: every mistake is one line naming file, line and column."""
+
+from __future__ import annotations
+
+import pytest
+
+from freemium_advisor.errors import InputError
+from freemium_advisor.inventory import parse_inventory
+
+HEADER = """\
+version: 1
+product:
+  name: Boardly
+  tiers: [free, pro, business, enterprise]
+features:
+"""
+
+CASES = [
+    # (inventory text after HEADER, expected message after "file:")
+    (
+        "  - id: share\n    name: Share\n    signals:\n      viraltiy: high\n",
+        "9:7: error: unknown signal 'viraltiy' (did you mean 'virality'?)",
+    ),
+    (
+        "  - id: share\n    name: Share\n    signals:\n      virality: hihg\n",
+        "9:17: error: unknown level 'hihg' for signal 'virality' (did you mean 'high'?); "
+        "expected none, low, medium or high (or true/false)",
+    ),
+    (
+        "  - id: share\n    nmae: Share\n",
+        "7:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, name, "
+        "description, category, current, addon, limit or signals",
+    ),
+    (
+        "  - id: share\n    name: Share\n    current: premium\n",
+        "8:14: error: unknown tier 'premium' in 'current'; the tiers are free, pro, business "
+        "or enterprise",
+    ),
+    (
+        "  - id: share\n    name: Share\n    current: prro\n",
+        "8:14: error: unknown tier 'prro' in 'current' (did you mean 'pro'?); the tiers are "
+        "free, pro, business or enterprise",
+    ),
+    (
+        "  - id: share\n    name: Share\n  - id: share\n    name: Again\n",
+        "8:9: error: duplicate feature id 'share' (first used on line 6)",
+    ),
+    (
+        "  - id: share\n    name: Share\n    name: Again\n",
+        "8:5: error: duplicate key 'name' (first defined on line 7)",
+    ),
+    (
+        "  - id: share\n",
+        "6:5: error: feature is missing 'name'",
+    ),
+    (
+        "  - id: share\n    name: Share\n    signals:\n      audience: buyer\n",
+        "9:17: error: unknown audience 'buyer' (did you mean 'user'?); expected user, team, admin or enterprise",
+    ),
+    (
+        "  - id: share\n    name: Share\n    signals:\n      production: 3\n",
+        "9:19: error: 'production' must be true or false, not a number",
+    ),
+    (
+        "  - id: share\n    name: [Share]\n",
+        "7:11: error: 'name' must be text, not a list",
+    ),
+    (
+        "  - id: 'share it'\n    name: Share\n",
+        "6:9: error: invalid feature id 'share it': use letters, digits and - _ . & / % +, "
+        "starting with a letter or digit",
+    ),
+    (
+        "  - id: share\n    name: Share\n    limit: {metric: boards, free: -1}\n",
+        "8:35: error: 'free' must be a number, 0 or more",
+    ),
+    (
+        "  - id: share\n    name: Share\n    signals: {virality: high\n",
+        # libyaml and PyYAML's pure-Python parser word the problem differently.
+        "9:1: error: invalid YAML: ...",
+    ),
+]
+
+
+@pytest.mark.parametrize("body,message", CASES, ids=[m.split("error: ")[1][:40] for _, m in CASES])
+def test_validation_errors_through_the_cli(run, write, body, message):
+    path = write("features.yaml", HEADER + body)
+    result = run("analyze", path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    if message.endswith("..."):
+        assert result.stderr.startswith(f"{path}:{message[:-3]}")
+        assert result.stderr.count("\n") == 1
+    else:
+        assert result.stderr == f"{path}:{message}\n"
+
+
+def test_product_errors():
+    with pytest.raises(InputError) as error:
+        parse_inventory("product:\n  name: X\n  model: freemum\nfeatures: []\n", "f.yaml")
+    assert str(error.value) == (
+        "f.yaml:3:10: error: unknown model 'freemum' (did you mean 'freemium'?); expected "
+        "freemium, trial, reverse-trial or paid-only"
+    )
+    with pytest.raises(InputError) as error:
+        parse_inventory("product:\n  name: X\n  trial_days: 14\nfeatures: []\n", "f.yaml")
+    assert str(error.value) == (
+        "f.yaml:3:3: error: 'trial_days' only applies to the trial and reverse-trial models, "
+        "not freemium"
+    )
+    with pytest.raises(InputError) as error:
+        parse_inventory("product:\n  name: X\n  tiers: [free, pro, free]\nfeatures: []\n", "f.yaml")
+    assert str(error.value) == "f.yaml:3:22: error: duplicate tier 'free'"
+    with pytest.raises(InputError) as error:
+        parse_inventory("prodcut:\n  name: X\nfeatures: []\n", "f.yaml")
+    assert str(error.value) == (
+        "f.yaml:1:1: error: unknown top-level key 'prodcut' (did you mean 'product'?); "
+        "expected version, product or features"
+    )
+
+
+def test_empty_and_non_mapping_documents():
+    with pytest.raises(InputError, match=r"^f.yaml:1:1: error: the inventory is empty$"):
+        parse_inventory("", "f.yaml")
+    with pytest.raises(InputError) as error:
+        parse_inventory("- a\n- b\n", "f.yaml")
+    assert str(error.value) == "f.yaml:1:1: error: the inventory must be a mapping, not a list"
+
+
+def test_levels_accept_booleans_and_empty_answers():
+    inventory = parse_inventory(
+        HEADER + "  - id: a\n    name: A\n    signals:\n      virality: true\n"
+        "      aha: false\n      habit:\n",
+        "f.yaml",
+    )
+    assert inventory.features[0].signals == {"virality": 3, "aha": 0}
+
+
+def test_defaults_and_positions():
+    inventory = parse_inventory(
+        "product:\n  name: X\nfeatures:\n  - id: a\n    name: A\n    current: pro\n", "f.yaml"
+    )
+    product = inventory.product
+    assert product.model == "freemium"
+    assert product.collaborative is False
+    assert [(t.name, t.audience) for t in product.tiers] == [
+        ("free", "user"), ("pro", "team"), ("business", "admin"), ("enterprise", "enterprise"),
+    ]
+    feature = inventory.features[0]
+    assert (feature.line, feature.column) == (4, 5)
+    assert feature.position("current") == (6, 5)
+    assert feature.position("signals.virality") == (4, 5)
+
+
+def test_tier_audiences_from_names_and_declarations():
+    inventory = parse_inventory(
+        "product:\n  name: X\n  tiers: [free, personal, teams, {name: max, audience: admin},"
+        " corporate]\nfeatures: []\n",
+        "f.yaml",
+    )
+    assert [(t.name, t.audience) for t in inventory.product.tiers] == [
+        ("free", "user"), ("personal", "user"), ("teams", "team"), ("max", "admin"),
+        ("corporate", "enterprise"),
+    ]
+
+
+def test_unreadable_files(run, tmp_path):
+    result = run("analyze", str(tmp_path / "missing.yaml"))
+    assert result.exit_code == 2
+    assert result.stderr == f"{tmp_path / 'missing.yaml'}: error: no such file\n"
+    bad = tmp_path / "latin1.yaml"
+    bad.write_bytes(b"product:\n  name: Caf\xe9\n")
+    result = run("analyze", str(bad))
+    assert result.exit_code == 2
+    assert result.stderr == f"{bad}:2:12: error: not UTF-8 text (byte 0xe9)\n"
+    result = run("analyze", str(tmp_path))
+    assert result.stderr == f"{tmp_path}: error: is a directory, not a file\n"

@@ -1,0 +1,165 @@
+"""User packs go through the same loader: add rules, override fields, disable by id; every
+mistake in a pack is a located error."""
+
+from __future__ import annotations
+
+import pytest
+
+from freemium_advisor.analysis import analyze
+from freemium_advisor.errors import InputError
+from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.rules import load_ruleset
+
+# Neutral words, so that no inference rule fires and only the packs under test matter.
+INVENTORY = """\
+product: {name: Boardly}
+features:
+  - id: share
+    name: Alpha
+    signals: {virality: high}
+  - id: webhooks
+    name: Beta
+    description: Calls your endpoint on every change.
+"""
+
+
+def advice(packs=()):
+    analysis = analyze(parse_inventory(INVENTORY, "f.yaml"), load_ruleset(packs))
+    return {a.feature.id: (a.recommendation, a.score) for a in analysis.assessments}
+
+
+def test_builtin_baseline():
+    assert advice() == {"share": ("free", 2.5), "webhooks": ("gated", -0.5)}
+
+
+def test_a_pack_adds_a_rule(write):
+    pack = write("pack.yaml", """
+        rules:
+          - id: developer-hooks
+            criterion: production
+            title: Webhooks are for production integrations
+            when: "'endpoint' in feature.text | lower"
+            direction: gated
+            weight: 2
+            message: "{{ feature.name }} is wired into production systems."
+            source: {principle: Our own pricing principle}
+    """)
+    assert advice([pack])["webhooks"] == ("gated", -2.5)
+    ruleset = load_ruleset([pack])
+    assert ruleset.get("developer-hooks").origin == f"{pack}:2:5"
+
+
+def test_a_pack_overrides_a_weight_and_disables_a_rule(write):
+    pack = write("pack.yaml", """
+        override:
+          virality-high: {weight: 5}
+        disable: [needs-strategic-reason]
+    """)
+    assert advice([pack]) == {"share": ("free", 5.0), "webhooks": ("gated", 0.0)}
+    assert "needs-strategic-reason" in load_ruleset([pack]).disabled
+
+
+def test_a_pack_folder_is_walked_in_name_order(tmp_path):
+    folder = tmp_path / "packs"
+    (folder / "b").mkdir(parents=True)
+    (folder / "a.yaml").write_text("override:\n  virality-high: {weight: 4}\n")
+    (folder / "b" / "c.yml").write_text("override:\n  virality-high: {weight: 6}\n")
+    assert load_ruleset([str(folder)]).get("virality-high").weight == 6
+
+
+def test_policy_can_be_changed(write):
+    pack = write("pack.yaml", "policy:\n  min_growth_for_wall: 10\n")
+    assert load_ruleset([pack]).policy.min_growth_for_wall == 10
+
+
+PACK_ERRORS = [
+    (
+        "rules:\n  - id: virality-high\n    criterion: virality\n",
+        "2:9: error: duplicate rule id 'virality-high' (first defined at {builtin}); use "
+        "'override' to change it",
+    ),
+    (
+        "override:\n  virality-hihg: {weight: 4}\n",
+        "2:3: error: no rule 'virality-hihg' to change (did you mean 'virality-high'?)",
+    ),
+    (
+        "disable: [aha-hihg]\n",
+        "1:11: error: no rule 'aha-hihg' to change (did you mean 'aha-high'?)",
+    ),
+    (
+        "override:\n  virality-high: {wieght: 4}\n",
+        "2:19: error: rule 'virality-high': unknown key 'wieght' for a score rule "
+        "(did you mean 'weight'?)",
+    ),
+    (
+        "override:\n  virality-high: {weight: heavy}\n",
+        "2:27: error: rule 'virality-high': 'weight' must be a number, 0 or more",
+    ),
+    (
+        "override:\n  virality-high: {when: signals.viraltiy >= high}\n",
+        "2:25: error: rule 'virality-high': unknown signal 'viraltiy' in condition "
+        "'signals.viraltiy >= high' (did you mean 'virality'?)",
+    ),
+    (
+        "override:\n  virality-high: {when: 'signals.virality >='}\n",
+        "2:25: error: rule 'virality-high': invalid condition 'signals.virality >=': "
+        "unexpected 'end of template'",
+    ),
+    (
+        "override:\n  virality-high: {when: __import__('os')}\n",
+        "2:25: error: rule 'virality-high': unknown name '__import__' in condition "
+        "\"__import__('os')\"",
+    ),
+    (
+        "override:\n  virality-high: {message: '{{ signal.virality }}'}\n",
+        "2:28: error: rule 'virality-high': unknown name 'signal' in message (did you mean "
+        "'signals'?); a message may use signals, feature or product",
+    ),
+    (
+        "override:\n  virality-high: {direction: paid}\n",
+        "2:30: error: rule 'virality-high': unknown direction 'paid'; expected free, limit "
+        "or gated",
+    ),
+    (
+        "rulez: []\n",
+        "1:1: error: unknown rule pack key 'rulez' (did you mean 'rules'?); expected rules, "
+        "override, disable or policy",
+    ),
+    (
+        "rules:\n  - id: mine\n    kind: infer\n    criterion: virality\n    title: T\n"
+        "    message: M\n    source: {principle: P}\n    words: [share]\n"
+        "    sets: {virality: hihg}\n",
+        "9:11: error: rule 'mine': unknown level 'hihg' for signal 'virality' (did you mean "
+        "'high'?)",
+    ),
+    (
+        "rules:\n  - id: mine\n    criterion: virality\n",
+        "2:5: error: rule 'mine': a score rule needs 'title'",
+    ),
+    (
+        "policy:\n  min_growth: 3\n",
+        "2:3: error: unknown policy key 'min_growth' (did you mean 'min_growth_for_wall'?); "
+        "expected min_growth_for_wall, confidence_high or confidence_medium",
+    ),
+]
+
+
+@pytest.mark.parametrize("text,message", PACK_ERRORS, ids=[m.split("error: ")[1][:40] for _, m in PACK_ERRORS])
+def test_pack_errors_are_located(write, text, message):
+    pack = write("pack.yaml", text)
+    with pytest.raises(InputError) as error:
+        load_ruleset([pack])
+    builtin = load_ruleset().get("virality-high").origin
+    assert str(error.value) == f"{pack}:" + message.format(builtin=builtin)
+
+
+def test_a_sandboxed_condition_cannot_reach_python(write):
+    pack = write("pack.yaml", """
+        override:
+          virality-high: {when: "feature.name.__class__.__mro__"}
+    """)
+    ruleset = load_ruleset([pack])
+    inventory = parse_inventory(INVENTORY, "f.yaml")
+    with pytest.raises(Exception) as error:
+        analyze(inventory, ruleset)
+    assert "unsafe" in str(error.value) or "__class__" in str(error.value)

@@ -14,6 +14,7 @@ from freemium_advisor.decide import Weights, choose_tier, decide
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.rules import Rule, RuleSet
 from freemium_advisor.signals import AUDIENCE, AUDIENCES, CRITERION_IDS, FLAG, SIGNALS, display_value
+from freemium_advisor.words import without_phrase
 
 EXPLICIT = "explicit"
 INFERRED = "inferred"
@@ -118,11 +119,12 @@ class Engine:
         values.update(feature.signals)
         evidence: dict[str, list[Evidence]] = {}
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
+        texts = _Texts(feature, product_context["name"])
         for rule in self.infer_rules:
             targets = [(n, v) for n, v in rule.sets if n not in feature.signals]
             if not targets:
                 continue  # the PM answered every signal this rule could infer
-            words = _match(rule, feature)
+            words = texts.match(rule)
             if not words or (rule.when and not rule.when(context)):
                 continue
             found = Evidence(
@@ -181,17 +183,18 @@ class Engine:
         tier = choose_tier(decision.recommendation, signals["audience"].value, product)
         metric = None
         if decision.recommendation == "free-limited":
-            metric = feature.limit.metric if feature.limit else self.suggest_metric(feature)
+            metric = feature.limit.metric if feature.limit else self.suggest_metric(feature, product)
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
             decision.margin, decision.confidence, decision.confidence_label,
             tuple(reasons), signals, metric,
         )
 
-    def suggest_metric(self, feature: Feature) -> str | None:
+    def suggest_metric(self, feature: Feature, product: Product) -> str | None:
         """The usage-wall metric of the first metric rule whose words the feature uses."""
+        texts = _Texts(feature, product.name)
         for rule in self.metric_rules:
-            words = _match(rule, feature)
+            words = texts.match(rule)
             if words:
                 return rule.metric.render({"words": _quote(words), "word": words[0]})
         return None
@@ -218,17 +221,29 @@ def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
     if rule.kind != "score":
         if rule.kind == "infer" and all(n in feature.signals for n, _ in rule.sets):
             return False
-        if not _match(rule, feature):
+        if not _Texts(feature, product.name).match(rule):
             return False
     return rule.when is None or rule.when(context)
 
 
-def _match(rule: Rule, feature: Feature) -> tuple[str, ...]:
-    text = " ".join(getattr(feature, name) for name in rule.fields)
-    words = rule.words.find(text)
-    if words and rule.unless and rule.unless.find(text):
-        return ()
-    return words
+class _Texts:
+    """A feature's words as word lists read them, normalized once per combination of fields."""
+
+    def __init__(self, feature: Feature, product_name: str):
+        self.feature = feature
+        self.product_name = product_name
+        self._cache: dict[tuple[str, ...], str] = {}
+
+    def match(self, rule: Rule) -> tuple[str, ...]:
+        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is."""
+        text = self._cache.get(rule.fields)
+        if text is None:
+            raw = " ".join(getattr(self.feature, name) for name in rule.fields)
+            text = self._cache[rule.fields] = without_phrase(raw, self.product_name)
+        words = rule.words.find_normalized(text)
+        if words and rule.unless and rule.unless.find_normalized(text):
+            return ()
+        return words
 
 
 def _stronger(name: str, value: Any, current: Any) -> bool:

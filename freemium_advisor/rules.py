@@ -330,10 +330,12 @@ def _compile(draft: _Draft) -> Rule:
         value = fields.get(key)
         if value is None:
             return None
-        if not isinstance(value, list) or not value or not all(isinstance(w, str) for w in value):
+        if not isinstance(value, list) or not value or not all(
+            isinstance(w, (str, int)) and not isinstance(w, bool) for w in value
+        ):
             raise fail(key, f"'{key}' must be a non-empty list of words")
         try:
-            return WordList(value)
+            return WordList([str(w) for w in value])
         except ValueError as exc:
             raise fail(key, str(exc)) from None
 

@@ -78,7 +78,7 @@ def test_free_limited_features_name_their_wall():
         "create-boards": "editable boards",  # the inventory's own limit wins
         "shared-cluster": "MB of storage",
         "full-text-search": "search indexes",
-        "charts": "dashboards",  # suggested by the metric-objects rule
+        "charts": "GB of data transfer per month",
         "view-responses": "responses per survey",
         "ai-builder": "AI credits per month",  # suggested by the metric-ai rule
     }

@@ -155,21 +155,25 @@ def default_tier_audiences(names: list[str]) -> list[str]:
 
     A tier's audience is the most demanding buyer it serves: a gated feature goes to the
     cheapest paid tier whose audience reaches the feature's. A name that says it
-    (``Team``, ``Enterprise``, ``Personal``) wins; otherwise by position: with one paid tier
-    it serves everyone; the top one of several is the enterprise tier, the one below it (of
-    three or more) the admin tier, and the cheapest paid tier of four or more serves single
-    users.
+    (``Team``, ``Enterprise``, ``Personal``) wins; otherwise by position: one paid tier
+    serves everyone; of two, the cheaper serves teams and the other the enterprise; of three
+    or more, the cheapest serves single users, the top one the enterprise, the one below it
+    admins (and teams), and any between them teams.
     """
     paid = len(names) - 1
     if paid <= 0:
         by_position = ["user"] * len(names)
     else:
-        ladders = {1: ["enterprise"], 2: ["team", "enterprise"], 3: ["team", "admin", "enterprise"]}
+        ladders = {1: ["enterprise"], 2: ["team", "enterprise"], 3: ["user", "admin", "enterprise"]}
         tail = ladders.get(paid) or ["user"] + ["team"] * (paid - 3) + ["admin", "enterprise"]
         by_position = ["user", *tail]
+    hinted = [tier_audience_from_name(name) for name in names]
+    # A hint names the tier for that audience once: the last tier that carries it (a cheap
+    # "Dev mode enterprise" seat below the real Enterprise plan keeps its position).
+    hinted = [h if h and h not in hinted[i + 1:] else None for i, h in enumerate(hinted)]
     return [
-        "user" if index == 0 else tier_audience_from_name(name) or position
-        for index, (name, position) in enumerate(zip(names, by_position))
+        "user" if index == 0 else hint or position
+        for index, (hint, position) in enumerate(zip(hinted, by_position))
     ]
 
 

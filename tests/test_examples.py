@@ -87,5 +87,5 @@ def test_free_limited_features_name_their_wall():
 def test_findings_point_at_the_current_tier_line():
     analysis = analyze_file(str(EXAMPLES / "whiteboard.yaml"))
     assert [(f.check, f.severity, f.feature, f.line, f.column) for f in analysis.findings] == [
-        ("gated-growth-feature", "error", "voting-timer", 80, 5),
+        ("gated-growth-feature", "error", "voting-timer", 79, 5),
     ]

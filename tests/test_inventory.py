@@ -144,7 +144,7 @@ def test_defaults_and_positions():
     assert product.model == "freemium"
     assert product.collaborative is False
     assert [(t.name, t.audience) for t in product.tiers] == [
-        ("free", "user"), ("pro", "team"), ("business", "admin"), ("enterprise", "enterprise"),
+        ("free", "user"), ("pro", "user"), ("business", "admin"), ("enterprise", "enterprise"),
     ]
     feature = inventory.features[0]
     assert (feature.line, feature.column) == (4, 5)

@@ -50,7 +50,8 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     * Otherwise ``gated`` (a tie too: freemium needs a strategic reason, 00:49:47).
 
     The margin is how much weight would have to move to change the outcome; the confidence
-    says how one-sided the evidence is: (agreeing weight - disagreeing weight) / all weight.
+    is that margin as a share of all the weight that fired (0 on the edge, 1 when nothing
+    disagrees).
     """
     score = weights.score
     strong_growth = weights.free >= policy.min_growth_for_wall and weights.free > weights.gated
@@ -63,15 +64,7 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     else:
         recommendation = "gated"
         margin = -score
-    # Confidence: how one-sided the evidence is, from 0 (balanced) to 1 (all of it agrees).
-    # For free-limited, usage reasons agree with the wall just as growth reasons do.
-    agreeing = {
-        "free": weights.free,
-        "free-limited": weights.free + weights.limit,
-        "gated": weights.gated + weights.limit,
-    }[recommendation]
-    disagreeing = weights.total - agreeing
-    confidence = round(max(agreeing - disagreeing, 0.0) / weights.total, 2) if weights.total else 0.0
+    confidence = round(min(margin / weights.total, 1.0), 2) if weights.total else 0.0
     if confidence >= policy.confidence_high:
         label = "high"
     elif confidence >= policy.confidence_medium:

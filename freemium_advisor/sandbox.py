@@ -47,8 +47,20 @@ class Condition:
             raise ExpressionError(f"invalid condition {source!r}: {exc.message}") from None
         self.reads = _check_names(tree, CONDITION_NAMES, f"condition {source!r}")
         self._compiled = _ENV.compile_expression(source, undefined_to_none=False)
+        # Most conditions read a few signals and nothing else; their result is then a pure
+        # function of those values, remembered so that thousands of features with the same
+        # answers do not each pay for a Jinja2 context.
+        self._results: dict[tuple, bool] | None = {} if _reads_only_named_signals(tree) else None
 
     def __call__(self, context: dict[str, Any]) -> bool:
+        if self._results is not None:
+            key = tuple(context["signals"][name] for name in self.reads)
+            if key not in self._results:
+                self._results[key] = self._evaluate(context)
+            return self._results[key]
+        return self._evaluate(context)
+
+    def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
             return bool(self._compiled(**context, **LEVEL_CONSTANTS))
         except (TypeError, UndefinedError, SecurityError, ZeroDivisionError) as exc:
@@ -79,6 +91,21 @@ class MessageTemplate:
             return " ".join(self._template.render(**context).split())
         except (TypeError, UndefinedError, SecurityError) as exc:
             raise ExpressionError(f"message {self.source!r} failed: {exc}") from None
+
+
+def _reads_only_named_signals(tree: nodes.Node) -> bool:
+    """True when the expression reads nothing but ``signals.<name>`` fields and constants."""
+    owners = {
+        id(node.node) for node in tree.find_all((nodes.Getattr, nodes.Getitem))
+        if isinstance(node.node, nodes.Name) and node.node.name == "signals"
+        and (isinstance(node, nodes.Getattr) or isinstance(node.arg, nodes.Const))
+    }
+    for name in tree.find_all(nodes.Name):
+        if name.name in ("feature", "product"):
+            return False
+        if name.name == "signals" and id(name) not in owners:
+            return False
+    return not any(True for _ in tree.find_all((nodes.Call, nodes.Filter, nodes.Test)))
 
 
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:

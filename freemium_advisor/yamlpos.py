@@ -7,11 +7,11 @@ once, so that every later message can point at the exact spot, and a duplicate k
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -28,8 +28,7 @@ STDIN_NAME = "<stdin>"
 PathKey = tuple  # a path into the document: ("features", 3, "signals", "virality")
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column in a source file."""
 
     line: int
@@ -101,6 +100,19 @@ def decode_utf8(raw: bytes, name: str) -> str:
 
 def load_yaml(text: str, path: str) -> Document:
     """Parse one YAML document; duplicate keys, tags and merge keys are errors."""
+    # Composing and walking creates many small objects and no reference cycles; the cyclic
+    # garbage collector would keep rescanning them and make large files load in
+    # quadratic-looking time, so it pauses while the document is built.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_yaml(text, path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load_yaml(text: str, path: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

@@ -25,7 +25,7 @@ def _effect(rule) -> str:
         return f"{rule.direction} {rule.weight:g}"
     if rule.kind == "infer":
         return f"sets {_sets(rule)}"
-    return f"wall on {rule.metric}"
+    return f"wall on {rule.metric.source}"
 
 
 def rule_to_dict(rule) -> dict:
@@ -41,7 +41,7 @@ def rule_to_dict(rule) -> dict:
         "unless": list(rule.unless.words) if rule.unless else None,
         "sets": {name: (LEVELS[v] if isinstance(v, int) and not isinstance(v, bool) else v)
                  for name, v in rule.sets} or None,
-        "metric": rule.metric,
+        "metric": rule.metric.source if rule.metric else None,
         "message": rule.message.source,
         "source": {
             "principle": rule.source.principle,

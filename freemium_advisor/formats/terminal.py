@@ -38,13 +38,14 @@ def render(analysis, options=None) -> str:
     """The analysis as a table with a summary line and the findings below it."""
     console, buffer = _console(options)
     product = analysis.inventory.product
-    table = Table(title=f"{product.name}: freemium advice", title_justify="left")
+    table = Table(title=f"{product.name}: freemium advice", title_justify="left", expand=True)
     table.add_column("Feature", ratio=3, min_width=12)
-    table.add_column("Current", ratio=1, min_width=7)
+    tier_width = min(max(len(name) for name in product.tier_names()), 16)
+    table.add_column("Current", width=max(tier_width, 7))
     table.add_column("Advice", ratio=2, min_width=12)
-    table.add_column("Tier", ratio=1, min_width=6)
+    table.add_column("Tier", width=max(tier_width, 4))
     table.add_column("Conf.", justify="right", no_wrap=True)
-    table.add_column("Main reason", ratio=2, min_width=20, overflow="fold")
+    table.add_column("Main reason", ratio=3, min_width=12, overflow="fold")
     for a in analysis.assessments:
         reason = a.main_reason
         reason_text = Text(reason.rule) if reason else Text("-")
@@ -106,7 +107,7 @@ def render_explanation(explanation, options=None) -> str:
     table.add_column("Weight", justify="right", no_wrap=True)
     table.add_column("Rule", no_wrap=True)
     table.add_column("Why", overflow="fold")
-    for reason in a.reasons:
+    for reason in sorted(a.reasons, key=lambda r: (-r.weight, r.rule)):
         why = Text(reason.message)
         for e in reason.evidence:
             why.append(f"\n  inferred by {e.rule} from {', '.join(repr(w) for w in e.words)}",

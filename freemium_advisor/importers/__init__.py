@@ -13,12 +13,9 @@ from typing import Any
 import yaml
 
 from freemium_advisor.inventory import FEATURE_KEYS, LIMIT_KEYS, PRODUCT_KEYS, TIER_KEYS, TOP_KEYS
+from freemium_advisor.schema import SCHEMA_ID
 from freemium_advisor.signals import SIGNALS
 
-SCHEMA_URL = (
-    "https://raw.githubusercontent.com/freemium-advisor/freemium-advisor/main/"
-    "schema/inventory.schema.json"
-)
 IMPORTED_PRODUCT = "Imported product"  # the product name when the source has none
 
 # Descriptions stay on one line: a PM edits them in place, and messages point at one line.
@@ -86,7 +83,7 @@ def dump_inventory(data: dict, *, header: str = "") -> str:
     The text starts with the schema comment editors use for completion, then each line of
     ``header`` as a ``#`` comment; features are separated by blank lines.
     """
-    comments = [f"# yaml-language-server: $schema={SCHEMA_URL}"]
+    comments = [f"# yaml-language-server: $schema={SCHEMA_ID}"]
     comments += [f"# {line}".rstrip() for line in header.splitlines()]
     top = _ordered(data, TOP_KEYS)
     features = top.pop("features", None) or []

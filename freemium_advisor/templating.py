@@ -21,6 +21,6 @@ def _environment() -> Environment:
     )
 
 
-def render_template(name: str, **context) -> str:
-    """Render ``templates/<name>`` with ``context``; a missing variable is an error."""
-    return _environment().get_template(name).render(**context)
+def render_template(template: str, **context) -> str:
+    """Render ``templates/<template>`` with ``context``; a missing variable is an error."""
+    return _environment().get_template(template).render(**context)

@@ -1,9 +1,9 @@
 """Word lists that inference rules match against a feature's name, description and category.
 
-A word list is written for people: ``[share*, invite*, single sign on, sso]``. Matching is
+A word list is written for people: ``[shar*, invit*, single sign on, sso]``. Matching is
 case-insensitive and on whole words; ``*`` at the end of a word matches any ending
-(``share*`` finds share, shared, sharing); punctuation counts as a space, so
-``single sign on`` also finds "Single Sign-On".
+(``shar*`` finds share, shared, sharing; ``share*`` finds share, shares, shared but not
+sharing); punctuation counts as a space, so ``single sign on`` also finds "Single Sign-On".
 """
 
 from __future__ import annotations

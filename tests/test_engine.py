@@ -1,0 +1,256 @@
+"""The engine on small inventories: what it infers and from which words, which answer wins,
+how weights become a decision and a tier, and what the what-if search reports."""
+
+from __future__ import annotations
+
+import pytest
+
+from freemium_advisor.analysis import analyze, analyze_file
+from freemium_advisor.decide import Decision, Weights, choose_tier, decide
+from freemium_advisor.engine import EXPLICIT, INFERRED, UNSET, Engine, Signal
+from freemium_advisor.explain import explain
+from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.rules import load_ruleset
+from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME, display_value
+from tests.conftest import EXAMPLES
+
+RULESET = load_ruleset()
+
+
+def analysis_of(text: str, ruleset=RULESET):
+    return analyze(parse_inventory(text, "f.yaml"), ruleset)
+
+
+def assessment_of(text: str, feature_id: str, ruleset=RULESET):
+    return analysis_of(text, ruleset).assessment(feature_id)
+
+
+def fired(assessment) -> list[str]:
+    return [r.rule for r in assessment.reasons]
+
+
+def product(tiers: list[str]):
+    text = f"product: {{name: Acme, tiers: {tiers}}}\nfeatures: []\n"
+    return parse_inventory(text, "f.yaml").product
+
+
+FOUR_TIERS = ["free", "pro", "business", "enterprise"]
+
+
+# --- inference versus the PM's answer --------------------------------------------------
+
+SSO = """\
+product: {name: Acme}
+features:
+  - id: sso
+    name: SAML single sign-on
+  - id: sso-user
+    name: SAML single sign-on
+    signals: {audience: user}
+"""
+
+
+def test_identity_words_infer_the_enterprise_buyer_and_gate_in_the_top_tier():
+    sso = assessment_of(SSO, "sso")
+    audience = sso.signals["audience"]
+    assert (audience.value, audience.source) == ("enterprise", INFERRED)
+    assert [e.rule for e in audience.evidence] == ["infer-enterprise-identity"]
+    assert "saml" in audience.evidence[0].words
+    assert (sso.recommendation, sso.tier) == ("gated", "enterprise")
+    assert "audience-enterprise" in fired(sso)
+
+
+def test_an_explicit_answer_wins_over_the_words():
+    sso = assessment_of(SSO, "sso-user")
+    audience = sso.signals["audience"]
+    assert audience == Signal("audience", "user", EXPLICIT, ())
+    assert "audience-enterprise" not in fired(sso)
+    assert all(e.rule != "infer-enterprise-identity" for r in sso.reasons for e in r.evidence)
+
+
+def test_unanswered_signals_without_evidence_are_unset():
+    sso = assessment_of(SSO, "sso")
+    unset = {name: (s.value, s.evidence) for name, s in sso.signals.items() if s.source == UNSET}
+    assert unset == {
+        name: (spec.unset, ()) for name, spec in SIGNAL_BY_NAME.items() if name != "audience"
+    }
+
+
+def test_a_reason_is_inferred_when_a_signal_it_reads_was_inferred():
+    sso = assessment_of(SSO, "sso")
+    by_rule = {r.rule: r for r in sso.reasons}
+    enterprise = by_rule["audience-enterprise"]
+    assert enterprise.inferred is True
+    assert enterprise.evidence == sso.signals["audience"].evidence
+    # A rule that reads no signal is never inferred.
+    assert by_rule["needs-strategic-reason"].inferred is False
+    assert by_rule["needs-strategic-reason"].evidence == ()
+
+
+def test_no_reason_is_inferred_when_every_signal_was_answered():
+    sso = assessment_of(SSO, "sso-user")
+    assert [(r.rule, r.inferred, r.evidence) for r in sso.reasons if r.inferred or r.evidence] == []
+
+
+@pytest.mark.parametrize("name", ["whiteboard.yaml", "database.yaml", "survey.yaml"])
+def test_inferred_flags_match_the_sources_of_the_signals_read(name):
+    analysis = analyze_file(str(EXAMPLES / name))
+    checked = 0
+    for a in analysis.assessments:
+        for reason in a.reasons:
+            read = analysis.ruleset.get(reason.rule).reads
+            assert reason.inferred == any(a.signals[s].source == INFERRED for s in read), (
+                a.feature.id, reason.rule,
+            )
+            checked += reason.inferred
+    assert checked, "the example has no inferred reason to check"
+
+
+def evidence(assessment) -> list[tuple[str, tuple[str, ...]]]:
+    """Every (inference rule, words) behind the assessment's inferred signals."""
+    return [(e.rule, e.words) for s in assessment.signals.values() for e in s.evidence]
+
+
+def test_the_product_name_is_no_evidence():
+    text = "product: {name: Slack}\nfeatures:\n  - id: connect\n    name: Slack Connect\n"
+    connect = assessment_of(text, "connect")
+    assert [words for _, words in evidence(connect) if "slack" in words] == []
+
+
+def test_the_product_name_is_blanked_before_any_word_list_reads(write):
+    pack = write("pack.yaml", """
+        rules:
+          - id: infer-chat-tools
+            kind: infer
+            criterion: commoditization
+            title: Chat integrations are table stakes
+            words: [slack]
+            sets: {commoditized: high}
+            message: "{{ words }}"
+            source: {principle: Ours}
+    """)
+    ruleset = load_ruleset([pack])
+    inventory = "product: {{name: {}}}\nfeatures:\n  - id: connect\n    name: Slack Connect\n"
+    in_slack = assessment_of(inventory.format("Slack"), "connect", ruleset)
+    elsewhere = assessment_of(inventory.format("Acme"), "connect", ruleset)
+    assert evidence(in_slack) == []
+    assert ("infer-chat-tools", ("slack",)) in evidence(elsewhere)
+
+
+# --- decisions ---------------------------------------------------------------------------
+
+POLICY = RULESET.policy
+
+
+def test_the_shipped_policy_the_decisions_below_assume():
+    assert (POLICY.min_growth_for_wall, POLICY.confidence_high, POLICY.confidence_medium) == (
+        3.0, 0.5, 0.2,
+    )
+
+
+# The margin is the weight that would have to move; the confidence is the margin as a share
+# of all the weight that fired, labelled high from 0.5 and medium from 0.2.
+@pytest.mark.parametrize("weights,decision", [
+    # Leaning free, no usage reason.
+    (Weights(free=3, gated=0.5), Decision("free", 2.5, 0.71, "high")),
+    # Leaning free with a usage reason: free behind a wall.
+    (Weights(free=4, limit=1, gated=0.5), Decision("free-limited", 2.5, 0.45, "medium")),
+    # Leaning gated only because of usage, with strong growth value: free behind a wall.
+    (Weights(free=4, limit=4, gated=1), Decision("free-limited", 1.0, 0.11, "low")),
+    (Weights(free=5, limit=4, gated=1), Decision("free-limited", 2.0, 0.2, "medium")),
+    # The same without enough growth value to earn a wall: gated.
+    (Weights(free=2.5, limit=3), Decision("gated", 0.5, 0.09, "low")),
+    # Growth value, but no more than the gating reasons: gated.
+    (Weights(free=3, limit=1, gated=3), Decision("gated", 1.0, 0.14, "low")),
+    (Weights(gated=4), Decision("gated", 4.0, 1.0, "high")),
+    (Weights(free=1, gated=2.5), Decision("gated", 1.5, 0.43, "medium")),
+    # A tie is gated: freemium needs a strategic reason.
+    (Weights(free=2, gated=2), Decision("gated", 0.0, 0.0, "low")),
+    (Weights(), Decision("gated", 0.0, 0.0, "low")),
+], ids=["free", "free-limited-by-score", "free-limited-by-growth", "medium-from-0.2",
+        "wall-without-growth",
+        "growth-not-above-gates", "gated", "gated-medium", "tie", "nothing"])
+def test_decide(weights, decision):
+    assert decide(weights, POLICY) == decision
+
+
+@pytest.mark.parametrize("audience,tier", [
+    ("user", "pro"),
+    (None, "pro"),
+    ("team", "business"),
+    ("admin", "business"),
+    ("enterprise", "enterprise"),
+])
+def test_a_gated_feature_goes_to_the_cheapest_tier_sold_to_its_audience(audience, tier):
+    four = product(FOUR_TIERS)
+    assert [(t.name, t.audience) for t in four.tiers] == [
+        ("free", "user"), ("pro", "user"), ("business", "admin"), ("enterprise", "enterprise"),
+    ]
+    assert choose_tier("gated", audience, four).name == tier
+
+
+@pytest.mark.parametrize("recommendation", ["free", "free-limited"])
+@pytest.mark.parametrize("audience", ["user", "enterprise", None])
+def test_a_feature_not_gated_goes_to_the_free_tier(recommendation, audience):
+    assert choose_tier(recommendation, audience, product(FOUR_TIERS)).name == "free"
+
+
+@pytest.mark.parametrize("audience", ["user", "team", "admin", "enterprise", None])
+def test_with_only_a_free_tier_there_is_no_tier_to_gate_into(audience):
+    only_free = product(["free"])
+    assert choose_tier("gated", audience, only_free) is None
+    assert choose_tier("free", audience, only_free).name == "free"
+
+
+def test_an_audience_above_every_paid_tier_goes_to_the_top_one():
+    assert choose_tier("gated", "enterprise", product(["free", "pro"])).name == "pro"
+    assert [t.audience for t in product(["free", "personal"]).tiers] == ["user", "user"]
+    assert choose_tier("gated", "enterprise", product(["free", "personal"])).name == "personal"
+
+
+# --- what would flip it ----------------------------------------------------------------
+
+FRICTION = """\
+product: {name: Acme}
+features:
+  - id: gated-by-friction
+    name: Alpha
+    signals: {friction: high, aha: high}
+  - id: without-friction
+    name: Alpha
+    signals: {aha: high}
+"""
+
+
+def test_what_ifs_name_the_answer_that_would_ungate_a_feature():
+    analysis = analysis_of(FRICTION)
+    assert analysis.assessment("without-friction").recommendation != "gated"
+    explanation = explain(analysis, "gated-by-friction")
+    assert explanation.assessment.recommendation == "gated"
+    flips = {f.signal: f for f in explanation.flips}
+    assert flips["friction"].recommendation != "gated"
+    assert flips["friction"].tier == "free"
+
+
+def test_each_flip_is_the_nearest_answer_that_changes_the_outcome():
+    analysis = analysis_of(FRICTION)
+    assessment = analysis.assessment("gated-by-friction")
+    engine = Engine(RULESET)
+
+    def outcome(signal: str, value) -> str:
+        changed = {**assessment.signals, signal: Signal(signal, value, EXPLICIT)}
+        return engine.assess(assessment.feature, analysis.inventory.product, changed).recommendation
+
+    flips = explain(analysis, "gated-by-friction").flips
+    assert flips
+    for flip in flips:
+        assert flip.signal in SIGNAL_BY_NAME
+        if SIGNAL_BY_NAME[flip.signal].kind != "level":
+            continue
+        current = assessment.signals[flip.signal].value
+        target = LEVELS.index(flip.value)
+        assert outcome(flip.signal, target) == flip.recommendation
+        distance = abs(target - current)
+        nearer = [v for v in range(len(LEVELS)) if 0 < abs(v - current) < distance]
+        assert [outcome(flip.signal, v) for v in nearer] == ["gated"] * len(nearer)
+        assert display_value(SIGNAL_BY_NAME[flip.signal], target) == flip.value

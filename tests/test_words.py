@@ -1,0 +1,112 @@
+"""Word lists, as rule authors write them: whole words, a trailing ``*``, phrases that read
+through punctuation, found in order of appearance, and a clear error for a malformed entry."""
+
+from __future__ import annotations
+
+import pytest
+
+from freemium_advisor.words import WordList, normalize, without_phrase
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Log", ("log",)),
+    ("Activity LOG", ("log",)),
+    ("logs", ()),
+    ("blog", ()),
+    ("login", ()),
+    ("log-in", ("log",)),
+])
+def test_a_word_matches_whole_words_only(text, found):
+    assert WordList(["log"]).find(text) == found
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Share", ("share",)),
+    ("Shared boards", ("shared",)),
+    ("shares", ("shares",)),
+    ("share-link", ("share",)),
+    ("Sharing is caring", ()),
+    ("reshare this", ()),
+    ("timeshare", ()),
+])
+def test_a_trailing_star_matches_any_ending_but_not_other_beginnings(text, found):
+    """What is found is the word as written in the text, not the pattern."""
+    assert WordList(["share*"]).find(text) == found
+
+
+def test_a_shorter_stem_reaches_every_form():
+    found = WordList(["shar*"]).find("Share a board; shared boards; sharing links")
+    assert found == ("share", "shared", "sharing")
+
+
+@pytest.mark.parametrize("text", [
+    "Single Sign-On",
+    "single sign on",
+    "SAML (single-sign-on)",
+    "Single   sign.on",
+])
+def test_a_phrase_matches_across_punctuation_and_case(text):
+    assert WordList(["single sign on"]).find(text) == ("single sign on",)
+
+
+def test_a_phrase_needs_its_words_in_order_and_adjacent():
+    words = WordList(["single sign on"])
+    assert words.find("sign on single") == ()
+    assert words.find("single user sign on") == ()
+    assert words.find("singlesign on") == ()
+
+
+def test_a_star_ends_a_phrase():
+    assert WordList(["pull request*"]).find("Review pull-requests") == ("pull requests",)
+
+
+def test_matches_come_in_order_of_appearance_once_each():
+    words = WordList(["b", "a", "c"])
+    assert words.find("c a b a c") == ("c", "a", "b")
+
+
+def test_each_distinct_spelling_is_reported_once():
+    found = WordList(["share*"]).find("shared, share, shared, shares")
+    assert found == ("shared", "share", "shares")
+
+
+def test_the_longer_entry_wins_where_two_overlap():
+    words = WordList(["audit", "audit log*"])
+    assert words.find("Audit logs and an audit trail") == ("audit logs", "audit")
+
+
+def test_digits_and_percent_are_part_of_words():
+    assert WordList(["100%", "2fa"]).find("2FA with 100% uptime") == ("2fa", "100%")
+    assert WordList(["100"]).find("100% uptime") == ()
+
+
+def test_find_normalized_reads_text_already_normalized():
+    words = WordList(["single sign on"])
+    assert words.find_normalized(normalize("Single Sign-On")) == ("single sign on",)
+
+
+def test_words_keeps_the_entries_as_written():
+    assert WordList(["Share*", "single sign on"]).words == ("Share*", "single sign on")
+
+
+@pytest.mark.parametrize("entry", ["", "   ", "-", "*", "**", "share**", "sh*re", "share* link"])
+def test_an_invalid_entry_raises_value_error(entry):
+    with pytest.raises(ValueError) as error:
+        WordList(["share", entry])
+    assert str(error.value) == (
+        f"invalid word {entry!r}: use letters and digits, and '*' only at the end"
+    )
+
+
+def test_normalize_lowers_and_collapses_punctuation_to_single_spaces():
+    assert normalize("  Single  Sign-On (SSO)! ") == " single sign on sso "
+
+
+@pytest.mark.parametrize("text,phrase,left", [
+    ("Slack Connect", "Slack", " connect "),
+    ("Slack Connect for slackers", "slack", " connect for slackers "),
+    ("Microsoft 365 apps", "Microsoft 365", " apps "),
+    ("Slack Connect", "", " slack connect "),
+])
+def test_without_phrase_blanks_the_phrase_as_whole_words(text, phrase, left):
+    assert without_phrase(text, phrase) == left

@@ -6,6 +6,7 @@ failing rule examples for ``rules test``); 2 bad input or usage.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -41,6 +42,7 @@ app = typer.Typer(
     no_args_is_help=True,
     context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 rules_app = typer.Typer(
     help="List, show, test and document the rules (built-in and your own packs).",
@@ -99,7 +101,8 @@ def _input_errors():
 def _render_options(color: bool | None, output: str) -> RenderOptions:
     to_terminal = output == STDOUT and sys.stdout.isatty()
     if color is None:
-        color = to_terminal and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+        # no-color.org: a NO_COLOR that is set and not empty turns colors off.
+        color = to_terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     if to_terminal:
         width = shutil.get_terminal_size((100, 24)).columns
     else:
@@ -107,7 +110,7 @@ def _render_options(color: bool | None, output: str) -> RenderOptions:
     return RenderOptions(color=bool(color), width=width)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def analyze(
     file: str = typer.Argument(..., help="The inventory YAML file ('-' reads stdin).", metavar="FILE"),
     format: OutputFormat = typer.Option(
@@ -134,7 +137,7 @@ def analyze(
         write_output(text, output, inputs=(file, *(rules or ())))
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def explain(
     file: str = typer.Argument(..., help="The inventory YAML file ('-' reads stdin).", metavar="FILE"),
     feature_id: str = typer.Argument(..., help="The id of the feature to explain.", metavar="FEATURE_ID"),
@@ -171,7 +174,7 @@ def explain(
         )
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def validate(
     file: str = typer.Argument(..., help="The inventory YAML file ('-' reads stdin).", metavar="FILE"),
 ) -> None:
@@ -188,7 +191,7 @@ def validate(
     typer.echo(f"{inventory.path}: ok ({len(inventory.features)} features)")
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def init(
     path: str = typer.Argument("features.yaml", help="Where to write the inventory ('-' for stdout).", metavar="PATH"),
     name: str = typer.Option("My product", "--name", "-n", help="The product's name."),
@@ -208,7 +211,7 @@ def init(
         typer.echo(f"Wrote {path}. Next: freemium-advisor analyze {path}", err=True)
 
 
-@app.command()
+@app.command(epilog=EXIT_CODES_HELP)
 def schema(output: str = OUTPUT_OPTION) -> None:
     """Print the JSON Schema of the inventory format, for editors and CI validation.
 
@@ -223,7 +226,7 @@ def schema(output: str = OUTPUT_OPTION) -> None:
         write_output(schema_text(), output or STDOUT)
 
 
-@rules_app.command("list")
+@rules_app.command("list", epilog=EXIT_CODES_HELP)
 def rules_list(
     rules: Optional[List[str]] = RULES_OPTION,
     format: OutputFormat = typer.Option(
@@ -243,7 +246,7 @@ def rules_list(
         write_output(rules_view.render_list(ruleset, format, _render_options(color, STDOUT)), STDOUT)
 
 
-@rules_app.command("show")
+@rules_app.command("show", epilog=EXIT_CODES_HELP)
 def rules_show(
     rule_id: str = typer.Argument(..., help="The rule's id.", metavar="RULE_ID"),
     rules: Optional[List[str]] = RULES_OPTION,
@@ -262,12 +265,12 @@ def rules_show(
             rule = ruleset.get(rule_id)
         except KeyError:
             raise InputError(
-                "rules", None, None, f"no rule '{rule_id}'{did_you_mean(rule_id, ruleset.ids())}"
+                None, None, None, f"no rule '{rule_id}'{did_you_mean(rule_id, ruleset.ids())}"
             ) from None
         write_output(rules_view.render_rule(rule, _render_options(color, STDOUT)), STDOUT)
 
 
-@rules_app.command("test")
+@rules_app.command("test", epilog=EXIT_CODES_HELP)
 def rules_test(
     rules: Optional[List[str]] = RULES_OPTION,
 ) -> None:
@@ -288,14 +291,14 @@ def rules_test(
         detail = f": {failure.error}" if failure.error else ""
         typer.echo(
             f"FAIL {failure.rule}: example {failure.outcome}[{failure.index}] should "
-            f"{expectation} but does not{detail} ({failure.example})"
+            f"{expectation} but does not{detail}: {json.dumps(failure.example, sort_keys=True)}"
         )
     typer.echo(f"{len(results) - len(failures)} of {len(results)} rule examples pass.")
     if failures:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@rules_app.command("docs")
+@rules_app.command("docs", epilog=EXIT_CODES_HELP)
 def rules_docs(
     rules: Optional[List[str]] = RULES_OPTION,
     output: str = OUTPUT_OPTION,
@@ -313,7 +316,7 @@ def rules_docs(
         write_output(rules_view.render_docs(load_ruleset(rules or ())), output or STDOUT)
 
 
-@import_app.command("pricing2yaml")
+@import_app.command("pricing2yaml", epilog=EXIT_CODES_HELP)
 def import_pricing2yaml(
     file: str = typer.Argument(..., help="A Pricing2Yaml file ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,
@@ -335,7 +338,7 @@ def import_pricing2yaml(
         write_output(dump_inventory(convert(text, name)), output or STDOUT, inputs=(file,))
 
 
-@import_app.command("csv")
+@import_app.command("csv", epilog=EXIT_CODES_HELP)
 def import_csv(
     file: str = typer.Argument(..., help="A CSV file with a header row ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,

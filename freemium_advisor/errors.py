@@ -12,10 +12,11 @@ class InputError(Exception):
     ``str(error)`` is the one-line message the CLI prints:
     ``features.yaml:12:5: error: unknown signal 'viraltiy' (did you mean 'virality'?)``.
     Lines and columns are 1-based; either may be ``None`` when the problem has no position
-    (an unreadable file, say).
+    (an unreadable file, say), and the path too when no file is involved (an unknown rule id
+    on the command line).
     """
 
-    def __init__(self, path: str, line: int | None, column: int | None, message: str):
+    def __init__(self, path: str | None, line: int | None, column: int | None, message: str):
         super().__init__(message)
         self.path = path
         self.line = line
@@ -23,6 +24,8 @@ class InputError(Exception):
         self.message = message
 
     def __str__(self) -> str:
+        if not self.path:
+            return f"error: {self.message}"
         where = self.path
         if self.line is not None:
             where += f":{self.line}"

@@ -137,21 +137,23 @@ def builtin_rule_dir() -> Path:
 
 def load_ruleset(extra: list[str] | tuple[str, ...] = (), *, builtin: bool = True) -> RuleSet:
     """Load the built-in pack, then each extra pack (file or folder) in order."""
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []  # (where to read, how messages name it)
     if builtin:
-        files += _pack_files(builtin_rule_dir())
+        folder = builtin_rule_dir()
+        # Built-in rules are named as in the repository, wherever the package is installed.
+        files += [(p, f"rules/{p.relative_to(folder).as_posix()}") for p in _pack_files(folder)]
     for entry in extra:
         path = Path(entry)
         if path.is_dir():
             found = _pack_files(path)
             if not found:
                 raise InputError(entry, None, None, "this folder holds no *.yaml rule files")
-            files += found
+            files += [(p, str(p)) for p in found]
         else:
-            files.append(path)
+            files.append((path, entry))
     loader = _Loader()
-    for path in files:
-        name, text = read_text(str(path))
+    for path, name in files:
+        text = read_text(str(path))[1]
         loader.add_file(load_yaml(text, name))
     return loader.finish()
 

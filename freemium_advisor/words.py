@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-_SEPARATORS = re.compile(r"[^a-z0-9%]+")
-_WORD = re.compile(r"^[a-z0-9%]+\*?$")
+# Letters and digits of any script stay; everything else (and "_") separates words.
+_SEPARATORS = re.compile(r"[^\w%]+|_+")
+_ENTRY_SEPARATORS = re.compile(r"[^\w%*]+|_+")
+_WORD = re.compile(r"^[^\W_]+%?\*?$|^%$")
 
 
 def normalize(text: str) -> str:
@@ -26,7 +28,7 @@ class WordList:
         self.words = tuple(words)
         alternatives = []
         for entry in words:
-            parts = re.sub(r"[^a-z0-9%*]+", " ", entry.lower()).split()
+            parts = _ENTRY_SEPARATORS.sub(" ", entry.lower()).split()
             if not parts or not all(_WORD.match(p) for p in parts) or any(
                 p.endswith("*") for p in parts[:-1]
             ):
@@ -34,7 +36,7 @@ class WordList:
                     f"invalid word {entry!r}: use letters and digits, and '*' only at the end"
                 )
             alternatives.append(
-                r"\ ".join(re.escape(p.rstrip("*")) + (r"[a-z0-9]*" if p.endswith("*") else "")
+                r"\ ".join(re.escape(p.rstrip("*")) + (r"[^\W_]*" if p.endswith("*") else "")
                            for p in parts)
             )
         # Longer alternatives first, so "audit log" wins over "audit" when both are listed.

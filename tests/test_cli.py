@@ -452,8 +452,8 @@ def test_rules_test_fails_a_pack_with_a_failing_example(run, write):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert lines[0] == (
-        "FAIL webhooks-gated: example fires[1] should fire but does not "
-        "({'name': 'Outgoing hooks'})"
+        'FAIL webhooks-gated: example fires[1] should fire but does not: '
+        '{"name": "Outgoing hooks"}'
     )
     total = BUILTIN_EXAMPLES + 3
     assert lines[1:] == [f"{total - 1} of {total} rule examples pass."]

@@ -110,3 +110,8 @@ def test_normalize_lowers_and_collapses_punctuation_to_single_spaces():
 ])
 def test_without_phrase_blanks_the_phrase_as_whole_words(text, phrase, left):
     assert without_phrase(text, phrase) == left
+
+
+def test_letters_of_any_script_are_words():
+    assert WordList(["ça*", "größe"]).find("Ça va? Çava. Die Größe, a") == ("ça", "çava", "größe")
+    assert WordList(["ça"]).find("a b c") == ()

@@ -157,15 +157,16 @@ def default_tier_audiences(names: list[str]) -> list[str]:
     cheapest paid tier whose audience reaches the feature's. A name that says it
     (``Team``, ``Enterprise``, ``Personal``) wins; otherwise by position: one paid tier
     serves everyone; of two, the cheaper serves teams and the other the enterprise; of three
-    or more, the cheapest serves single users, the top one the enterprise, the one below it
-    admins (and teams), and any between them teams.
+    or more, the top one serves the enterprise and the one below it admins (and teams); the
+    cheapest serves single users, and so does the next of four or more; any between serve
+    teams.
     """
     paid = len(names) - 1
     if paid <= 0:
         by_position = ["user"] * len(names)
     else:
         ladders = {1: ["enterprise"], 2: ["team", "enterprise"], 3: ["user", "admin", "enterprise"]}
-        tail = ladders.get(paid) or ["user"] + ["team"] * (paid - 3) + ["admin", "enterprise"]
+        tail = ladders.get(paid) or ["user", "user"] + ["team"] * (paid - 4) + ["admin", "enterprise"]
         by_position = ["user", *tail]
     hinted = [tier_audience_from_name(name) for name in names]
     # A hint names the tier for that audience once: the last tier that carries it (a cheap

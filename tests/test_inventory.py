@@ -175,3 +175,21 @@ def test_unreadable_files(run, tmp_path):
     assert result.stderr == f"{bad}:2:12: error: not UTF-8 text (byte 0xe9)\n"
     result = run("analyze", str(tmp_path))
     assert result.stderr == f"{tmp_path}: error: is a directory, not a file\n"
+
+
+@pytest.mark.parametrize("names,expected", [
+    (["free"], ["user"]),
+    (["free", "pro"], ["user", "enterprise"]),
+    (["free", "pro", "max"], ["user", "team", "enterprise"]),
+    (["free", "pro", "business", "max"], ["user", "user", "admin", "enterprise"]),
+    (["free", "a", "b", "c", "d"], ["user", "user", "user", "admin", "enterprise"]),
+    (["free", "a", "b", "c", "d", "e"], ["user", "user", "user", "team", "admin", "enterprise"]),
+    # A hint counts once, on the last tier carrying it: the cheap "Dev enterprise" seat
+    # below the real Enterprise plan keeps its position.
+    (["free", "pro", "dev enterprise", "org", "enterprise"],
+     ["user", "user", "user", "admin", "enterprise"]),
+])
+def test_default_tier_audiences(names, expected):
+    from freemium_advisor.inventory import default_tier_audiences
+
+    assert default_tier_audiences(names) == expected

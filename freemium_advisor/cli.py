@@ -21,7 +21,6 @@ from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.formats import OutputFormat, RenderOptions, formatter
 from freemium_advisor.outputs import STDOUT, write_output
 
-EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 

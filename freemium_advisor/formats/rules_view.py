@@ -7,7 +7,7 @@ import json
 from rich.table import Table
 from rich.text import Text
 
-from freemium_advisor.formats.terminal import _console
+from freemium_advisor.formats.terminal import text_console
 from freemium_advisor.signals import CRITERIA, LEVELS
 from freemium_advisor.templating import render_template
 
@@ -58,7 +58,7 @@ def render_list(ruleset, format, options) -> str:
     """All rules in load order, as a table or as JSON."""
     if str(getattr(format, "value", format)) == "json":
         return json.dumps([rule_to_dict(r) for r in ruleset.rules], indent=2) + "\n"
-    console, buffer = _console(options)
+    console, buffer = text_console(options)
     table = Table(title=f"{len(ruleset.rules)} rules", title_justify="left")
     table.add_column("Id", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
@@ -75,7 +75,7 @@ def render_list(ruleset, format, options) -> str:
 
 def render_rule(rule, options) -> str:
     """One rule with everything it is made of."""
-    console, buffer = _console(options)
+    console, buffer = text_console(options)
     console.print(Text(f"{rule.id}: {rule.title}", style="bold"))
     rows = [("kind", rule.kind), ("criterion", rule.criterion), ("effect", _effect(rule))]
     if rule.when:

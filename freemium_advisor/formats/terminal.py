@@ -15,7 +15,8 @@ STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
 
-def _console(options) -> tuple[Console, io.StringIO]:
+def text_console(options) -> tuple[Console, io.StringIO]:
+    """A rich console that renders into a string, in color only when ``options.color``."""
     buffer = io.StringIO()
     console = Console(
         file=buffer,
@@ -36,7 +37,7 @@ def _signed(value: float) -> str:
 
 def render(analysis, options=None) -> str:
     """The analysis as a table with a summary line and the findings below it."""
-    console, buffer = _console(options)
+    console, buffer = text_console(options)
     product = analysis.inventory.product
     table = Table(title=f"{product.name}: freemium advice", title_justify="left", expand=True)
     table.add_column("Feature", ratio=3, min_width=12)
@@ -85,7 +86,7 @@ def _print_findings(console: Console, analysis) -> None:
 
 def render_explanation(explanation, options=None) -> str:
     """Every rule that fired, criteria totals, signals, margin and what would flip it."""
-    console, buffer = _console(options)
+    console, buffer = text_console(options)
     a = explanation.assessment
     feature = a.feature
     console.print(Text(f"{feature.id}: {feature.name}", style="bold"))

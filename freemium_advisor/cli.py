@@ -105,7 +105,8 @@ def _render_options(color: bool | None, output: str) -> RenderOptions:
     if to_terminal:
         width = shutil.get_terminal_size((100, 24)).columns
     else:
-        width = int(os.environ.get("COLUMNS", "100")) if os.environ.get("COLUMNS", "").isdigit() else 100
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() else 100
     return RenderOptions(color=bool(color), width=width)
 
 

@@ -13,7 +13,15 @@ from typing import Any
 from freemium_advisor.decide import Weights, choose_tier, decide
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.rules import Rule, RuleSet
-from freemium_advisor.signals import AUDIENCE, AUDIENCES, CRITERION_IDS, FLAG, SIGNALS, display_value
+from freemium_advisor.signals import (
+    AUDIENCE,
+    AUDIENCES,
+    CRITERION_IDS,
+    FLAG,
+    SIGNAL_BY_NAME,
+    SIGNALS,
+    display_value,
+)
 from freemium_advisor.words import without_phrase
 
 EXPLICIT = "explicit"
@@ -93,15 +101,18 @@ class Assessment:
             "free-limited": ("limit", "free"),
             "gated": ("gated", "limit"),
         }[self.recommendation]
-        candidates = [r for r in self.reasons if r.direction in agreeing]
+        candidates = [
+            (order, r) for order, r in enumerate(self.reasons) if r.direction in agreeing
+        ]
         if not candidates:
             return None
         # Highest weight first; on a tie the PM's own answers before inferred ones, then the
         # direction listed first, then rule order.
         return min(
             candidates,
-            key=lambda r: (-r.weight, r.inferred, agreeing.index(r.direction), self.reasons.index(r)),
-        )
+            key=lambda item: (-item[1].weight, item[1].inferred,
+                              agreeing.index(item[1].direction), item[0]),
+        )[1]
 
 
 class Engine:
@@ -247,7 +258,7 @@ class _Texts:
 
 
 def _stronger(name: str, value: Any, current: Any) -> bool:
-    kind = next(s.kind for s in SIGNALS if s.name == name)
+    kind = SIGNAL_BY_NAME[name].kind
     if kind == AUDIENCE:
         return AUDIENCES.index(value) > AUDIENCES.index(current)
     if kind == FLAG:

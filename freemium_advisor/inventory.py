@@ -7,6 +7,7 @@ problem, with a did-you-mean hint wherever a name was misspelled.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -374,7 +375,8 @@ class _Validator:
         metric = self.text(value["metric"], (*path, "metric"), "metric")
         free = value.get("free")
         if free is not None and (
-            isinstance(free, bool) or not isinstance(free, (int, float)) or free < 0
+            isinstance(free, bool) or not isinstance(free, (int, float))
+            or not 0 <= free < math.inf  # .inf is no wall at all
         ):
             raise self.fail((*path, "free"), "'free' must be a number, 0 or more")
         return Limit(metric, free)

@@ -12,6 +12,7 @@ existing ones (a weight, say) and ``disable`` rules by id. Three kinds of rule e
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -184,7 +185,7 @@ class _Loader:
     def add_file(self, doc: Document) -> None:
         data = doc.data
         if data is None:
-            return
+            raise InputError(doc.path, 1, 1, f"the rule pack is empty; expected {one_of(FILE_KEYS)}")
         if not isinstance(data, dict):
             raise doc.error((), f"a rule pack must be a mapping, not {type_name(data)}")
         for key in data:
@@ -195,6 +196,8 @@ class _Loader:
                     f"; expected {one_of(FILE_KEYS)}",
                     at_key=True,
                 )
+            if data[key] is None:  # 'rules:' with nothing after it is a mistake, not "no rules"
+                raise doc.error((key,), f"'{key}' is empty; give it a value or remove it")
         self._add_rules(doc, data.get("rules"))
         self._add_overrides(doc, data.get("override"))
         self._add_disabled(doc, data.get("disable"))
@@ -277,7 +280,7 @@ class _Loader:
                     f"; expected {one_of(POLICY_KEYS)}",
                     at_key=True,
                 )
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not _finite(value):
                 raise doc.error(path, f"policy '{key}' must be a number, 0 or more")
             self.policy[key] = float(value)
             self.policy_where[key] = (doc, path)
@@ -366,7 +369,7 @@ def _compile(draft: _Draft) -> Rule:
                 f"; expected {one_of(DIRECTIONS)}",
             )
         weight = fields["weight"]
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not _finite(weight):
             raise fail("weight", "'weight' must be a number, 0 or more")
         rule.update(direction=direction, weight=float(weight))
     else:
@@ -378,6 +381,11 @@ def _compile(draft: _Draft) -> Rule:
             lambda: MessageTemplate(text("metric"), METRIC_EXTRAS), lambda m: fail("metric", m)
         )
     return Rule(**rule)
+
+
+def _finite(number: float) -> bool:
+    """0 or more and finite: .inf or .nan would make every total infinite or undefined."""
+    return 0 <= number < math.inf
 
 
 def _fields(fields: dict, fail) -> tuple[str, ...]:

@@ -8,22 +8,20 @@ once, so that every later message can point at the exact spot, and a duplicate k
 from __future__ import annotations
 
 import gc
-import sys
+import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 
 from freemium_advisor.errors import InputError
+from freemium_advisor.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER, MAX_TEXT
+from freemium_advisor.textfile import STDIN, STDIN_NAME, read_text  # noqa: F401 - re-exported
 
 try:  # libyaml's C parser is several times faster; fall back to the pure-Python one.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-STDIN = "-"
-STDIN_NAME = "<stdin>"
 
 PathKey = tuple  # a path into the document: ("features", 3, "signals", "virality")
 
@@ -67,37 +65,6 @@ class Document:
         return marks.get(path, Mark(1, 1))
 
 
-def read_text(path: str) -> tuple[str, str]:
-    """Read a UTF-8 text file (or stdin for ``-``); return ``(display_name, text)``."""
-    if path == STDIN:
-        name = STDIN_NAME
-        raw = sys.stdin.buffer.read()
-    else:
-        name = path
-        try:
-            raw = Path(path).read_bytes()
-        except IsADirectoryError:
-            raise InputError(name, None, None, "is a directory, not a file") from None
-        except FileNotFoundError:
-            raise InputError(name, None, None, "no such file") from None
-        except OSError as exc:
-            raise InputError(name, None, None, f"cannot read: {exc.strerror}") from None
-    return name, decode_utf8(raw, name)
-
-
-def decode_utf8(raw: bytes, name: str) -> str:
-    """Decode UTF-8 (a leading BOM is dropped); a bad byte is reported by line and column."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(
-            name, line, column, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})"
-        ) from None
-
-
 def load_yaml(text: str, path: str) -> Document:
     """Parse one YAML document; duplicate keys, tags and merge keys are errors."""
     # Composing and walking creates many small objects and no reference cycles; the cyclic
@@ -115,6 +82,11 @@ def load_yaml(text: str, path: str) -> Document:
 def _load_yaml(text: str, path: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # only the pure-Python parser recurses; libyaml stops at 1,000 levels
+        raise InputError(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _text_position(text, exc.position)
+        raise InputError(path, line, column, f"invalid YAML: {exc.reason}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -126,6 +98,8 @@ def _load_yaml(text: str, path: str) -> Document:
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
         raise InputError(path, None, None, f"invalid YAML: {exc}") from None
     builder = _Builder(path)
+    if node is not None:
+        _check_shape(node, path)
     data = None if node is None else builder.build(node, ())
     return Document(data, path, builder.values, builder.keys)
 
@@ -139,7 +113,6 @@ class _Builder:
         self.path = path
         self.values: dict[PathKey, Mark] = {}
         self.keys: dict[PathKey, Mark] = {}
-        self._active: set[int] = set()
 
     def _error(self, node: yaml.Node, message: str) -> InputError:
         return InputError(
@@ -147,18 +120,17 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        # Recursion is safe here: _check_shape has bounded the depth and ruled out cycles.
         self.values[path] = _mark(node)
-        if id(node) in self._active:
-            raise self._error(node, "recursive YAML alias")
-        self._active.add(id(node))
-        try:
-            if isinstance(node, yaml.MappingNode):
-                return self._mapping(node, path)
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._scalar(node)
-        finally:
-            self._active.discard(id(node))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self._error(node, f"unsupported YAML tag '{node.tag}'")
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self._error(node, f"unsupported YAML tag '{node.tag}'")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        return self._scalar(node)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict[str, Any] = {}
@@ -169,6 +141,8 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._error(key_node, "a mapping key must be a plain value")
             key = key_node.value
+            if len(key) > MAX_TEXT:
+                raise self._error(key_node, f"a key longer than {MAX_TEXT:,} characters")
             if key in first_seen:
                 first = first_seen[key].start_mark.line + 1
                 raise self._error(key_node, f"duplicate key '{key}' (first defined on line {first})")
@@ -178,12 +152,89 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if len(node.value) > MAX_TEXT:
+            raise self._error(node, f"a value longer than {MAX_TEXT:,} characters")
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay text: nothing here computes with them
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > 40:
+            # Converting thousands of digits is slow (and refused by Python 3.11+).
+            raise self._error(node, f"number too large (at most {MAX_INTEGER:,})")
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self._error(node, f"unsupported YAML value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. a malformed explicit !!int or !!float
+            raise self._error(node, f"invalid YAML value: {exc}") from None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            raise self._error(node, f"number too large (at most {MAX_INTEGER:,})")
+        if isinstance(value, float) and math.isnan(value):
+            raise self._error(node, "'.nan' (not a number) is not a valid value")
+        return value
+
+
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+def _check_shape(root: yaml.Node, path: str) -> None:
+    """Reject nesting deeper than MAX_DEPTH, recursive aliases and alias bombs, before
+    anything is built: aliases share composed nodes, so the graph is small even when the
+    data it stands for would fill the memory ("billion laughs")."""
+    size: dict[int, int] = {}  # id(node) -> nodes in its expanded subtree (capped)
+    height: dict[int, int] = {}
+    distinct = 0
+    largest_shared: yaml.Node | None = None
+    cap = MAX_ALIAS_NODES * 1000
+    # Iterative depth-first walk (deep documents must not exhaust Python's stack).
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    on_path: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            size[key] = min(cap, 1 + sum(size[id(c)] for c in children))
+            height[key] = 1 + max((height[id(c)] for c in children), default=0)
+            if height[key] > MAX_DEPTH:
+                raise _node_error(path, node, f"nested deeper than {MAX_DEPTH} levels")
+            continue
+        if key in size:  # an alias to a finished node
+            if largest_shared is None or size[key] > size[id(largest_shared)]:
+                largest_shared = node
+            continue
+        if key in on_path:
+            raise _node_error(path, node, "recursive YAML alias (a value that contains itself)")
+        if len(on_path) >= MAX_DEPTH:
+            raise _node_error(path, node, f"nested deeper than {MAX_DEPTH} levels")
+        on_path.add(key)
+        distinct += 1
+        stack.append((node, True))
+        stack.extend((child, False) for child in reversed(_children(node)))
+    if size[id(root)] - distinct > MAX_ALIAS_NODES:
+        where = largest_shared or root
+        raise _node_error(
+            path, where,
+            f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} values "
+            "(an alias bomb?); write the values out instead",
+        )
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return node.value
+    return []
+
+
+def _node_error(path: str, node: yaml.Node, message: str) -> InputError:
+    return InputError(path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _mark(node: yaml.Node) -> Mark:

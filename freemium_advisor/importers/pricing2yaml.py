@@ -83,8 +83,10 @@ class _Pricing:
                     ("features", key), f"invalid feature id {key!r}: use {ID_RULE}", at_key=True
                 )
         limits = self.section("usageLimits", "usage limit", required=False)
-        plans = self.section("plans", "plan", required=True)
-        if not plans:
+        # A product sold only through add-ons has no plans ('plans: null' in Pricing2Yaml).
+        sold_as_addons = bool(self.section("addOns", "add-on", required=False))
+        plans = self.section("plans", "plan", required=not sold_as_addons)
+        if not plans and not sold_as_addons:
             raise self.fail(("plans",), "the pricing has no plans")
         prices = {plan: self.price(plan) for plan in plans}
         has_free = 0 in prices.values()
@@ -129,6 +131,11 @@ class _Pricing:
     def price(self, plan: str) -> float | None:
         """A plan's numeric price, or ``None`` for "Contact Sales" and the like."""
         raw = self.root["plans"][plan].get("price")
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float, str))):
+            raise self.fail(
+                ("plans", plan, "price"),
+                f"plan '{plan}' has an invalid price: a number or text, not {type_name(raw)}",
+            )
         price = _number(raw)
         if price is None and isinstance(raw, str):
             try:
@@ -177,6 +184,11 @@ class _Pricing:
                     f"not {type_name(available)}",
                 )
             for index, plan in enumerate(available):
+                if not isinstance(plan, str):
+                    raise self.fail(
+                        (*path, "availableFor", index),
+                        f"'availableFor' of add-on '{addon}' must list plan names, not {type_name(plan)}",
+                    )
                 if plan not in plans:
                     raise self.fail(
                         (*path, "availableFor", index),
@@ -206,6 +218,12 @@ class _Pricing:
                     path, f"'linkedFeatures' must be a list of features, not {type_name(keys)}"
                 )
             for index, key in enumerate(keys):
+                if not isinstance(key, str):
+                    raise self.fail(
+                        (*path, index),
+                        f"'linkedFeatures' of usage limit '{name}' must list feature names, "
+                        f"not {type_name(key)}",
+                    )
                 if key not in features:
                     raise self.fail(
                         (*path, index),

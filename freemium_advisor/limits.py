@@ -1,0 +1,17 @@
+"""Bounds on what the advisor reads and evaluates.
+
+Inventories and rule packs are edited by anyone and shared between teams; these bounds make
+a hostile or broken file fail fast with a clear error instead of exhausting time or memory.
+Each is far above what a real inventory or rule pack needs.
+"""
+
+from __future__ import annotations
+
+MAX_FILE_BYTES = 16 * 1024 * 1024  # a 5,000-feature inventory is about 2 MB
+MAX_DEPTH = 64  # levels of nesting in a YAML document (an inventory needs 5)
+MAX_ALIAS_NODES = 10_000  # nodes that YAML aliases may add by repeating an anchored value
+MAX_TEXT = 100_000  # characters in one YAML value or key, or one CSV cell
+MAX_INTEGER = 2**63 - 1  # largest whole number a file may hold (either sign)
+MAX_EXPRESSION = 4_000  # characters in a rule's condition or message template
+MAX_RENDERED = 20_000  # characters a condition's value or a message may grow to
+MAX_EXPONENT = 64  # largest exponent in a rule's ``**``

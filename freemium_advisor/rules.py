@@ -351,9 +351,14 @@ def _compile(draft: _Draft) -> Rule:
             when_source = "true" if when_source else "false"
         if not isinstance(when_source, str):
             raise fail("when", "'when' must be an expression written as text")
-        when = checked(lambda: Condition(when_source), lambda m: fail("when", m))
+        when = checked(
+            lambda: Condition(when_source, lambda m: fail("when", m)), lambda m: fail("when", m)
+        )
     message = checked(
-        lambda: MessageTemplate(text("message"), MESSAGE_EXTRAS[kind]), lambda m: fail("message", m)
+        lambda: MessageTemplate(
+            text("message"), MESSAGE_EXTRAS[kind], lambda m: fail("message", m)
+        ),
+        lambda m: fail("message", m),
     )
     rule = dict(
         id=fields["id"], kind=kind, criterion=criterion, title=text("title"), message=message,
@@ -378,7 +383,8 @@ def _compile(draft: _Draft) -> Rule:
         rule["sets"] = _sets(fields["sets"], fail)
     if kind == "metric":
         rule["metric"] = checked(
-            lambda: MessageTemplate(text("metric"), METRIC_EXTRAS), lambda m: fail("metric", m)
+            lambda: MessageTemplate(text("metric"), METRIC_EXTRAS, lambda m: fail("metric", m)),
+            lambda m: fail("metric", m),
         )
     return Rule(**rule)
 

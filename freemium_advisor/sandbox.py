@@ -3,19 +3,27 @@
 A condition such as ``signals.virality >= high and product.collaborative`` is parsed once,
 checked against the names a rule may read (a misspelled signal is an error when the pack
 loads, not a silent ``false`` later), and compiled.
+
+Rule packs are shared between teams, so they are untrusted code. On top of Jinja2's sandbox:
+only expressions, ``if`` and text are allowed (no loops, calls, assignments, macros or
+includes, so evaluation takes time in proportion to the rule's size); no name or attribute
+starting with ``_``; a short list of filters; ``*``, ``**``, ``%`` and ``+`` checked so that no
+value grows past :data:`~freemium_advisor.limits.MAX_VALUE`; and a message renders only text.
 """
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
-from jinja2.exceptions import SecurityError, UndefinedError
+from jinja2.exceptions import SecurityError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import did_you_mean, one_of
+from freemium_advisor.limits import MAX_EXPONENT, MAX_EXPRESSION, MAX_VALUE
 from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
 
 FEATURE_FIELDS = ("id", "name", "description", "category", "text")
@@ -23,8 +31,100 @@ PRODUCT_FIELDS = ("name", "description", "model", "trial_days", "collaborative",
 LEVEL_CONSTANTS = {name: value for value, name in enumerate(LEVELS)}
 CONDITION_NAMES = ("signals", "feature", "product", *LEVELS)
 FIELDS_OF = {"signals": tuple(SIGNAL_BY_NAME), "feature": FEATURE_FIELDS, "product": PRODUCT_FIELDS}
+FILTERS = (
+    "abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last",
+    "length", "lower", "round", "title", "trim", "upper",
+)
+# Everything else (for, set, macro, call, include, import, with, filter blocks, dicts...) is
+# refused: these are enough for a condition or a sentence, and none can loop or recurse.
+ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const,
+    nodes.Getattr, nodes.Getitem, nodes.Slice, nodes.Compare, nodes.Operand, nodes.And,
+    nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.CondExpr, nodes.Concat, nodes.Filter,
+    nodes.Test, nodes.List, nodes.Tuple, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div,
+    nodes.FloorDiv, nodes.Mod, nodes.Pow, nodes.Keyword,
+)
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+
+class ExpressionError(ValueError):
+    """A condition or message that does not compile or fails; the message says why."""
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_VALUE:
+        raise SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+    return value
+
+
+class _BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, with the operators that can grow values checked.
+
+    Intercepted operators are also never folded at compile time, so ``'x' * 10**9`` fails
+    when it runs instead of hanging while the pack loads.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context, op: str, left: Any, right: Any) -> Any:
+        if op == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
+                    if len(sized) * max(count, 0) > MAX_VALUE:
+                        raise SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+            return operator.mul(left, right)
+        if op == "**":
+            if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"an exponent above {MAX_EXPONENT}")
+            return operator.pow(left, right)
+        if op == "%":
+            if isinstance(left, str):
+                raise SecurityError("'%' formatting is not allowed; write the text out")
+            return operator.mod(left, right)
+        return _bounded(operator.add(left, right))
+
+
+def _as_text(value: Any) -> str:
+    """What a ``{{ ... }}`` in a message prints: text, never a Python repr."""
+    if isinstance(value, str):
+        return _bounded(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value
+    ):
+        return _bounded(", ".join(str(item) for item in value))
+    raise SecurityError(
+        f"a message may print text, numbers and lists of them, not {type(value).__name__}"
+    )
+
+
+def _join(value: Any, separator: str = "", attribute: Any = None) -> str:
+    if attribute is not None:
+        raise SecurityError("'join' takes no attribute in a rule")
+    if isinstance(value, str):
+        value = list(value)
+    if not isinstance(value, (list, tuple)):
+        raise SecurityError(f"'join' needs a list, not {type(value).__name__}")
+    items = [_as_text(item) for item in value]
+    if sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0) > MAX_VALUE:
+        raise SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+    return str(separator).join(items)
+
+
+def _environment(**options: Any) -> _BoundedSandbox:
+    env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, **options)
+    env.globals.clear()  # range, dict, lipsum, cycler, joiner, namespace: none is needed
+    env.filters = {name: env.filters[name] for name in FILTERS}
+    env.filters["join"] = _join
+    return env
+
+
+_ENV = _environment()
+_TEXT_ENV = _environment(finalize=_as_text)
 
 
 class ExpressionError(ValueError):
@@ -32,10 +132,16 @@ class ExpressionError(ValueError):
 
 
 class Condition:
-    """A compiled, checked boolean expression; ``reads`` lists the signals it looks at."""
+    """A compiled, checked boolean expression; ``reads`` lists the signals it looks at.
 
-    def __init__(self, source: str):
+    ``fail`` turns a message into the exception raised when evaluation fails (an
+    :class:`~freemium_advisor.errors.InputError` naming the rule, say).
+    """
+
+    def __init__(self, source: str, fail: Callable[[str], Exception] | None = None):
         self.source = source
+        self._fail = fail or ExpressionError
+        _check_length(source, "condition")
         try:
             parser = Parser(_ENV, source, state="variable")
             tree = parser.parse_expression()
@@ -45,8 +151,9 @@ class Condition:
                 )
         except TemplateSyntaxError as exc:
             raise ExpressionError(f"invalid condition {source!r}: {exc.message}") from None
+        _check_constructs(tree, f"condition {source!r}")
         self.reads = _check_names(tree, CONDITION_NAMES, f"condition {source!r}")
-        self._compiled = _ENV.compile_expression(source, undefined_to_none=False)
+        self._compiled = _compile(lambda: _ENV.compile_expression(source, undefined_to_none=False))
         # Most conditions read a few signals and nothing else; their result is then a pure
         # function of those values, remembered so that thousands of features with the same
         # answers do not each pay for a Jinja2 context.
@@ -63,19 +170,28 @@ class Condition:
     def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
             return bool(self._compiled(**context, **LEVEL_CONSTANTS))
-        except (TypeError, UndefinedError, SecurityError, ZeroDivisionError) as exc:
-            raise ExpressionError(f"condition {self.source!r} failed: {exc}") from None
+        except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
+            raise self._fail(f"condition {self.source!r} failed: {_reason(exc)}") from None
 
 
 class MessageTemplate:
-    """A compiled Jinja2 message; ``extra`` names the variables a rule kind adds."""
+    """A compiled Jinja2 message; ``extra`` names the variables a rule kind adds.
 
-    def __init__(self, source: str, extra: tuple[str, ...] = ()):
+    ``fail`` is as for :class:`Condition`.
+    """
+
+    def __init__(
+        self, source: str, extra: tuple[str, ...] = (),
+        fail: Callable[[str], Exception] | None = None,
+    ):
         self.source = source
+        self._fail = fail or ExpressionError
+        _check_length(source, "message")
         try:
-            tree = _ENV.parse(source)
+            tree = _TEXT_ENV.parse(source)
         except TemplateSyntaxError as exc:
             raise ExpressionError(f"invalid message template: {exc.message}") from None
+        _check_constructs(tree, "message")
         allowed = ("signals", "feature", "product", *extra)
         for name in sorted(meta.find_undeclared_variables(tree)):
             if name not in allowed:
@@ -84,13 +200,69 @@ class MessageTemplate:
                     f"; a message may use {one_of(allowed)}"
                 )
         _check_names(tree, allowed, "message")
-        self._template = _ENV.from_string(source)
+        self._template = _compile(lambda: _TEXT_ENV.from_string(source))
 
     def render(self, context: dict[str, Any]) -> str:
         try:
-            return " ".join(self._template.render(**context).split())
-        except (TypeError, UndefinedError, SecurityError) as exc:
-            raise ExpressionError(f"message {self.source!r} failed: {exc}") from None
+            text = self._template.render(**context)
+        except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
+            raise self._fail(f"message {self.source!r} failed: {_reason(exc)}") from None
+        if len(text) > MAX_VALUE:
+            raise self._fail(f"message {self.source!r} renders more than {MAX_VALUE:,} characters")
+        return " ".join(text.split())
+
+
+def _reason(exc: Exception) -> str:
+    return str(exc) or type(exc).__name__
+
+
+def _compile(compile_: Callable[[], Any]) -> Any:
+    try:
+        return compile_()
+    except TemplateSyntaxError as exc:  # an unknown test, say, found while compiling
+        raise ExpressionError(exc.message or str(exc)) from None
+
+
+def _check_length(source: str, what: str) -> None:
+    if len(source) > MAX_EXPRESSION:
+        raise ExpressionError(f"a {what} longer than {MAX_EXPRESSION:,} characters")
+
+
+def _check_constructs(tree: nodes.Node, where: str) -> None:
+    """Refuse what could loop, call, assign or reach Python internals."""
+    for node in (tree, *tree.find_all(nodes.Node)):
+        if not isinstance(node, ALLOWED_NODES):
+            raise ExpressionError(
+                f"{_describe(node)} is not allowed in a {where.split()[0]}; a rule may use "
+                "names, fields, comparisons, arithmetic, filters and if"
+            )
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            raise ExpressionError(f"attribute '{node.attr}' is not allowed in {where}")
+        if (
+            isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str) and node.arg.value.startswith("_")
+        ):
+            raise ExpressionError(f"attribute '{node.arg.value}' is not allowed in {where}")
+        if isinstance(node, nodes.Name) and node.name.startswith("_"):
+            raise ExpressionError(f"name '{node.name}' is not allowed in {where}")
+        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            raise ExpressionError(
+                f"filter '{node.name}' is not allowed in {where}{did_you_mean(node.name, FILTERS)}"
+                f"; a rule may use {one_of(FILTERS)}"
+            )
+        if isinstance(node, nodes.Test) and node.name not in _ENV.tests:
+            raise ExpressionError(f"unknown test '{node.name}' in {where}")
+
+
+def _describe(node: nodes.Node) -> str:
+    kinds = {
+        "For": "a {% for %} loop", "Call": "a call", "Assign": "{% set %}",
+        "AssignBlock": "{% set %}", "Macro": "a macro", "CallBlock": "{% call %}",
+        "Include": "{% include %}", "Import": "{% import %}", "FromImport": "{% import %}",
+        "Extends": "{% extends %}", "Block": "{% block %}", "With": "{% with %}",
+        "FilterBlock": "a {% filter %} block", "Dict": "a mapping literal",
+    }
+    return kinds.get(type(node).__name__, f"'{type(node).__name__}'")
 
 
 def _reads_only_named_signals(tree: nodes.Node) -> bool:

@@ -232,6 +232,8 @@ class _Loader:
 
     def _known_rule(self, doc: Document, path: tuple, rule_id: Any) -> str:
         known = list(self.drafts)
+        if not isinstance(rule_id, str):
+            raise doc.error(path, f"a rule id must be text, not {type_name(rule_id)}")
         if rule_id not in self.drafts:
             raise doc.error(
                 path, f"no rule '{rule_id}' to change{did_you_mean(str(rule_id), known)}",

@@ -17,7 +17,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -87,6 +87,8 @@ def _as_text(value: Any) -> str:
     """What a ``{{ ... }}`` in a message prints: text, never a Python repr."""
     if isinstance(value, str):
         return _bounded(value)
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()  # StrictUndefined: says what was missing
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -282,14 +284,18 @@ def _reads_only_named_signals(tree: nodes.Node) -> bool:
 
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
     """Reject unknown top-level names and unknown fields; return the signals read."""
-    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    for node in tree.find_all(nodes.Name):
+    found = [tree, *tree.find_all(nodes.Node)]  # find_all leaves out the root itself
+    names = [n for n in found if isinstance(n, nodes.Name)]
+    assigned = {n.name for n in names if n.ctx in ("store", "param")}
+    for node in names:
         if node.ctx == "load" and node.name not in allowed and node.name not in assigned:
             raise ExpressionError(
                 f"unknown name '{node.name}' in {where}{did_you_mean(node.name, allowed)}"
             )
     reads: dict[str, None] = {}
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    for node in found:
+        if not isinstance(node, (nodes.Getattr, nodes.Getitem)):
+            continue
         owner = node.node
         if not isinstance(owner, nodes.Name) or owner.name not in FIELDS_OF:
             continue

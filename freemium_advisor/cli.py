@@ -20,6 +20,7 @@ from freemium_advisor import __version__
 from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.formats import OutputFormat, RenderOptions, formatter
 from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.textfile import forget_reads
 
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -85,6 +86,7 @@ def main_callback(
     ),
 ) -> None:
     """Freemium and paywall design advisor."""
+    forget_reads()  # each run guards its own inputs against being overwritten
 
 
 @contextmanager

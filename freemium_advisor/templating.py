@@ -7,6 +7,7 @@ from functools import lru_cache
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from freemium_advisor.resources import data_dir
+from freemium_advisor.textfile import remember_read
 
 
 @lru_cache(maxsize=1)
@@ -23,4 +24,7 @@ def _environment() -> Environment:
 
 def render_template(template: str, **context) -> str:
     """Render ``templates/<template>`` with ``context``; a missing variable is an error."""
-    return _environment().get_template(template).render(**context)
+    loaded = _environment().get_template(template)
+    if loaded.filename:
+        remember_read(loaded.filename)  # so that no output of this run overwrites it
+    return loaded.render(**context)

@@ -421,6 +421,9 @@ def _source(value: Any, fail) -> Source:
     principle = value.get("principle")
     if not isinstance(principle, str) or not principle.strip():
         raise fail("source", "'source' needs a 'principle'")
+    for key in ("seed", "quote"):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise fail("source", f"source {key} must be text, not {type_name(value[key])}")
     timestamp = value.get("timestamp")
     if timestamp is not None and not (isinstance(timestamp, str) and TIMESTAMP.match(timestamp)):
         raise fail("source", f"source timestamp {timestamp!r} must look like '00:51:09' (quote it)")

@@ -8,6 +8,8 @@ Each is far above what a real inventory or rule pack needs.
 from __future__ import annotations
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a 5,000-feature inventory is about 2 MB
+MAX_NODES = 250_000  # values (and keys) in one YAML file: 5,000 features take about 50,000
+MAX_IMPORTED_FEATURES = 20_000  # features an importer writes (the result must load again)
 MAX_DEPTH = 64  # levels of nesting in a YAML document (an inventory needs 5)
 MAX_ALIAS_NODES = 10_000  # nodes that YAML aliases may add by repeating an anchored value
 MAX_TEXT = 100_000  # characters in one YAML value or key, or one CSV cell

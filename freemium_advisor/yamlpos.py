@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from freemium_advisor.errors import InputError
-from freemium_advisor.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER, MAX_TEXT
+from freemium_advisor.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER, MAX_NODES, MAX_TEXT
 from freemium_advisor.textfile import STDIN, STDIN_NAME, read_text  # noqa: F401 - re-exported
 
 try:  # libyaml's C parser is several times faster; fall back to the pure-Python one.
@@ -80,6 +80,7 @@ def load_yaml(text: str, path: str) -> Document:
 
 
 def _load_yaml(text: str, path: str) -> Document:
+    _check_node_count(text, path)
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:  # only the pure-Python parser recurses; libyaml stops at 1,000 levels
@@ -174,6 +175,32 @@ class _Builder:
 
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+
+
+# Every YAML node but a lone top-level scalar needs one of these next to it, so a file has at
+# most 2 * (their count) + 1 nodes.
+_NODE_INDICATORS = (",", ":", "-", "[", "{", "?", "\n", "\r")
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _check_node_count(text: str, path: str) -> None:
+    """Refuse more than MAX_NODES values before composing: a composed node costs hundreds of
+    bytes, so 16 MB of ``[1,1,1,...`` would take gigabytes and minutes."""
+    if 2 * sum(map(text.count, _NODE_INDICATORS)) + 1 <= MAX_NODES:
+        return  # the cheap bound: the usual case, no second parse
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    mark = event.start_mark
+                    raise InputError(
+                        path, mark.line + 1, mark.column + 1,
+                        f"more than {MAX_NODES:,} values in one file; split it or trim it",
+                    )
+    except yaml.YAMLError:
+        return  # composing reports the syntax error, with its position
 
 
 def _check_shape(root: yaml.Node, path: str) -> None:

@@ -174,3 +174,14 @@ def test_null_optional_sections_import(run, source, tmp_path, section):
 def test_an_unlimited_usage_limit_is_fine(run, source, tmp_path):
     inventory = imported(run, source, tmp_path, PRICING)
     assert inventory["features"][0]["limit"] == {"metric": "messages", "free": 10}
+
+
+def test_too_many_csv_rows(run, source):
+    path = source("t.csv", "id,name\n" + "".join(f"f{i},F\n" for i in range(20_001)))
+    assert_bad_input(run("import", "csv", path), path + ":20002:1:", "more than 20,000 features to import")
+
+
+def test_too_many_pricing2yaml_features(run, source):
+    features = "".join(f"  f{i}: {{}}\n" for i in range(20_001))
+    path = source("p.yml", "features:\n" + features + "plans: {FREE: {price: 0}}\n")
+    assert_bad_input(run("import", "pricing2yaml", path), path + ":2:3:", "more than 20,000 features to import")

@@ -266,3 +266,12 @@ def test_every_inventory_command_reports_the_same_way(run, inventory, command):
     path = inventory(b"product: !!python/object/apply:os.system [echo hacked]\n")
     assert_bad_input(run(command[0], path, *command[1:]), path + ":1:10:", "unsupported YAML tag")
 
+
+
+def test_too_many_values_are_refused_before_composing(run, inventory):
+    # 16 MB of "1," would be 8 million nodes: gigabytes and minutes if composed.
+    path = inventory(b"product: {name: x}\nfeatures: [" + b"1," * (8 * 1024 * 1024 - 20) + b"1]\n")
+    started = time.perf_counter()
+    result = run("validate", path)
+    assert time.perf_counter() - started < 5
+    assert_bad_input(result, path + ":2:", "error: more than 250,000 values in one file")

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.importers import IMPORTED_PRODUCT
 from freemium_advisor.inventory import DEFAULT_TIERS, FORMAT_VERSION, ID_PATTERN, ID_RULE
-from freemium_advisor.limits import MAX_INTEGER
+from freemium_advisor.limits import MAX_IMPORTED_FEATURES, MAX_INTEGER
 from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVELS, SIGNAL_BY_NAME
 from freemium_advisor.yamlpos import STDIN_NAME
 
@@ -49,6 +49,8 @@ def import_csv(text: str, path: str) -> dict:
     first_line: dict[str, int] = {}
     tiers = {tier.lower(): tier for tier in DEFAULT_TIERS}
     for line, cells in rows:
+        if len(features) == MAX_IMPORTED_FEATURES:
+            raise InputError(path, line, 1, f"more than {MAX_IMPORTED_FEATURES:,} features to import")
         row = _Row(path, line, columns, cells)
         feature = row.feature()
         if feature["id"] in first_line:

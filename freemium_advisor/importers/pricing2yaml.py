@@ -15,6 +15,7 @@ from typing import Any
 from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.importers import IMPORTED_PRODUCT, humanize
 from freemium_advisor.inventory import FORMAT_VERSION, ID_PATTERN, ID_RULE
+from freemium_advisor.limits import MAX_IMPORTED_FEATURES
 from freemium_advisor.yamlpos import STDIN_NAME, Document, load_yaml, type_name
 
 FREE_TIER = "free"  # the tier prepended when no plan is free
@@ -77,6 +78,8 @@ class _Pricing:
 
     def inventory(self) -> dict:
         features = self.section("features", "feature", required=True)
+        if len(features) > MAX_IMPORTED_FEATURES:
+            raise self.fail(("features",), f"more than {MAX_IMPORTED_FEATURES:,} features to import")
         for key in features:
             if not ID_PATTERN.match(key):
                 raise self.fail(

@@ -99,8 +99,6 @@ def _load_yaml(text: str, path: str) -> Document:
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error is marked
         raise InputError(path, None, None, f"invalid YAML: {exc}") from None
     builder = _Builder(path)
-    if node is not None:
-        _check_shape(node, path)
     data = None if node is None else builder.build(node, ())
     return Document(data, path, builder.values, builder.keys)
 
@@ -114,6 +112,9 @@ class _Builder:
         self.path = path
         self.values: dict[PathKey, Mark] = {}
         self.keys: dict[PathKey, Mark] = {}
+        self._active: set[int] = set()  # the nodes being built: one seen again is a cycle
+        self._built: set[int] = set()  # every node built once: one built again is an alias
+        self._repeated = 0  # nodes built again through aliases
 
     def _error(self, node: yaml.Node, message: str) -> InputError:
         return InputError(
@@ -121,17 +122,37 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
-        # Recursion is safe here: _check_shape has bounded the depth and ruled out cycles.
+        # Aliases share composed nodes, so the composed graph stays small even when the data
+        # it stands for would fill the memory ("billion laughs"): building stops as soon as
+        # aliases have repeated MAX_ALIAS_NODES values, and before Python's recursion limit.
+        key = id(node)
+        if key in self._active:
+            raise self._error(node, "recursive YAML alias (a value that contains itself)")
+        if len(path) >= MAX_DEPTH:
+            raise self._error(node, f"nested deeper than {MAX_DEPTH} levels")
+        if key in self._built:
+            self._repeated += 1
+            if self._repeated > MAX_ALIAS_NODES:
+                raise self._error(
+                    node,
+                    f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} values "
+                    "(an alias bomb?); write the values out instead",
+                )
+        self._built.add(key)
         self.values[path] = _mark(node)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _MAP:
-                raise self._error(node, f"unsupported YAML tag '{node.tag}'")
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self._active.add(key)
+        try:
+            if isinstance(node, yaml.MappingNode):
+                if node.tag != _MAP:
+                    raise self._error(node, f"unsupported YAML tag '{node.tag}'")
+                return self._mapping(node, path)
             if node.tag != _SEQ:
                 raise self._error(node, f"unsupported YAML tag '{node.tag}'")
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        return self._scalar(node)
+        finally:
+            self._active.discard(key)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict[str, Any] = {}
@@ -201,62 +222,6 @@ def _check_node_count(text: str, path: str) -> None:
                     )
     except yaml.YAMLError:
         return  # composing reports the syntax error, with its position
-
-
-def _check_shape(root: yaml.Node, path: str) -> None:
-    """Reject nesting deeper than MAX_DEPTH, recursive aliases and alias bombs, before
-    anything is built: aliases share composed nodes, so the graph is small even when the
-    data it stands for would fill the memory ("billion laughs")."""
-    size: dict[int, int] = {}  # id(node) -> nodes in its expanded subtree (capped)
-    height: dict[int, int] = {}
-    distinct = 0
-    largest_shared: yaml.Node | None = None
-    cap = MAX_ALIAS_NODES * 1000
-    # Iterative depth-first walk (deep documents must not exhaust Python's stack).
-    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
-    on_path: set[int] = set()
-    while stack:
-        node, done = stack.pop()
-        key = id(node)
-        if done:
-            on_path.discard(key)
-            children = _children(node)
-            size[key] = min(cap, 1 + sum(size[id(c)] for c in children))
-            height[key] = 1 + max((height[id(c)] for c in children), default=0)
-            if height[key] > MAX_DEPTH:
-                raise _node_error(path, node, f"nested deeper than {MAX_DEPTH} levels")
-            continue
-        if key in size:  # an alias to a finished node
-            if largest_shared is None or size[key] > size[id(largest_shared)]:
-                largest_shared = node
-            continue
-        if key in on_path:
-            raise _node_error(path, node, "recursive YAML alias (a value that contains itself)")
-        if len(on_path) >= MAX_DEPTH:
-            raise _node_error(path, node, f"nested deeper than {MAX_DEPTH} levels")
-        on_path.add(key)
-        distinct += 1
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(_children(node)))
-    if size[id(root)] - distinct > MAX_ALIAS_NODES:
-        where = largest_shared or root
-        raise _node_error(
-            path, where,
-            f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} values "
-            "(an alias bomb?); write the values out instead",
-        )
-
-
-def _children(node: yaml.Node) -> list[yaml.Node]:
-    if isinstance(node, yaml.MappingNode):
-        return [part for pair in node.value for part in pair]
-    if isinstance(node, yaml.SequenceNode):
-        return node.value
-    return []
-
-
-def _node_error(path: str, node: yaml.Node, message: str) -> InputError:
-    return InputError(path, node.start_mark.line + 1, node.start_mark.column + 1, message)
 
 
 def _text_position(text: str, offset: int) -> tuple[int, int]:

@@ -91,7 +91,7 @@ CASES = [
     ("nesting 10,000 deep (block)", b"a: " + b"- " * 10_000 + b"x\n", ": error: invalid YAML"),
     ("nesting 900 deep", b"a: " + b"[" * 900 + b"]" * 900, f":1:67: error: nested deeper than {MAX_DEPTH} levels"),
     ("nesting deep in mappings", b"a: " + b"{a: " * 500 + b"1" + b"}" * 500,
-     f":1:253: error: nested deeper than {MAX_DEPTH} levels"),
+     f":1:256: error: nested deeper than {MAX_DEPTH} levels"),
     # unsafe tags
     ("python/object/apply", b"product: !!python/object/apply:os.system [echo hacked]\n",
      ":1:10: error: unsupported YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),

@@ -22,6 +22,7 @@ from freemium_advisor.formats import OutputFormat, RenderOptions, formatter
 from freemium_advisor.outputs import STDOUT, write_output
 from freemium_advisor.textfile import forget_reads
 
+MAX_WIDTH = 1_000  # columns of a table, whatever COLUMNS says
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
@@ -109,7 +110,8 @@ def _render_options(color: bool | None, output: str) -> RenderOptions:
     else:
         columns = os.environ.get("COLUMNS", "")
         width = int(columns) if columns.isdigit() else 100
-    return RenderOptions(color=bool(color), width=width)
+    # COLUMNS=100000000 would have the table drawn that wide: minutes and gigabytes.
+    return RenderOptions(color=bool(color), width=min(width, MAX_WIDTH))
 
 
 @app.command(epilog=EXIT_CODES_HELP)

@@ -252,3 +252,11 @@ def test_only_outputs_py_writes_files():
         if path.name != "outputs.py" and writers.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_a_huge_columns_setting_is_capped(run, monkeypatch):
+    # Was: COLUMNS=100000000 had rich draw the table that wide, for minutes.
+    monkeypatch.setenv("COLUMNS", "100000000")
+    result = run("analyze", str(WHITEBOARD))
+    assert result.exit_code == 0
+    assert max(map(len, result.stdout.splitlines())) <= 1_000

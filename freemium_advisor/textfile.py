@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import stat
 import sys
 
@@ -137,12 +138,28 @@ def decode_text(raw: bytes, name: str) -> str:
             raise InputError(name, line, column, "UTF-16 text; save the file as UTF-8")
         raise InputError(name, line, column, "NUL byte in the text (is it a binary file?)")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line, column = _position(raw, exc.start)
         raise InputError(
             name, line, column, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})"
         ) from None
+    found = CONTROL.search(text)
+    if found:
+        before = text[: found.start()]
+        line, column = before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
+        raise InputError(name, line, column, control_message(found.group()))
+    return text
+
+
+# Control characters (but tab, line feed, carriage return and YAML's NEL): printed to a
+# terminal, ESC and its kin can rewrite the screen or the window title.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]")
+
+
+def control_message(character: str) -> str:
+    """The message for a control character found in text."""
+    return f"control character U+{ord(character):04X} in the text"
 
 
 def _position(raw: bytes, offset: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ import yaml
 
 from freemium_advisor.errors import InputError
 from freemium_advisor.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER, MAX_NODES, MAX_TEXT
+from freemium_advisor.textfile import CONTROL, control_message
 from freemium_advisor.textfile import STDIN, STDIN_NAME, read_text  # noqa: F401 - re-exported
 
 try:  # libyaml's C parser is several times faster; fall back to the pure-Python one.
@@ -165,6 +166,9 @@ class _Builder:
             key = key_node.value
             if len(key) > MAX_TEXT:
                 raise self._error(key_node, f"a key longer than {MAX_TEXT:,} characters")
+            control = CONTROL.search(key)
+            if control:  # written as an escape ("\e"): the text itself was checked when read
+                raise self._error(key_node, control_message(control.group()))
             if key in first_seen:
                 first = first_seen[key].start_mark.line + 1
                 raise self._error(key_node, f"duplicate key '{key}' (first defined on line {first})")
@@ -189,6 +193,10 @@ class _Builder:
             raise self._error(node, f"invalid YAML value: {exc}") from None
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
             raise self._error(node, f"number too large (at most {MAX_INTEGER:,})")
+        if isinstance(value, str):
+            control = CONTROL.search(value)
+            if control:  # written as an escape ("\e"): the text itself was checked when read
+                raise self._error(node, control_message(control.group()))
         if isinstance(value, float) and math.isnan(value):
             raise self._error(node, "'.nan' (not a number) is not a valid value")
         return value

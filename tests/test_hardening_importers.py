@@ -43,6 +43,7 @@ CSV_CASES = [
     ("an empty file", "", ":1:1:", "the CSV file is empty"),
     ("no id column", "name\nA\n", ":1:", "the header has no 'id' column"),
     ("a NUL byte", HEADER + "a,A\0,,,,,\n", ":2:4:", "NUL byte"),
+    ("an escape sequence", HEADER + "a,A\x1b[2J,,,,,\n", ":2:4:", "control character U+001B"),
     ("not UTF-8", HEADER + "a,\xe4,,,,,\n", ":2:3:", "not UTF-8 text"),
     ("a huge cell", HEADER + "a," + "x" * 200_000 + ",,,,,\n", ":2:", "invalid CSV: field larger than field limit"),
 ]

@@ -82,7 +82,10 @@ CASES = [
     ("UTF-16 without BOM", VALID.decode().encode("utf-16-be"), ":1:1: error: UTF-16 text"),
     ("UTF-32", codecs.BOM_UTF32_LE + VALID.decode().encode("utf-32-le"), ":1:1: error: UTF-16 or UTF-32"),
     ("NUL byte", VALID.replace(b"Boardly", b"Board\0ly"), ":3:14: error: NUL byte"),
-    ("control character", VALID.replace(b"Boardly", b"Board\x07ly"), ":3:14: error: invalid YAML"),
+    ("control character", VALID.replace(b"Boardly", b"Board\x07ly"), ":3:14: error: control character U+0007"),
+    ("escape sequence", VALID.replace(b"Boardly", b'"\\e]0;pwned\\a"'), ":3:9: error: control character U+001B"),
+    ("escape in a key", VALID + b'"\\x1b[2J": 1\n', ":10:1: error: control character U+001B"),
+    ("C1 control", VALID.replace(b"Boardly", "Board\x9bly".encode()), ":3:14: error: control character U+009B"),
     # long text
     ("long value", VALID.replace(b"Boardly", b"x" * (MAX_TEXT + 1)), ":3:9: error: a value longer than"),
     ("long key", VALID + b"? " + b"x" * (MAX_TEXT + 1) + b"\n: 1\n", ":10:3: error: a key longer than"),
@@ -275,3 +278,14 @@ def test_too_many_values_are_refused_before_composing(run, inventory):
     result = run("validate", path)
     assert time.perf_counter() - started < 5
     assert_bad_input(result, path + ":2:", "error: more than 250,000 values in one file")
+
+
+def test_markup_in_names_is_printed_as_text(run, inventory):
+    # Was: rich.errors.MarkupError (a traceback) for a product named "[/bold] x".
+    path = inventory(b"product: {name: '[/bold] x', tiers: ['[/]', pro]}\nfeatures:\n"
+                     b"  - {id: a, name: '[red]b[/red]', current: '[/]'}\n")
+    result = run("analyze", path)
+    assert result.exit_code == 0, result.stderr
+    assert "[/bold] x: freemium advice" in result.stdout
+    assert "[red]b[/red]" in result.stdout
+    assert run("explain", path, "a").exit_code == 0

@@ -190,3 +190,17 @@ rules:
     result = run("rules", "test", "-r", pack_path)
     assert result.exit_code == 1
     assert "FAIL greedy: example fires[0] should fire but does not: rule 'greedy': condition" in result.stdout
+
+
+def test_markup_in_a_rule_is_printed_as_text(run, files):
+    # Was: rich.errors.MarkupError (a traceback) from 'rules list' for a principle "[/]".
+    pack = (
+        "rules:\n  - id: probe\n    criterion: virality\n    title: '[bold]Probe'\n"
+        "    when: 'true'\n    direction: free\n    weight: 1\n    message: '[/] hi'\n"
+        "    source: {principle: '[/]'}\n"
+    )
+    inventory, pack_path = files(pack)
+    for command in (("rules", "list"), ("rules", "show", "probe"), ("explain", inventory, "share")):
+        result = run(*command, "-r", pack_path)
+        assert result.exit_code == 0, (command, result.stderr)
+    assert "[/]" in run("rules", "list", "-r", pack_path).stdout

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -26,6 +25,9 @@ def text_console(options) -> tuple[Console, io.StringIO]:
         color_system="standard" if options and options.color else None,
         highlight=False,
         emoji=False,
+        # Names, tiers and rule texts come from files anyone edits: "[/]" in one is text,
+        # not rich markup (which would crash the render or restyle the output).
+        markup=False,
         soft_wrap=False,
     )
     return console, buffer
@@ -66,7 +68,7 @@ def render(analysis, options=None) -> str:
     console.print(table)
     summary = analysis.summary()
     counts = ", ".join(f"{n} {name}" for name, n in summary.items())
-    console.print(f"{len(analysis.assessments)} features: {escape(counts)}.")
+    console.print(f"{len(analysis.assessments)} features: {counts}.")
     _print_findings(console, analysis)
     return buffer.getvalue()
 

@@ -33,7 +33,8 @@ TOKENS = [
     b"__class__", b"lipsum.__globals__", b"range(99999999)|list", b" * 99999999", b" ** 999",
     b"feature.text", b"signals.virality", b"product.tiers", b"|join('x')", b"plans: null\n",
     b"features: null\n", b"rules: null\n", b"value: ", b"price: ", b"linkedFeatures: [[a]]",
-    b"availableFor: [{a: 1}]", b"weight: ", b"when: ", b"message: ",
+    b"availableFor: [{a: 1}]", b"weight: ", b"when: ", b"message: ", b"[/]", b"[bold]",
+    b'"\\e[2J"', b'"\\x9b"',
 ]
 KEYS = [
     "version", "product", "features", "name", "id", "description", "category", "current",
@@ -45,7 +46,8 @@ KEYS = [
 ]
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
-    st.sampled_from(KEYS + ["high", "free", "enterprise", "{{ feature }}", "signals.aha >= high"]),
+    st.sampled_from(KEYS + ["high", "free", "enterprise", "{{ feature }}", "signals.aha >= high",
+                            "[/]", "\x1b[2J", "=cmd|' /C calc'!A0"]),
 )
 values = st.recursive(
     scalars,

@@ -13,7 +13,9 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from freemium_advisor.analysis import analyze
+from freemium_advisor.analysis import Analysis, analyze
+from freemium_advisor.explain import explain
+from freemium_advisor.formats import OutputFormat, RenderOptions, formatter, rules_view
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.csv_table import import_csv
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
@@ -27,9 +29,9 @@ NAME = "fuzzed"
 
 
 def inventory(data: bytes) -> None:
-    """Validate an inventory and analyze it with the built-in rules."""
+    """Validate an inventory, analyze it with the built-in rules, and render every format."""
     parsed = parse_inventory(decode_text(data, NAME), NAME)
-    analyze(parsed, _builtin_rules())
+    _render(analyze(parsed, _builtin_rules()))
 
 
 def rules(data: bytes) -> None:
@@ -41,7 +43,11 @@ def rules(data: bytes) -> None:
     base = [str(builtin_rule_dir() / name) for name in ("policy.yaml", "virality.yaml")]
     ruleset = load_ruleset([*base, str(path)], builtin=False)
     check_ruleset(ruleset)
-    analyze(_sample_inventory(), ruleset)
+    _render(analyze(_sample_inventory(), ruleset))
+    rules_view.render_list(ruleset, "table", RenderOptions())
+    rules_view.render_docs(ruleset)
+    for rule in ruleset.rules:
+        rules_view.render_rule(rule, RenderOptions())
 
 
 def csv(data: bytes) -> None:
@@ -62,6 +68,15 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
 def seeds(target: str) -> list[bytes]:
     """The seed corpus of a target, in name order."""
     return [path.read_bytes() for path in sorted((CORPUS / target).iterdir()) if path.is_file()]
+
+
+def _render(analysis: Analysis) -> None:
+    for format in OutputFormat:
+        formatter(format).render(analysis, RenderOptions())
+    if analysis.assessments:
+        explanation = explain(analysis, analysis.assessments[0].feature.id)
+        for format in OutputFormat:
+            formatter(format).render_explanation(explanation, RenderOptions())
 
 
 def _validates(data: dict) -> Inventory:

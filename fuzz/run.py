@@ -36,6 +36,10 @@ TOKENS = [
     b"availableFor: [{a: 1}]", b"weight: ", b"when: ", b"message: ", b"[/]", b"[bold]",
     b'"\\e[2J"', b'"\\x9b"',
 ]
+TEXT_TOKENS = [
+    "[/]", "[bold]", "\x1b[2J", "{{ ", " }}", "{% ", " %}", "'", '"', "\n", "=cmd|", "__class__",
+    "*", "%", "&", "\u202e", "\U0001f600", "   ", "-", ":", "#", " | ", "~", ".", "_",
+]
 KEYS = [
     "version", "product", "features", "name", "id", "description", "category", "current",
     "addon", "limit", "metric", "free", "signals", "virality", "audience", "production",
@@ -97,8 +101,25 @@ def data_mutants(draw, corpus: list[bytes], target: str) -> bytes:
         return out.getvalue().encode("utf-8")
     data = yaml.safe_load(seed)
     for _ in range(draw(st.integers(1, 3))):
-        data = _replace_somewhere(draw, data, draw(values), top=True)
+        if draw(st.booleans()):
+            data = _replace_somewhere(draw, data, draw(values), top=True)
+        else:
+            data = _edit_text(draw, data)
     return yaml.safe_dump(data, allow_unicode=True).encode("utf-8")
+
+
+def _edit_text(draw, data):
+    """``data`` with a token inserted into one of its texts, found by walking down."""
+    if isinstance(data, str):
+        at = draw(st.integers(0, len(data)))
+        return data[:at] + draw(st.sampled_from(TEXT_TOKENS)) + data[at:]
+    if isinstance(data, dict) and data:
+        key = draw(st.sampled_from(sorted(data, key=str)))
+        return {**data, key: _edit_text(draw, data[key])}
+    if isinstance(data, list) and data:
+        index = draw(st.integers(0, len(data) - 1))
+        return [*data[:index], _edit_text(draw, data[index]), *data[index + 1:]]
+    return data
 
 
 def _replace_somewhere(draw, data, new, top=False):

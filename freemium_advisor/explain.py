@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from freemium_advisor.analysis import Analysis
-from freemium_advisor.engine import EXPLICIT, Assessment, Engine, Signal
+from freemium_advisor.engine import Engine
+from freemium_advisor.result import EXPLICIT, Analysis, Assessment, Signal
 from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVEL, LEVELS, SIGNALS, display_value
 
 
@@ -27,6 +27,9 @@ class Flip:
 
 @dataclass(frozen=True)
 class Explanation:
+    """One feature's assessment within its analysis, and the answers that would flip it."""
+
+    analysis: Analysis
     assessment: Assessment
     flips: tuple[Flip, ...]
 
@@ -35,7 +38,7 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
     """Explain one feature of an analysis; an unknown id raises ``KeyError``."""
     assessment = analysis.assessment(feature_id)
     engine = Engine(analysis.ruleset)
-    return Explanation(assessment, what_ifs(engine, assessment, analysis.inventory.product))
+    return Explanation(analysis, assessment, what_ifs(engine, assessment, analysis.inventory.product))
 
 
 def _candidates(spec, current) -> list:

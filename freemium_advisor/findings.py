@@ -9,23 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from freemium_advisor.engine import Assessment
 from freemium_advisor.inventory import Inventory
-
-SEVERITIES = ("error", "warning", "note")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One disagreement, located in the inventory file."""
-
-    check: str
-    severity: str
-    message: str
-    feature: str | None
-    line: int
-    column: int
-    source: str
+from freemium_advisor.result import Assessment, Finding
+from freemium_advisor.rules import RuleSet, Source
 
 
 @dataclass(frozen=True)
@@ -33,7 +19,7 @@ class Check:
     id: str
     severity: str
     title: str
-    source: str
+    source: Source
     run: Callable[[Inventory, tuple[Assessment, ...]], Iterator[tuple[str, str | None, tuple[int, int]]]]
 
 
@@ -127,28 +113,32 @@ def no_aha_in_free(inventory, assessments):
 
 CHECKS: tuple[Check, ...] = (
     Check("gated-growth-feature", "error", "A feature that promotes growth is gated",
-          "Promote the growth model in free, gate what creates friction (00:51:09)",
+          Source("Promote the growth model in free, gate what creates friction", timestamp="00:51:09"),
           gated_growth_feature),
     Check("costly-feature-unlimited", "warning", "A costly feature is free without a wall",
-          "Usage-based freemium (00:43:53)", costly_feature_unlimited),
+          Source("Usage-based freemium", timestamp="00:43:53"), costly_feature_unlimited),
     Check("free-feature-without-reason", "warning", "A feature is free without a strategic reason",
-          "Freemium is not a conversion tactic (00:49:47)", free_feature_without_reason),
+          Source("Freemium is not a conversion tactic", timestamp="00:49:47"), free_feature_without_reason),
     Check("tier-mismatch", "note", "A gated feature sits in another tier than its audience's",
-          "Build for users, sell to buyers (00:20:14)", tier_mismatch),
+          Source("Build for users, sell to buyers", timestamp="00:20:14"), tier_mismatch),
     Check("time-bound-trial", "warning", "A time-bound trial instead of usage-based freemium",
-          "Superficial time-bound trials alienate larger customers (00:42:47)", time_bound_trial),
+          Source("Superficial time-bound trials alienate larger customers", timestamp="00:42:47"), time_bound_trial),
     Check("no-free-tier", "note", "The product has no free tier",
-          "There is a freemium case for almost every product (00:45:59)", no_free_tier),
+          Source("There is a freemium case for almost every product", timestamp="00:45:59"), no_free_tier),
     Check("no-aha-in-free", "warning", "The free tier holds no aha moment",
-          "Aha moment / proof of concept (00:50:51)", no_aha_in_free),
+          Source("Aha moment / proof of concept", timestamp="00:50:51"), no_aha_in_free),
 )
 
 
-def find(inventory: Inventory, assessments: tuple[Assessment, ...]) -> tuple[Finding, ...]:
+def find(
+    inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet | None = None,
+) -> tuple[Finding, ...]:
     """Run every check; findings come in check order, then inventory order."""
     found = []
     for check in CHECKS:
         for message, feature_id, (line, column) in check.run(inventory, assessments):
-            found.append(Finding(check.id, check.severity, message, feature_id, line, column,
-                                 check.source))
+            found.append(Finding(
+                check.id, check.title, check.severity, message, feature_id, inventory.path,
+                line, column, check.source, subject=feature_id or "",
+            ))
     return tuple(found)

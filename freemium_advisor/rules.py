@@ -12,8 +12,10 @@ existing ones (a weight, say) and ``disable`` rules by id. Three kinds of rule e
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +73,7 @@ class Source:
 
 @dataclass(frozen=True)
 class Rule:
-    """One rule of a pack. ``origin`` is ``file:line:column`` of its definition."""
+    """One rule of a pack; ``file``, ``line`` and ``column`` locate its definition."""
 
     id: str
     kind: str
@@ -79,7 +81,9 @@ class Rule:
     title: str
     message: MessageTemplate
     source: Source
-    origin: str
+    file: str
+    line: int
+    column: int
     when: Condition | None = None
     direction: str | None = None
     weight: float = 0.0
@@ -89,6 +93,11 @@ class Rule:
     sets: tuple[tuple[str, Any], ...] = ()
     metric: MessageTemplate | None = None
     examples: tuple[tuple[str, tuple[dict, ...]], ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """``rules/virality.yaml:12:5``."""
+        return f"{self.file}:{self.line}:{self.column}"
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -111,11 +120,19 @@ class Policy:
 
 @dataclass(frozen=True)
 class RuleSet:
-    """The rules in force, in load order, and the decision policy."""
+    """The rules in force, in load order, and the decision policy.
+
+    ``packs`` names what was loaded (``builtin`` and each ``--rules`` path); ``fingerprint``
+    identifies the effective rule set: the same rules, overrides and policy give the same
+    fingerprint wherever they were loaded from.
+    """
 
     rules: tuple[Rule, ...]
     policy: Policy
     disabled: tuple[str, ...] = ()
+    packs: tuple[str, ...] = ()
+    fingerprint: str = ""
+    files: tuple[str, ...] = ()  # every rule file read, as the filesystem names it
 
     def of_kind(self, kind: str) -> tuple[Rule, ...]:
         return tuple(r for r in self.rules if r.kind == kind)
@@ -155,7 +172,12 @@ def load_ruleset(extra: list[str] | tuple[str, ...] = (), *, builtin: bool = Tru
     for path, name in files:
         text = read_text(str(path))[1]
         loader.add_file(load_yaml(text, name))
-    return loader.finish()
+    ruleset = loader.finish()
+    return replace(
+        ruleset,
+        packs=(*(("builtin",) if builtin else ()), *extra),
+        files=tuple(str(path) for path, _ in files),
+    )
 
 
 def _pack_files(folder: Path) -> list[Path]:
@@ -286,11 +308,17 @@ class _Loader:
         missing = [k for k in POLICY_KEYS if k not in self.policy]
         if missing:
             raise InputError("rules", None, None, f"the rule packs set no policy {one_of(missing)}")
-        rules = tuple(
-            _compile(draft) for rule_id, draft in self.drafts.items()
+        effective = {
+            rule_id: draft.fields for rule_id, draft in self.drafts.items()
             if rule_id not in self.disabled
+        }
+        rules = tuple(_compile(self.drafts[rule_id]) for rule_id in effective)
+        canonical = json.dumps(
+            {"rules": effective, "policy": self.policy}, sort_keys=True, default=str,
+            ensure_ascii=False,
         )
-        return RuleSet(rules, Policy(**self.policy), tuple(self.disabled))
+        fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        return RuleSet(rules, Policy(**self.policy), tuple(self.disabled), fingerprint=fingerprint)
 
 
 def _compile(draft: _Draft) -> Rule:
@@ -354,7 +382,7 @@ def _compile(draft: _Draft) -> Rule:
     )
     rule = dict(
         id=fields["id"], kind=kind, criterion=criterion, title=text("title"), message=message,
-        source=_source(fields["source"], fail), origin=_origin(draft), when=when,
+        source=_source(fields["source"], fail), **_origin(draft), when=when,
         examples=_examples(fields.get("examples"), fail),
     )
     if kind == "score":
@@ -390,10 +418,10 @@ def _fields(fields: dict, fail) -> tuple[str, ...]:
     return tuple(value)
 
 
-def _origin(draft: _Draft) -> str:
+def _origin(draft: _Draft) -> dict[str, Any]:
     doc, path = draft.origin
     mark = doc.value_mark(path)
-    return f"{doc.path}:{mark.line}:{mark.column}"
+    return {"file": doc.path, "line": mark.line, "column": mark.column}
 
 
 def _source(value: Any, fail) -> Source:

@@ -122,3 +122,10 @@ def inventory_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as the JSON text that ships in ``schema/``."""
     return json.dumps(inventory_schema(), indent=2) + "\n"
+
+
+def result_schema_text() -> str:
+    """The JSON result's schema (see :mod:`freemium_advisor.result_schema`)."""
+    from freemium_advisor.result_schema import result_schema_text as text
+
+    return text()

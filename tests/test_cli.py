@@ -81,7 +81,7 @@ def test_every_command_has_help(run, path, flag):
 
 @pytest.mark.parametrize("path", GROUPS, ids=label)
 def test_every_group_lists_the_exit_codes(run, path):
-    assert "Exit codes: 0 done, 1 findings" in words(run(*path, "--help").stdout)
+    assert "Exit codes: 0 done; 1 findings at or above the threshold" in words(run(*path, "--help").stdout)
 
 
 @pytest.mark.parametrize("path", LEAVES, ids=label)
@@ -111,7 +111,9 @@ def test_analyze_json_follows_the_contract(run):
     assert (result.exit_code, result.stderr) == (0, "")
     document = json.loads(result.stdout)
 
-    assert list(document) == ["format_version", "product", "summary", "features", "findings"]
+    assert list(document) == [
+        "format_version", "tool", "rules", "file", "product", "summary", "features", "findings",
+    ]
     assert document["format_version"] == 1
     assert document["product"]["name"] == "Boardly"
     inventory = yaml.safe_load((EXAMPLES / "whiteboard.yaml").read_text(encoding="utf-8"))
@@ -166,7 +168,7 @@ def test_analyze_table(run, monkeypatch):
     lines = result.stdout.splitlines()
     assert lines[0].strip() == "Boardly: freemium advice"
     assert "11 features: 5 free, 1 free-limited, 5 gated." in lines
-    assert "1 finding(s):" in lines
+    assert "1 finding:" in lines
     location = "examples/whiteboard.yaml:79:5: error [gated-growth-feature] 'Voting and timer'"
     assert words(result.stdout).count(location) == 1
     assert ANSI not in result.stdout

@@ -7,19 +7,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from freemium_advisor.engine import evaluate
-from freemium_advisor.findings import find
+from freemium_advisor.findings import apply_waivers, find
 from freemium_advisor.inventory import Inventory, load_inventory
 from freemium_advisor.result import Analysis, Tool
 from freemium_advisor.rules import RuleSet, load_ruleset
 
 
-def analyze(inventory: Inventory, ruleset: RuleSet) -> Analysis:
-    """Assess every feature and run the checks."""
+def analyze(inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None) -> Analysis:
+    """Assess every feature, run the checks and apply the inventory's waivers.
+
+    ``today`` decides which waivers have expired (the current date when not given).
+    """
     assessments = evaluate(inventory, ruleset)
+    findings, suppressed = apply_waivers(
+        find(inventory, assessments, ruleset), inventory, today or dt.date.today(), ruleset,
+    )
     return Analysis(
         Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,
-        assessments, find(inventory, assessments, ruleset),
+        assessments, findings, suppressed,
     )
 
 

@@ -1,144 +1,392 @@
-"""Findings: where today's placement (or the product's model) disagrees with the advice.
+"""Findings: where today's placement or the catalog disagrees with the advice and the framework.
 
-Each check is a small function registered in ``CHECKS`` with its id, severity and source;
-the CI check will fail a change on the ``error`` findings (a growth feature behind a gate).
+Each check's metadata (title, severity, message template, help, source, examples) is data in
+``checks/`` (:mod:`freemium_advisor.checks`); its logic is a function here, registered in
+:data:`LOGIC` under the same id. A logic function yields :class:`Hit` objects: what the
+finding is about, where, the values its message template shows, and whether it rests on
+inferred signals only. :func:`find` turns hits into :class:`Finding` objects: the rule packs'
+``policy.severity`` may change a check's severity or switch it off, and a finding that rests
+on inferred signals is one severity lower (a keyword guess must not fail a build on its own).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from typing import Any
 
+from freemium_advisor.checks import SEVERITIES, CheckSpec, check_by_id, load_checks
+from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.inventory import Inventory
-from freemium_advisor.result import Assessment, Finding
-from freemium_advisor.rules import RuleSet, Source
+from freemium_advisor.result import Assessment, Finding, Reason, Suppression
+from freemium_advisor.rules import RuleSet
+from freemium_advisor.signals import LEVELS
+
+GROWTH_CRITERIA = ("virality", "aha", "habit")
+MEDIUM = LEVELS.index("medium")
 
 
 @dataclass(frozen=True)
-class Check:
-    id: str
-    severity: str
-    title: str
-    source: Source
-    run: Callable[[Inventory, tuple[Assessment, ...]], Iterator[tuple[str, str | None, tuple[int, int]]]]
+class Hit:
+    """One place a check fires: its subject, location and the values its message shows."""
+
+    subject: str
+    feature: str | None
+    position: tuple[int, int]
+    values: dict[str, Any] = field(default_factory=dict)
+    inferred: tuple[str, ...] | None = None  # the words an inferred-only finding rests on
 
 
-def _paid(inventory: Inventory, tier: str | None) -> bool:
-    return tier is not None and tier != inventory.product.free_tier.name
+@dataclass(frozen=True)
+class Context:
+    """What every check reads: the inventory and the advice for each of its features."""
+
+    inventory: Inventory
+    assessments: tuple[Assessment, ...]
+
+    @property
+    def free(self) -> str:
+        return self.inventory.product.free_tier.name
+
+    def paid(self, tier: str | None) -> bool:
+        return tier is not None and tier != self.free
+
+    @property
+    def placed(self) -> bool:
+        """Whether the inventory records where features sit today (any ``current``)."""
+        return any(a.feature.current for a in self.assessments)
 
 
-def _why(assessment: Assessment) -> str:
-    reason = assessment.main_reason
-    return f" ({reason.rule}: {reason.message})" if reason else ""
+Logic = Callable[[Context], Iterator[Hit]]
+LOGIC: dict[str, Logic] = {}
 
 
-def gated_growth_feature(inventory, assessments):
-    for a in assessments:
-        if _paid(inventory, a.feature.current) and a.recommendation != "gated":
-            yield (
-                f"'{a.feature.name}' is gated in '{a.feature.current}' but promotes the growth "
-                f"model: make it {a.recommendation}{_why(a)}",
-                a.feature.id, a.feature.position("current"),
+def logic(check_id: str) -> Callable[[Logic], Logic]:
+    """Register a function as the logic of the catalog's check ``check_id``."""
+
+    def register(function: Logic) -> Logic:
+        LOGIC[check_id] = function
+        return function
+
+    return register
+
+
+def _advice(a: Assessment) -> dict[str, Any]:
+    reason = a.main_reason
+    return {
+        "recommendation": a.recommendation,
+        "tier": a.tier,
+        "wall": a.limit_metric,
+        "confidence": f"{a.confidence:.2f}",
+        "label": a.confidence_label,
+        "why": reasons_text([reason]) if reason else "no rule fired",
+    }
+
+
+def reasons_text(reasons) -> str:
+    """``rule-id: message; other-rule: message``, for a finding's message."""
+    return "; ".join(f"{r.rule}: {r.message.rstrip('.')}" for r in reasons)
+
+
+def _feature_values(a: Assessment, **extra: Any) -> dict[str, Any]:
+    f = a.feature
+    return {"feature": {"id": f.id, "name": f.name, "current": f.current}, "advice": _advice(a), **extra}
+
+
+def _inferred_words(reasons: list[Reason] | tuple[Reason, ...]) -> tuple[str, ...] | None:
+    """The words behind ``reasons`` when every one of them read an inferred signal."""
+    if not reasons or not all(r.inferred for r in reasons):
+        return None
+    return tuple(dict.fromkeys(w for r in reasons for e in r.evidence for w in e.words))
+
+
+def _growth_reasons(a: Assessment) -> list[Reason]:
+    return [r for r in a.reasons if r.criterion in GROWTH_CRITERIA and r.direction == "free"]
+
+
+@logic("gated-growth-feature")
+def gated_growth_feature(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
+        growth = _growth_reasons(a)
+        if ctx.paid(a.feature.current) and a.recommendation != "gated" and growth:
+            yield Hit(
+                a.feature.id, a.feature.id, a.feature.position("current"),
+                _feature_values(a, growth=reasons_text(growth)),
+                _inferred_words(growth),
             )
 
 
-def costly_feature_unlimited(inventory, assessments):
-    free = inventory.product.free_tier.name
-    for a in assessments:
-        if a.feature.current == free and a.feature.limit is None and a.recommendation == "free-limited":
-            metric = f" on {a.limit_metric}" if a.limit_metric else ""
-            yield (
-                f"'{a.feature.name}' is free without a usage wall; keep it free behind a "
-                f"limit{metric}{_why(a)}",
-                a.feature.id, a.feature.position("current"),
+@logic("placement-disagrees")
+def placement_disagrees(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
+        if (ctx.paid(a.feature.current) and a.recommendation != "gated"
+                and not _growth_reasons(a) and a.confidence_label == "high"):
+            reason = a.main_reason
+            yield Hit(a.feature.id, a.feature.id, a.feature.position("current"),
+                      _feature_values(a), _inferred_words([reason] if reason else []))
+
+
+@logic("costly-feature-unlimited")
+def costly_feature_unlimited(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
+        f = a.feature
+        if f.current == ctx.free and f.limit is None and a.recommendation == "free-limited":
+            walls = [r for r in a.reasons if r.direction == "limit"]
+            yield Hit(f.id, f.id, f.position("current"),
+                      _feature_values(a, walls=reasons_text(walls) or _advice(a)["why"]),
+                      _inferred_words(walls))
+
+
+@logic("free-feature-without-reason")
+def free_feature_without_reason(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
+        if a.feature.current == ctx.free and a.recommendation == "gated":
+            gating = [r for r in a.reasons if r.direction != "free"]
+            yield Hit(
+                a.feature.id, a.feature.id, a.feature.position("current"),
+                _feature_values(a, free_weight=f"{a.weights.free:g}",
+                                gated_weight=f"{a.weights.gated + a.weights.limit:g}"),
+                _inferred_words(gating),
             )
 
 
-def free_feature_without_reason(inventory, assessments):
-    free = inventory.product.free_tier.name
-    for a in assessments:
-        if a.feature.current == free and a.recommendation == "gated":
-            tier = f" in '{a.tier}'" if a.tier else ""
-            yield (
-                f"'{a.feature.name}' is free, but nothing about it promotes the growth model: "
-                f"gate it{tier}{_why(a)}",
-                a.feature.id, a.feature.position("current"),
-            )
-
-
-def tier_mismatch(inventory, assessments):
-    for a in assessments:
+@logic("tier-mismatch")
+def tier_mismatch(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
         current = a.feature.current
-        if _paid(inventory, current) and a.recommendation == "gated" and a.tier != current:
-            yield (
-                f"'{a.feature.name}' sits in '{current}'; its audience "
-                f"({a.signals['audience'].value or 'user'}) points to '{a.tier}'",
-                a.feature.id, a.feature.position("current"),
+        if ctx.paid(current) and a.recommendation == "gated" and a.tier != current:
+            audience = a.signals["audience"]
+            words = tuple(w for e in audience.evidence for w in e.words)
+            yield Hit(
+                a.feature.id, a.feature.id, a.feature.position("current"),
+                _feature_values(a, audience=audience.value or "user"),
+                words if audience.source == "inferred" else None,
             )
 
 
-def time_bound_trial(inventory, assessments):
-    product = inventory.product
-    if product.model in ("trial", "reverse-trial"):
-        days = f"{product.trial_days}-day " if product.trial_days else ""
-        yield (
-            f"a {days}time-bound {product.model} can be too short for larger customers to "
-            f"extract value; prefer usage-based freemium: free use without a time limit, "
-            f"paid for production use",
-            None, product.position("model"),
-        )
+@logic("enterprise-control-in-free")
+def enterprise_control_in_free(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
+        audience = a.signals["audience"]
+        if a.feature.current == ctx.free and audience.value == "enterprise":
+            words = tuple(w for e in audience.evidence for w in e.words)
+            yield Hit(
+                a.feature.id, a.feature.id, a.feature.position("current"),
+                _feature_values(a, free=ctx.free), words if audience.source == "inferred" else None,
+            )
 
 
-def no_free_tier(inventory, assessments):
-    product = inventory.product
-    if product.model == "paid-only":
-        free = sum(a.recommendation != "gated" for a in assessments)
-        yield (
-            f"there is a freemium case for almost every product: {free} of "
-            f"{len(assessments)} features could make up a free tier",
-            None, product.position("model"),
-        )
+@logic("no-signals-no-text")
+def no_signals_no_text(ctx: Context) -> Iterator[Hit]:
+    for a in ctx.assessments:
+        if not a.feature.signals and all(s.source == "unset" for s in a.signals.values()):
+            yield Hit(a.feature.id, a.feature.id, (a.feature.line, a.feature.column), _feature_values(a))
 
 
-def no_aha_in_free(inventory, assessments):
-    if inventory.product.model != "freemium" or not assessments:
+def _free_tier_features(ctx: Context) -> tuple[str, list[Assessment]]:
+    """What sits in the free tier: today's placement when recorded, else the advice."""
+    if ctx.placed:
+        return "today", [a for a in ctx.assessments if a.feature.current == ctx.free]
+    return "in the advice", [a for a in ctx.assessments if a.recommendation != "gated"]
+
+
+def _missing_in_free(ctx: Context, signal: str) -> Iterator[Hit]:
+    if ctx.inventory.product.model != "freemium" or not ctx.assessments:
         return
-    if not any(a.recommendation != "gated" and a.signals["aha"].value >= 2 for a in assessments):
-        yield (
-            "no feature recommended for the free tier is on the path to the aha moment; "
-            "the free tier needs a proof of concept (set 'aha' on the features that deliver it)",
-            None, inventory.product.position(""),
-        )
+    basis, free = _free_tier_features(ctx)
+    if any(a.signals[signal].value >= MEDIUM for a in free):
+        return
+    # Name the features that could fill the gap, so the message says what to do.
+    candidates = [a.feature.id for a in ctx.assessments if a.signals[signal].value >= MEDIUM]
+    yield Hit("", None, ctx.inventory.product.position(""), {
+        "basis": basis, "count": len(free), "free": ctx.free, "candidates": candidates,
+    })
 
 
-CHECKS: tuple[Check, ...] = (
-    Check("gated-growth-feature", "error", "A feature that promotes growth is gated",
-          Source("Promote the growth model in free, gate what creates friction", timestamp="00:51:09"),
-          gated_growth_feature),
-    Check("costly-feature-unlimited", "warning", "A costly feature is free without a wall",
-          Source("Usage-based freemium", timestamp="00:43:53"), costly_feature_unlimited),
-    Check("free-feature-without-reason", "warning", "A feature is free without a strategic reason",
-          Source("Freemium is not a conversion tactic", timestamp="00:49:47"), free_feature_without_reason),
-    Check("tier-mismatch", "note", "A gated feature sits in another tier than its audience's",
-          Source("Build for users, sell to buyers", timestamp="00:20:14"), tier_mismatch),
-    Check("time-bound-trial", "warning", "A time-bound trial instead of usage-based freemium",
-          Source("Superficial time-bound trials alienate larger customers", timestamp="00:42:47"), time_bound_trial),
-    Check("no-free-tier", "note", "The product has no free tier",
-          Source("There is a freemium case for almost every product", timestamp="00:45:59"), no_free_tier),
-    Check("no-aha-in-free", "warning", "The free tier holds no aha moment",
-          Source("Aha moment / proof of concept", timestamp="00:50:51"), no_aha_in_free),
-)
+@logic("no-aha-in-free")
+def no_aha_in_free(ctx: Context) -> Iterator[Hit]:
+    yield from _missing_in_free(ctx, "aha")
+
+
+@logic("no-habit-in-free")
+def no_habit_in_free(ctx: Context) -> Iterator[Hit]:
+    yield from _missing_in_free(ctx, "habit")
+
+
+@logic("no-upgrade-trigger")
+def no_upgrade_trigger(ctx: Context) -> Iterator[Hit]:
+    product = ctx.inventory.product
+    if product.model == "paid-only" or not product.paid_tiers or not ctx.assessments:
+        return
+    if ctx.placed:
+        if any(ctx.paid(a.feature.current) or a.feature.limit for a in ctx.assessments):
+            return
+        basis = "today"
+    else:
+        if any(a.recommendation != "free" for a in ctx.assessments):
+            return
+        basis = "in the advice"
+    yield Hit("", None, product.position("tiers"), {"basis": basis, "free": ctx.free,
+                                                     "count": len(ctx.assessments)})
+
+
+@logic("empty-tier")
+def empty_tier(ctx: Context) -> Iterator[Hit]:
+    product = ctx.inventory.product
+    if not ctx.placed:
+        return
+    used = {a.feature.current for a in ctx.assessments}
+    for index, tier in enumerate(product.tiers):
+        if tier.name in used or (index == 0 and product.model == "paid-only"):
+            continue
+        yield Hit(f"tier:{tier.name}", None, product.position(f"tiers.{tier.name}"),
+                  {"tier": tier.name, "audience": tier.audience, "free": index == 0})
+
+
+@logic("time-bound-trial")
+def time_bound_trial(ctx: Context) -> Iterator[Hit]:
+    product = ctx.inventory.product
+    if product.model in ("trial", "reverse-trial"):
+        yield Hit("", None, product.position("model"),
+                  {"model": product.model, "days": product.trial_days})
+
+
+@logic("no-free-tier")
+def no_free_tier(ctx: Context) -> Iterator[Hit]:
+    product = ctx.inventory.product
+    if product.model == "paid-only":
+        free = sum(a.recommendation != "gated" for a in ctx.assessments)
+        yield Hit("", None, product.position("model"),
+                  {"free": free, "count": len(ctx.assessments)})
+
+
+@logic("not-collaborative")
+def not_collaborative(ctx: Context) -> Iterator[Hit]:
+    product = ctx.inventory.product
+    if not product.collaborative:
+        viral = [a.feature.id for a in ctx.assessments if a.signals["virality"].value >= MEDIUM]
+        yield Hit("", None, product.position("collaborative"), {"viral": viral})
+
+
+# The waiver checks are raised by apply_waivers, not by reading the advice.
+@logic("expired-waiver")
+def _expired_waiver(ctx: Context) -> Iterator[Hit]:
+    return iter(())
+
+
+@logic("stale-waiver")
+def _stale_waiver(ctx: Context) -> Iterator[Hit]:
+    return iter(())
+
+
+def lower(severity: str) -> str:
+    """One severity lower: error -> warning -> note (a note stays a note)."""
+    return SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
+
+
+def severities(ruleset: RuleSet | None) -> dict[str, str]:
+    """Each check's severity after the rule packs' ``policy.severity`` (``off`` switches it off)."""
+    catalog = check_by_id()
+    result = {c.id: c.severity for c in catalog.values()}
+    for check_id, level, (path, line, column) in getattr(ruleset.policy, "severity", ()) if ruleset else ():
+        if check_id not in catalog:
+            raise InputError(
+                path, line, column, f"no check '{check_id}' in policy.severity{did_you_mean(check_id, catalog)}",
+            )
+        result[check_id] = level
+    return result
 
 
 def find(
     inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet | None = None,
 ) -> tuple[Finding, ...]:
-    """Run every check; findings come in check order, then inventory order."""
+    """Run every check; findings come in catalog order, then inventory order."""
+    levels = severities(ruleset)
+    ctx = Context(inventory, assessments)
     found = []
-    for check in CHECKS:
-        for message, feature_id, (line, column) in check.run(inventory, assessments):
-            found.append(Finding(
-                check.id, check.title, check.severity, message, feature_id, inventory.path,
-                line, column, check.source, subject=feature_id or "",
-            ))
+    for spec in load_checks():
+        if levels[spec.id] == "off":
+            continue
+        for hit in LOGIC[spec.id](ctx):
+            found.append(_finding(spec, levels[spec.id], hit, inventory.path))
     return tuple(found)
+
+
+def _finding(spec: CheckSpec, severity: str, hit: Hit, path: str) -> Finding:
+    message = spec.render(hit.values)
+    inferred = hit.inferred is not None
+    if inferred:
+        severity = lower(severity)
+        words = ", ".join(f"'{w}'" for w in hit.inferred) or "its words"
+        message += f" (inferred from {words}: answer the signals to confirm)"
+    line, column = hit.position
+    return Finding(
+        spec.id, spec.title, severity, message, hit.feature, path, line, column, spec.source,
+        spec.help, hit.subject, inferred,
+    )
+
+
+def waiver_finding(spec: CheckSpec, waiver, subject: str, levels: dict[str, str]) -> Finding:
+    """A finding about a waiver itself (expired or stale), located at the waiver."""
+    values = {
+        "check": waiver.check, "subject": subject, "reason": waiver.reason,
+        "owner": waiver.owner, "expires": waiver.expires.isoformat() if waiver.expires else None,
+    }
+    return Finding(
+        spec.id, spec.title, levels.get(spec.id, spec.severity), spec.render(values),
+        None if subject == "the product" else subject, waiver.file, waiver.line, waiver.column,
+        spec.source, spec.help, f"{subject}/{waiver.check}",
+    )
+
+
+def apply_waivers(
+    findings: tuple[Finding, ...], inventory: Inventory, today: dt.date,
+    ruleset: RuleSet | None = None,
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Split findings into (active, suppressed), adding the findings waivers raise themselves.
+
+    A feature's waiver accepts that feature's finding of a feature check; the product's
+    waivers accept product and tier checks. A waiver that names an unknown check, or a check
+    of the other scope, is bad input. One whose check did not fire is stale; an expired one
+    suppresses nothing and is reported.
+    """
+    catalog = check_by_id()
+    levels = severities(ruleset)
+    holders = [(f.id, f.waivers) for f in inventory.features] + [(None, inventory.product.waivers)]
+    active = list(findings)
+    suppressed: list[Finding] = []
+    raised: list[Finding] = []
+    for feature_id, waivers in holders:
+        for waiver in waivers:
+            spec = catalog.get(waiver.check)
+            if spec is None or spec.scope == "waiver":
+                known = [c for c, s in catalog.items() if s.scope != "waiver"]
+                raise InputError(
+                    waiver.file, waiver.line, waiver.column,
+                    f"no check '{waiver.check}' to waive{did_you_mean(waiver.check, known)}",
+                )
+            on_feature = spec.scope == "feature"
+            if on_feature != (feature_id is not None):
+                where = "on the feature it is about" if on_feature else "on the product"
+                raise InputError(
+                    waiver.file, waiver.line, waiver.column,
+                    f"'{waiver.check}' is a {spec.scope} check: waive it {where}",
+                )
+            matched = [f for f in active if f.check == waiver.check and f.feature == feature_id]
+            subject = feature_id or "the product"
+            if not matched:
+                kind = "stale-waiver"
+            elif waiver.expired(today):
+                kind = "expired-waiver"
+            else:
+                kind = None
+                for finding in matched:
+                    active.remove(finding)
+                    suppressed.append(replace(finding, suppression=Suppression(
+                        "waiver", waiver.reason, waiver.owner,
+                        waiver.expires.isoformat() if waiver.expires else None,
+                    )))
+            if kind and levels[kind] != "off":
+                raised.append(waiver_finding(catalog[kind], waiver, subject, levels))
+    return tuple(active + raised), tuple(suppressed)

@@ -22,6 +22,7 @@ from freemium_advisor.signals import (
     SIGNAL_BY_NAME,
     SignalSpec,
 )
+from freemium_advisor.waivers import Waiver, parse_waivers
 from freemium_advisor.yamlpos import Document, load_yaml, read_text, type_name
 
 FORMAT_VERSION = 1
@@ -30,10 +31,10 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-&/%+]*$")
 ID_RULE = "letters, digits and - _ . & / % +, starting with a letter or digit"
 
 TOP_KEYS = ("version", "product", "features")
-PRODUCT_KEYS = ("name", "description", "model", "trial_days", "collaborative", "tiers")
+PRODUCT_KEYS = ("name", "description", "model", "trial_days", "collaborative", "tiers", "waive")
 TIER_KEYS = ("name", "audience")
 FEATURE_KEYS = (
-    "id", "name", "description", "category", "current", "addon", "limit", "signals",
+    "id", "name", "description", "category", "current", "addon", "limit", "signals", "waive",
 )
 LIMIT_KEYS = ("metric", "free")
 
@@ -55,6 +56,7 @@ class Product:
     collaborative: bool
     tiers: tuple[Tier, ...]
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    waivers: tuple[Waiver, ...] = field(default=(), compare=False)
 
     def position(self, key: str) -> tuple[int, int]:
         """Where ``key`` of the product is written (the product's start if it is not)."""
@@ -97,6 +99,7 @@ class Feature:
     column: int
     # (line, column) of each key written for this feature: "current", "signals.virality"...
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    waivers: tuple[Waiver, ...] = field(default=(), compare=False)
 
     def position(self, key: str) -> tuple[int, int]:
         """Where ``key`` is written, or where the feature starts if it is not written."""
@@ -263,9 +266,14 @@ class _Validator:
             value.get("collaborative", False), (*path, "collaborative"), "collaborative"
         )
         tiers = self.tiers(value.get("tiers", list(DEFAULT_TIERS)), (*path, "tiers"))
+        positions = self.positions(path, value)
+        if isinstance(value.get("tiers"), list):
+            for index, tier in enumerate(tiers):  # "tiers.pro": where each tier is written
+                mark = self.doc.value_mark((*path, "tiers", index))
+                positions[f"tiers.{tier.name}"] = (mark.line, mark.column)
         return Product(
-            name, description, model, trial_days, collaborative, tiers,
-            self.positions(path, value),
+            name, description, model, trial_days, collaborative, tiers, positions,
+            parse_waivers(self.doc, (*path, "waive"), value.get("waive")),
         )
 
     def positions(self, path: tuple, value: dict) -> dict[str, tuple[int, int]]:
@@ -366,6 +374,7 @@ class _Validator:
         return Feature(
             feature_id, name, description, category, current, addon, limit, signals,
             mark.line, mark.column, self.positions(path, value),
+            parse_waivers(self.doc, (*path, "waive"), value.get("waive")),
         )
 
     def limit(self, value: Any, path: tuple) -> Limit:

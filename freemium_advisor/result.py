@@ -141,6 +141,17 @@ class Assessment:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """Why a finding does not count: a waiver in the inventory, the baseline file, or that it
+    was there before the change (``--base``)."""
+
+    kind: str  # waiver | baseline | base
+    reason: str
+    owner: str | None = None
+    expires: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     """One problem a check found, located in the inventory file.
 
@@ -157,10 +168,11 @@ class Finding:
     file: str
     line: int
     column: int
-    source: Source
+    source: Source | None
     help: str = ""
     subject: str = ""
     inferred: bool = False
+    suppression: Suppression | None = None
 
     @property
     def fingerprint(self) -> str:
@@ -184,6 +196,7 @@ class Analysis:
     ruleset: RuleSet
     assessments: tuple[Assessment, ...]
     findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...] = ()  # waived findings, each with its suppression
 
     @property
     def product(self) -> Product:

@@ -25,6 +25,7 @@ RESULT_SCHEMA_ID = (
     "schema/result.schema.json"
 )
 CONFIDENCE_LABELS = ("high", "medium", "low", "unknown")
+SUPPRESSION_KINDS = ("waiver", "baseline", "base")
 SIGNAL_SOURCES = ("explicit", "inferred", "unset")
 
 
@@ -65,7 +66,7 @@ SIGNAL_VALUE = {"type": ["string", "boolean", "null"]}
 
 
 def result_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of ``analyze --format json``."""
+    """The JSON Schema (draft 2020-12) of ``analyze --format json`` and ``check --format json``."""
     reason = _object({
         "rule": TEXT,
         "criterion": {"enum": list(CRITERION_IDS)},
@@ -115,6 +116,18 @@ def result_schema() -> dict[str, Any]:
         "inferred": {"type": "boolean", "description": "it rests on inferred, not answered, signals"},
         "help": TEXT,
         "source": SOURCE,
+        "suppression": {
+            "description": "why a finding does not count (null for a finding that counts)",
+            "oneOf": [
+                {"type": "null"},
+                _object({
+                    "kind": {"enum": list(SUPPRESSION_KINDS)},
+                    "reason": TEXT,
+                    "owner": OPTIONAL_TEXT,
+                    "expires": {"type": ["string", "null"], "pattern": r"^\d{4}-\d\d-\d\d$"},
+                }),
+            ],
+        },
     })
     product = _object({
         "name": TEXT,
@@ -123,11 +136,7 @@ def result_schema() -> dict[str, Any]:
         "collaborative": {"type": "boolean"},
         "tiers": {"type": "array", "items": _object({"name": TEXT, "audience": {"enum": list(AUDIENCES)}})},
     })
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": RESULT_SCHEMA_ID,
-        "title": "freemium-advisor analysis result",
-        **_object({
+    analysis = _object({
             "format_version": {"const": 1},
             "tool": _object({"name": {"const": "freemium-advisor"}, "version": TEXT}),
             "rules": _object({
@@ -139,7 +148,30 @@ def result_schema() -> dict[str, Any]:
             "summary": _object({r: {"type": "integer", "minimum": 0} for r in RECOMMENDATIONS}),
             "features": {"type": "array", "items": feature},
             "findings": {"type": "array", "items": finding},
-        }),
+            "suppressed": {
+                "type": "array", "items": finding,
+                "description": "findings accepted by a waiver, the baseline or --base",
+            },
+        }, description="one inventory's analysis ('analyze --format json')")
+    check = _object({
+        "format_version": {"const": 1},
+        "tool": _object({"name": {"const": "freemium-advisor"}, "version": TEXT}),
+        "gate": _object({
+            "fail_on": {"enum": ["error", "warning", "note", "never"]},
+            "failed": {"type": "boolean"},
+            "counts": _object({
+                **{s: {"type": "integer", "minimum": 0} for s in SEVERITIES},
+                "suppressed": {"type": "integer", "minimum": 0},
+            }),
+        }, description="the verdict: failed when a finding is at or above fail_on"),
+        "results": {"type": "array", "items": {"$ref": "#/$defs/analysis"}},
+    }, description="the CI gate's result ('check --format json'): one analysis per file")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": RESULT_SCHEMA_ID,
+        "title": "freemium-advisor result",
+        "oneOf": [{"$ref": "#/$defs/analysis"}, {"$ref": "#/$defs/check"}],
+        "$defs": {"analysis": analysis, "check": check},
     }
 
 

@@ -53,6 +53,8 @@ SOURCE_KEYS = ("principle", "seed", "timestamp", "quote")
 EXAMPLE_KEYS = ("fires", "silent")
 FILE_KEYS = ("rules", "override", "disable", "policy")
 POLICY_KEYS = ("min_growth_for_wall", "confidence_high", "confidence_medium")
+SEVERITY_KEY = "severity"  # policy.severity: {check-id: error | warning | note | off}
+CHECK_LEVELS = ("error", "warning", "note", "off")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d$")
 
@@ -116,6 +118,9 @@ class Policy:
     min_growth_for_wall: float
     confidence_high: float
     confidence_medium: float
+    # (check id, error|warning|note|off, (file, line, column)): a pack's change to a check's
+    # severity; the check ids are checked against the catalog when findings are made.
+    severity: tuple[tuple[str, str, tuple[str, int, int]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -202,6 +207,7 @@ class _Loader:
         self.disabled: dict[str, None] = {}
         self.policy: dict[str, Any] = {}
         self.policy_where: dict[str, tuple[Document, tuple]] = {}
+        self.severity: dict[str, tuple[str, tuple[str, int, int]]] = {}
 
     def add_file(self, doc: Document) -> None:
         data = doc.data
@@ -292,17 +298,33 @@ class _Loader:
             raise doc.error(("policy",), "'policy' must be a mapping")
         for key, value in policy.items():
             path = ("policy", key)
+            if key == SEVERITY_KEY:
+                self._add_severity(doc, value)
+                continue
             if key not in POLICY_KEYS:
                 raise doc.error(
                     path,
-                    f"unknown policy key '{key}'{did_you_mean(key, POLICY_KEYS)}"
-                    f"; expected {one_of(POLICY_KEYS)}",
+                    f"unknown policy key '{key}'{did_you_mean(key, (*POLICY_KEYS, SEVERITY_KEY))}"
+                    f"; expected {one_of((*POLICY_KEYS, SEVERITY_KEY))}",
                     at_key=True,
                 )
             if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
                 raise doc.error(path, f"policy '{key}' must be a number, 0 or more")
             self.policy[key] = float(value)
             self.policy_where[key] = (doc, path)
+
+    def _add_severity(self, doc: Document, value: Any) -> None:
+        if not isinstance(value, dict):
+            raise doc.error(("policy", SEVERITY_KEY), "'policy.severity' must map check ids to a severity")
+        for check_id, level in value.items():
+            path = ("policy", SEVERITY_KEY, check_id)
+            if level not in CHECK_LEVELS:
+                raise doc.error(
+                    path, f"unknown severity {level!r} for check '{check_id}'"
+                    f"{did_you_mean(str(level), CHECK_LEVELS)}; expected {one_of(CHECK_LEVELS)}",
+                )
+            mark = doc.key_mark(path)
+            self.severity[str(check_id)] = (level, (doc.path, mark.line, mark.column))
 
     def finish(self) -> RuleSet:
         missing = [k for k in POLICY_KEYS if k not in self.policy]
@@ -314,11 +336,15 @@ class _Loader:
         }
         rules = tuple(_compile(self.drafts[rule_id]) for rule_id in effective)
         canonical = json.dumps(
-            {"rules": effective, "policy": self.policy}, sort_keys=True, default=str,
+            {"rules": effective, "policy": self.policy,
+             **({"severity": {k: v[0] for k, v in self.severity.items()}} if self.severity else {})},
+            sort_keys=True, default=str,
             ensure_ascii=False,
         )
         fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-        return RuleSet(rules, Policy(**self.policy), tuple(self.disabled), fingerprint=fingerprint)
+        severity = tuple((check_id, level, where) for check_id, (level, where) in self.severity.items())
+        policy = Policy(**self.policy, severity=severity)
+        return RuleSet(rules, policy, tuple(self.disabled), fingerprint=fingerprint)
 
 
 def _compile(draft: _Draft) -> Rule:

@@ -64,9 +64,9 @@ def test_version(run, flag):
 
 def test_the_command_tree_is_the_documented_one():
     assert [label(path) for path in LEAVES] == [
-        "analyze", "explain", "validate", "init", "schema",
+        "analyze", "explain", "validate", "init", "schema", "check", "diff",
         "rules list", "rules show", "rules test", "rules docs",
-        "import pricing2yaml", "import csv",
+        "import pricing2yaml", "import csv", "checks list", "checks docs",
     ]
 
 
@@ -113,6 +113,7 @@ def test_analyze_json_follows_the_contract(run):
 
     assert list(document) == [
         "format_version", "tool", "rules", "file", "product", "summary", "features", "findings",
+        "suppressed",
     ]
     assert document["format_version"] == 1
     assert document["product"]["name"] == "Boardly"

@@ -139,7 +139,7 @@ PACK_ERRORS = [
     (
         "policy:\n  min_growth: 3\n",
         "2:3: error: unknown policy key 'min_growth' (did you mean 'min_growth_for_wall'?); "
-        "expected min_growth_for_wall, confidence_high or confidence_medium",
+        "expected min_growth_for_wall, confidence_high, confidence_medium or severity",
     ),
 ]
 

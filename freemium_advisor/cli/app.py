@@ -93,8 +93,10 @@ app = _typer(
 )
 rules_app = _typer("List, show, test and document the rules (built-in and your own packs).")
 import_app = _typer("Turn an existing pricing page or spreadsheet into a feature inventory.")
+checks_app = _typer("List and document the checks behind 'check' and the findings of 'analyze'.")
 app.add_typer(rules_app, name="rules")
 app.add_typer(import_app, name="import")
+app.add_typer(checks_app, name="checks")
 
 
 def _version(value: bool) -> None:

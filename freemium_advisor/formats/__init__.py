@@ -30,6 +30,19 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
         "table": "rules_view:render_list_table",
         "json": "rules_view:render_list_json",
     },
+    "check": {
+        "text": "check_text:render_check",
+        "json": "json_format:render_check",
+        "github": "github:render_check",
+        "gitlab": "gitlab:render_check",
+        "sarif": "sarif:render_check",
+        "junit": "junit:render_check",
+        "markdown": "markdown_comment:render_check",
+    },
+    "diff": {
+        "text": "diff_view:render_text",
+        "json": "diff_view:render_json",
+    },
 }
 
 

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from freemium_advisor.explain import Explanation
+    from freemium_advisor.gate import CheckRun
+    from freemium_advisor.inventorydiff import InventoryDiff
     from freemium_advisor.result import Analysis
     from freemium_advisor.rules import RuleSet
 
@@ -41,3 +43,15 @@ class RuleSetFormat(Protocol):
     """Renders the rules in force (``rules list``)."""
 
     def __call__(self, ruleset: RuleSet, options: RenderOptions) -> str: ...
+
+
+class CheckRunFormat(Protocol):
+    """Renders the CI gate's result (``check``): findings of every file, and the verdict."""
+
+    def __call__(self, run: CheckRun, options: RenderOptions) -> str: ...
+
+
+class DiffFormat(Protocol):
+    """Renders the changes between two inventories (``diff``)."""
+
+    def __call__(self, diff: InventoryDiff, options: RenderOptions) -> str: ...

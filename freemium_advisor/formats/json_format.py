@@ -85,7 +85,14 @@ def finding_to_dict(f) -> dict[str, Any]:
         "inferred": f.inferred,
         "help": f.help,
         "source": source_to_dict(f.source),
+        "suppression": suppression_to_dict(f.suppression),
     }
+
+
+def suppression_to_dict(s) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    return {"kind": s.kind, "reason": s.reason, "owner": s.owner, "expires": s.expires}
 
 
 def header_to_dict(analysis) -> dict[str, Any]:
@@ -112,6 +119,7 @@ def analysis_to_dict(analysis) -> dict[str, Any]:
         "summary": analysis.summary(),
         "features": [assessment_to_dict(a) for a in analysis.assessments],
         "findings": [finding_to_dict(f) for f in analysis.findings],
+        "suppressed": [finding_to_dict(f) for f in analysis.suppressed],
     }
 
 
@@ -132,4 +140,16 @@ def render_explanation(explanation, options=None) -> str:
          "tier": f.tier, "score": f.score}
         for f in explanation.flips
     ]
+    return _dump(data)
+
+
+def render_check(run, options=None) -> str:
+    """The CI gate's result: the verdict and counts, then every file's full analysis."""
+    first = run.results[0] if run.results else None
+    data = {
+        "format_version": FORMAT_VERSION,
+        "tool": {"name": first.tool.name, "version": first.tool.version} if first else None,
+        "gate": {"fail_on": run.fail_on, "failed": run.failed, "counts": run.counts()},
+        "results": [analysis_to_dict(a) for a in run.results],
+    }
     return _dump(data)

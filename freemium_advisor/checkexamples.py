@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import yaml
 
 from freemium_advisor.analysis import analyze
-from freemium_advisor.checks import CheckSpec
+from freemium_advisor.checkcatalog import CheckSpec
 from freemium_advisor.inventory import parse_inventory
 from freemium_advisor.result import Finding
 from freemium_advisor.rules import RuleSet

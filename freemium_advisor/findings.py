@@ -1,7 +1,7 @@
 """Findings: where today's placement or the catalog disagrees with the advice and the framework.
 
 Each check's metadata (title, severity, message template, help, source, examples) is data in
-``checks/`` (:mod:`freemium_advisor.checks`); its logic is a function here, registered in
+``checks/`` (:mod:`freemium_advisor.checkcatalog`); its logic is a function here, registered in
 :data:`LOGIC` under the same id. A logic function yields :class:`Hit` objects: what the
 finding is about, where, the values its message template shows, and whether it rests on
 inferred signals only. :func:`find` turns hits into :class:`Finding` objects: the rule packs'
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from freemium_advisor.checks import SEVERITIES, CheckSpec, check_by_id, load_checks
+from freemium_advisor.checkcatalog import SEVERITIES, CheckSpec, check_by_id, load_checks
 from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.inventory import Inventory
 from freemium_advisor.result import Assessment, Finding, Reason, Suppression

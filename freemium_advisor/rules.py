@@ -318,6 +318,8 @@ class _Loader:
             raise doc.error(("policy", SEVERITY_KEY), "'policy.severity' must map check ids to a severity")
         for check_id, level in value.items():
             path = ("policy", SEVERITY_KEY, check_id)
+            if level is False:
+                level = "off"  # YAML 1.1 reads a bare `off` as false
             if level not in CHECK_LEVELS:
                 raise doc.error(
                     path, f"unknown severity {level!r} for check '{check_id}'"

@@ -14,7 +14,7 @@ def checks_list() -> None:
 
     Example: freemium-advisor checks list | grep error
     """
-    from freemium_advisor.checks import load_checks
+    from freemium_advisor.checkcatalog import load_checks
 
     for spec in load_checks():
         typer.echo(f"{spec.id:<28} {spec.severity:<8} {spec.scope:<8} {spec.title}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from freemium_advisor.checks import load_checks
+from freemium_advisor.checkcatalog import load_checks
 
 
 def _example(example: dict) -> str:

@@ -6,7 +6,7 @@ check's help and source, and the suppressed findings with the reason they do not
 
 from __future__ import annotations
 
-from freemium_advisor.checks import check_by_id
+from freemium_advisor.checkcatalog import check_by_id
 
 
 def _cell(text: str) -> str:

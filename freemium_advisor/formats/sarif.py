@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from freemium_advisor.checks import load_checks
+from freemium_advisor.checkcatalog import load_checks
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "note": "note"}

@@ -1,5 +1,7 @@
 """The check catalog: what each placement and catalog check is, as data in ``checks/``.
 
+(The module is not named ``checks``: the wheel installs the data folder under that name.)
+
 A check is one YAML file under ``checks/`` (found by walking the folder, as rules are): its
 id, title, default severity, scope, message template, help text, the framework passage it
 encodes and examples (inventories on which it must fire, and must stay quiet). The logic

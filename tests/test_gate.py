@@ -420,3 +420,21 @@ def test_analyze_prints_each_finding_on_one_line(run, inventory, monkeypatch, co
     monkeypatch.setenv("COLUMNS", columns)
     out = run("analyze", inventory).stdout
     assert inventory + ERROR_LINE + "\n" in out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "gitlab", "sarif", "junit", "markdown"])
+def test_every_check_format_builds_and_sets_the_exit_code(run, fmt):
+    from freemium_advisor.formats import formats_for
+
+    assert fmt in formats_for("check")
+    result = run("check", WHITEBOARD, "--format", fmt)
+    assert result.exit_code == 1
+    assert result.stdout.strip()
+    assert result.stderr.endswith("failed (--fail-on error)\n")
+
+
+def test_the_check_formats_are_the_documented_ones():
+    from freemium_advisor.formats import formats_for
+
+    assert formats_for("check") == ("text", "json", "github", "gitlab", "sarif", "junit", "markdown")
+    assert formats_for("diff") == ("text", "json")

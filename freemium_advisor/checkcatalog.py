@@ -52,7 +52,7 @@ class CheckSpec:
 
     def render(self, variables: dict[str, Any]) -> str:
         """The finding's message: the check's template filled with what the logic found."""
-        text = _ENV.from_string(self.message).render(**variables)
+        text = _compiled(self.message).render(**variables)
         return " ".join(text.split())
 
     @property
@@ -62,6 +62,12 @@ class CheckSpec:
 
 
 DOCS_URL = "https://github.com/freemium-advisor/freemium-advisor/blob/main/docs/checks.md"
+
+
+@lru_cache(maxsize=None)
+def _compiled(source: str):
+    # Compiled once per template: a large catalog raises the same check dozens of times.
+    return _ENV.from_string(source)
 
 
 def checks_dir() -> Path:

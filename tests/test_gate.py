@@ -70,13 +70,24 @@ def test_text_lines_and_summary(run, inventory):
     assert result.stderr == "1 error, 0 warnings, 1 note, 0 suppressed in 1 file: failed (--fail-on error)\n"
 
 
+def _github_lines(path: str) -> list[str]:
+    return [
+        f"::error file={path},line=12,col=5,title=gated-growth-feature%3A A feature that promotes "
+        f"growth is gated::{ERROR_LINE.split('[gated-growth-feature] ')[1]}",
+        f"::notice file={path},line=3,col=3,title=not-collaborative%3A The product is not "
+        f"collaborative at its core::{NOTE_LINE.split('[not-collaborative] ')[1]}",
+    ]
+
+
 @pytest.mark.parametrize("columns", ["40", "200"])
 @pytest.mark.parametrize("fmt", ["text", "github"])
-def test_lines_are_never_wrapped(run, inventory, monkeypatch, columns, fmt):
+def test_lines_are_exact_and_never_wrapped(run, inventory, monkeypatch, columns, fmt):
     monkeypatch.setenv("COLUMNS", columns)
-    lines = run("check", inventory, "--format", fmt).stdout.splitlines()
-    assert len(lines) == 2
-    assert all(len(line) > 40 for line in lines)
+    expected = {
+        "text": [inventory + ERROR_LINE, inventory + NOTE_LINE],
+        "github": _github_lines(inventory),
+    }[fmt]
+    assert run("check", inventory, "--format", fmt).stdout.splitlines() == expected
 
 
 @pytest.mark.parametrize("fail_on, code", [("error", 1), ("warning", 1), ("note", 1), ("never", 0)])
@@ -92,9 +103,10 @@ def test_exit_codes_for_each_threshold_with_a_note_only(run, write, fail_on, cod
     assert json.loads(result.stdout)["gate"]["counts"] == {"error": 0, "warning": 0, "note": 1, "suppressed": 0}
 
 
-def test_bad_input_exits_2_with_one_line(run, write):
+@pytest.mark.parametrize("fail_on", ["error", "warning", "note", "never"])
+def test_bad_input_exits_2_with_one_line(run, write, fail_on):
     path = write("bad.yaml", INVENTORY.replace("virality: high", "viraltiy: high"))
-    result = run("check", path)
+    result = run("check", path, "--fail-on", fail_on)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert result.stderr == f"{path}:13:15: error: unknown signal 'viraltiy' (did you mean 'virality'?)\n"

@@ -77,6 +77,8 @@ def render_analysis(analysis, options=None) -> str:
 
 
 def _print_findings(console: Console, analysis) -> None:
+    if analysis.suppressed:
+        console.print(f"{plural(len(analysis.suppressed), 'finding')} waived in the inventory.")
     if not analysis.findings:
         console.print("No findings.")
         return

@@ -1,8 +1,8 @@
 """The feature inventory: its data model and its strict, kind validation.
 
-``load_inventory("features.yaml")`` returns an :class:`Inventory` or raises an
-:class:`~freemium_advisor.errors.InputError` naming the file, line and column of the first
-problem, with a did-you-mean hint wherever a name was misspelled.
+``load_inventory("features.yaml")`` returns an :class:`Inventory` or raises
+:class:`~freemium_advisor.errors.InputErrors` naming the file, line and column of every
+problem found (in file order), with a did-you-mean hint wherever a name was misspelled.
 """
 
 from __future__ import annotations
@@ -12,16 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from freemium_advisor.errors import InputError, did_you_mean, one_of
-from freemium_advisor.signals import (
-    AUDIENCE,
-    AUDIENCES,
-    FLAG,
-    LEVEL,
-    LEVELS,
-    MODELS,
-    SIGNAL_BY_NAME,
-    SignalSpec,
-)
+from freemium_advisor.signals import AUDIENCES, MODELS, SIGNAL_BY_NAME
+from freemium_advisor.validate import Checker, Invalid
 from freemium_advisor.yamlpos import Document, load_yaml, read_text, type_name
 
 FORMAT_VERSION = 1
@@ -130,7 +122,7 @@ def load_inventory(path: str) -> Inventory:
 
 def parse_inventory(text: str, path: str) -> Inventory:
     """Validate inventory YAML text; ``path`` is only used in messages."""
-    return _Validator(load_yaml(text, path)).inventory()
+    return _InventoryReader(load_yaml(text, path)).inventory()
 
 
 # Plan names that say outright who a tier is sold to; other names get an audience by position.
@@ -178,95 +170,65 @@ def default_tier_audiences(names: list[str]) -> list[str]:
     ]
 
 
-class _Validator:
+class _InventoryReader:
+    """Reads an inventory document into the model, reporting every problem it finds."""
+
     def __init__(self, doc: Document):
         self.doc = doc
-
-    def fail(self, path: tuple, message: str, *, at_key: bool = False) -> InputError:
-        return self.doc.error(path, message, at_key=at_key)
-
-    def mapping(self, value: Any, path: tuple, what: str) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(path, f"{what} must be a mapping, not {type_name(value)}")
-        return value
-
-    def keys(self, value: dict, path: tuple, allowed: tuple, required: tuple, what: str):
-        for key in value:
-            if key not in allowed:
-                raise self.fail(
-                    (*path, key),
-                    f"unknown {what} key '{key}'{did_you_mean(key, allowed)}"
-                    f"; expected {one_of(allowed)}",
-                    at_key=True,
-                )
-        for key in required:
-            if key not in value:
-                raise self.fail(path, f"{what} is missing '{key}'")
-
-    def text(self, value: Any, path: tuple, what: str, *, allow_empty: bool = False) -> str:
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail(path, f"'{what}' must be text, not {type_name(value)}")
-        result = str(value).strip()
-        if not result and not allow_empty:
-            raise self.fail(path, f"'{what}' must not be empty")
-        return result
-
-    def boolean(self, value: Any, path: tuple, what: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(path, f"'{what}' must be true or false, not {type_name(value)}")
-        return value
+        self.check = Checker(doc)
 
     def inventory(self) -> Inventory:
+        check = self.check
         data = self.doc.data
         if data is None:
             raise InputError(self.doc.path, 1, 1, "the inventory is empty")
-        data = self.mapping(data, (), "the inventory")
-        self.keys(data, (), TOP_KEYS, ("product", "features"), "top-level")
+        if not isinstance(data, dict):
+            raise self.doc.error((), f"the inventory must be a mapping, not {type_name(data)}")
+        check.keys(data, (), TOP_KEYS, ("product", "features"), "top-level")
         version = data.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION or isinstance(version, bool):
-            raise self.fail(
-                ("version",), f"unsupported inventory version {version!r} (expected 1)"
-            )
-        product = self.product(data["product"])
-        features = self.features(data["features"], product)
+            check.report(("version",), f"unsupported inventory version {version!r} (expected 1)")
+        product = check.attempt(lambda: self.product(data.get("product")), None) if "product" in data else None
+        features = self.features(data.get("features"), product)
+        check.done()
+        assert product is not None  # a missing or unusable product was reported above
         return Inventory(self.doc.path, product, features)
 
     def product(self, value: Any) -> Product:
-        path = ("product",)
-        value = self.mapping(value, path, "'product'")
-        self.keys(value, path, PRODUCT_KEYS, ("name",), "product")
-        name = self.text(value["name"], (*path, "name"), "name")
-        description = self.text(
-            value.get("description", ""), (*path, "description"), "description",
-            allow_empty=True,
+        check, path = self.check, ("product",)
+        value = check.mapping(value, path, "'product'")
+        check.keys(value, path, PRODUCT_KEYS, ("name",), "product")
+        name = check.attempt(lambda: check.text(value["name"], (*path, "name"), "name"), "")
+        description = check.attempt(lambda: check.text(
+            value.get("description", ""), (*path, "description"), "description", allow_empty=True,
+        ), "")
+        model = check.attempt(
+            lambda: check.choice(value.get("model", "freemium"), (*path, "model"), MODELS, "model"),
+            "freemium",
         )
-        model = value.get("model", "freemium")
-        if model not in MODELS:
-            raise self.fail(
-                (*path, "model"),
-                f"unknown model {model!r}{did_you_mean(str(model), MODELS)}"
-                f"; expected {one_of(MODELS)}",
-            )
-        trial_days = value.get("trial_days")
-        if trial_days is not None:
-            if model not in ("trial", "reverse-trial"):
-                raise self.fail(
-                    (*path, "trial_days"),
-                    f"'trial_days' only applies to the trial and reverse-trial models, not {model}",
-                    at_key=True,
-                )
-            if isinstance(trial_days, bool) or not isinstance(trial_days, int) or trial_days < 1:
-                raise self.fail(
-                    (*path, "trial_days"), "'trial_days' must be a whole number of days, 1 or more"
-                )
-        collaborative = self.boolean(
-            value.get("collaborative", False), (*path, "collaborative"), "collaborative"
-        )
+        trial_days = check.attempt(lambda: self.trial_days(value, model), None)
+        collaborative = check.attempt(lambda: check.boolean(
+            value.get("collaborative", False), (*path, "collaborative"), "collaborative",
+        ), False)
         tiers = self.tiers(value.get("tiers", list(DEFAULT_TIERS)), (*path, "tiers"))
         return Product(
             name, description, model, trial_days, collaborative, tiers,
             self.positions(path, value),
         )
+
+    def trial_days(self, value: dict, model: str) -> int | None:
+        path = ("product", "trial_days")
+        trial_days = value.get("trial_days")
+        if trial_days is None:
+            return None
+        if model not in ("trial", "reverse-trial"):
+            raise self.check.fail(
+                path, f"'trial_days' only applies to the trial and reverse-trial models, not {model}",
+                at_key=True,
+            )
+        if isinstance(trial_days, bool) or not isinstance(trial_days, int) or trial_days < 1:
+            raise self.check.fail(path, "'trial_days' must be a whole number of days, 1 or more")
+        return trial_days
 
     def positions(self, path: tuple, value: dict) -> dict[str, tuple[int, int]]:
         """Key positions of a mapping (and of its ``signals``), "" for the mapping itself."""
@@ -282,136 +244,128 @@ class _Validator:
         return found
 
     def tiers(self, value: Any, path: tuple) -> tuple[Tier, ...]:
+        check = self.check
         if not isinstance(value, list) or not value:
-            raise self.fail(path, "'tiers' must be a non-empty list of tier names, cheapest first")
+            raise check.fail(path, "'tiers' must be a non-empty list of tier names, cheapest first")
         names: list[str] = []
         declared: list[str | None] = []
         for index, item in enumerate(value):
-            item_path = (*path, index)
-            audience = None
-            if isinstance(item, dict):
-                self.keys(item, item_path, TIER_KEYS, ("name",), "tier")
-                name = self.text(item["name"], (*item_path, "name"), "name")
-                if "audience" in item:
-                    audience = self.choice(
-                        item["audience"], (*item_path, "audience"), AUDIENCES, "audience"
-                    )
-            else:
-                name = self.text(item, item_path, "tier name")
-            if name in names:
-                raise self.fail(item_path, f"duplicate tier '{name}'")
-            names.append(name)
-            declared.append(audience)
+            with check.each():
+                name, audience = self.tier(item, (*path, index))
+                if name in names:
+                    raise check.fail((*path, index), f"duplicate tier '{name}'")
+                names.append(name)
+                declared.append(audience)
+        if not names:
+            raise Invalid()
         defaults = default_tier_audiences(names)
         return tuple(
             Tier(name, audience or default)
             for name, audience, default in zip(names, declared, defaults)
         )
 
-    def choice(self, value: Any, path: tuple, choices: tuple, what: str) -> str:
-        if not isinstance(value, str) or value not in choices:
-            raise self.fail(
-                path,
-                f"unknown {what} {str(value)!r}{did_you_mean(str(value), choices)}"
-                f"; expected {one_of(choices)}",
+    def tier(self, item: Any, path: tuple) -> tuple[str, str | None]:
+        check = self.check
+        if not isinstance(item, dict):
+            return check.text(item, path, "tier name"), None
+        check.keys(item, path, TIER_KEYS, ("name",), "tier")
+        name = check.text(item.get("name"), (*path, "name"), "name")
+        audience = None
+        if "audience" in item:
+            audience = check.attempt(
+                lambda: check.choice(item["audience"], (*path, "audience"), AUDIENCES, "audience"),
+                None,
             )
-        return value
+        return name, audience
 
-    def features(self, value: Any, product: Product) -> tuple[Feature, ...]:
-        path = ("features",)
+    def features(self, value: Any, product: Product | None) -> tuple[Feature, ...]:
+        check, path = self.check, ("features",)
         if value is None:
-            value = []
+            return ()
         if not isinstance(value, list):
-            raise self.fail(path, f"'features' must be a list, not {type_name(value)}")
+            check.report(path, f"'features' must be a list, not {type_name(value)}")
+            return ()
         first_line: dict[str, int] = {}
         features = []
         for index, item in enumerate(value):
-            feature = self.feature(item, (*path, index), product)
-            if feature.id in first_line:
-                raise self.fail(
-                    (*path, index, "id"),
-                    f"duplicate feature id '{feature.id}' (first used on line {first_line[feature.id]})",
-                )
-            first_line[feature.id] = feature.line
-            features.append(feature)
+            with check.each():
+                feature = self.feature(item, (*path, index), product)
+                if feature.id in first_line:
+                    raise check.fail(
+                        (*path, index, "id"),
+                        f"duplicate feature id '{feature.id}' (first used on line {first_line[feature.id]})",
+                    )
+                first_line[feature.id] = feature.line
+                features.append(feature)
         return tuple(features)
 
-    def feature(self, value: Any, path: tuple, product: Product) -> Feature:
-        value = self.mapping(value, path, "a feature")
-        self.keys(value, path, FEATURE_KEYS, ("id", "name"), "feature")
-        feature_id = self.text(value["id"], (*path, "id"), "id")
-        if not ID_PATTERN.match(feature_id):
-            raise self.fail((*path, "id"), f"invalid feature id {feature_id!r}: use {ID_RULE}")
-        name = self.text(value["name"], (*path, "name"), "name")
-        description = self.text(
-            value.get("description", ""), (*path, "description"), "description", allow_empty=True
-        )
-        category = self.text(
-            value.get("category", ""), (*path, "category"), "category", allow_empty=True
-        )
-        current = value.get("current")
-        if current is not None:
-            tier_names = product.tier_names()
-            current = str(current) if not isinstance(current, bool) else current
-            if current not in tier_names:
-                raise self.fail(
-                    (*path, "current"),
-                    f"unknown tier {str(current)!r} in 'current'{did_you_mean(str(current), tier_names)}"
-                    f"; the tiers are {one_of(tier_names)}",
-                )
-        addon = self.boolean(value.get("addon", False), (*path, "addon"), "addon")
-        limit = self.limit(value["limit"], (*path, "limit")) if "limit" in value else None
-        signals = self.signals(value.get("signals"), (*path, "signals"))
+    def feature(self, value: Any, path: tuple, product: Product | None) -> Feature:
+        check = self.check
+        value = check.mapping(value, path, "a feature")
+        check.keys(value, path, FEATURE_KEYS, ("id", "name"), "feature")
+        feature_id = check.text(value.get("id"), (*path, "id"), "id") if "id" in value else None
+        if feature_id is not None and not ID_PATTERN.match(feature_id):
+            check.report((*path, "id"), f"invalid feature id {feature_id!r}: use {ID_RULE}")
+        name = check.attempt(lambda: check.text(value["name"], (*path, "name"), "name"), None) \
+            if "name" in value else None
+        description = check.attempt(lambda: check.text(
+            value.get("description", ""), (*path, "description"), "description", allow_empty=True,
+        ), "")
+        category = check.attempt(lambda: check.text(
+            value.get("category", ""), (*path, "category"), "category", allow_empty=True,
+        ), "")
+        current = check.attempt(lambda: self.current(value.get("current"), (*path, "current"), product), None)
+        addon = check.attempt(lambda: check.boolean(value.get("addon", False), (*path, "addon"), "addon"), False)
+        limit = check.attempt(lambda: self.limit(value["limit"], (*path, "limit")), None) \
+            if "limit" in value else None
+        signals = check.attempt(lambda: self.signals(value.get("signals"), (*path, "signals")), {})
+        if feature_id is None or name is None:
+            raise Invalid()
         mark = self.doc.value_mark(path)
         return Feature(
             feature_id, name, description, category, current, addon, limit, signals,
             mark.line, mark.column, self.positions(path, value),
         )
 
+    def current(self, current: Any, path: tuple, product: Product | None) -> str | None:
+        if current is None or product is None:
+            return None
+        tier_names = product.tier_names()
+        current = str(current) if not isinstance(current, bool) else current
+        if current not in tier_names:
+            raise self.check.fail(
+                path,
+                f"unknown tier {str(current)!r} in 'current'{did_you_mean(str(current), tier_names)}"
+                f"; the tiers are {one_of(tier_names)}",
+            )
+        return current
+
     def limit(self, value: Any, path: tuple) -> Limit:
-        value = self.mapping(value, path, "'limit'")
-        self.keys(value, path, LIMIT_KEYS, ("metric",), "limit")
-        metric = self.text(value["metric"], (*path, "metric"), "metric")
+        check = self.check
+        value = check.mapping(value, path, "'limit'")
+        check.keys(value, path, LIMIT_KEYS, ("metric",), "limit")
+        metric = check.text(value.get("metric"), (*path, "metric"), "metric")
         free = value.get("free")
-        if free is not None and (
-            isinstance(free, bool) or not isinstance(free, (int, float)) or free < 0
-        ):
-            raise self.fail((*path, "free"), "'free' must be a number, 0 or more")
+        if free is not None:
+            free = check.number(free, (*path, "free"), "free")
         return Limit(metric, free)
 
     def signals(self, value: Any, path: tuple) -> dict[str, Any]:
+        check = self.check
         if value is None:
             return {}
-        value = self.mapping(value, path, "'signals'")
+        value = check.mapping(value, path, "'signals'")
         signals: dict[str, Any] = {}
         for key, raw in value.items():
             spec = SIGNAL_BY_NAME.get(key)
             if spec is None:
-                raise self.fail(
-                    (*path, key),
-                    f"unknown signal '{key}'{did_you_mean(key, SIGNAL_BY_NAME)}",
+                check.report(
+                    (*path, key), f"unknown signal '{key}'{did_you_mean(key, SIGNAL_BY_NAME)}",
                     at_key=True,
                 )
-            if raw is None:
-                continue  # an empty answer ("virality:") means "not answered"
-            signals[key] = self.signal_value(spec, raw, (*path, key))
+            elif raw is not None:  # an empty answer ("virality:") means "not answered"
+                try:
+                    signals[key] = spec.parse(raw)
+                except ValueError as exc:
+                    check.report((*path, key), str(exc))
         return signals
-
-    def signal_value(self, spec: SignalSpec, raw: Any, path: tuple) -> Any:
-        if spec.kind == LEVEL:
-            if raw is True:
-                return LEVELS.index("high")
-            if raw is False:
-                return LEVELS.index("none")
-            if isinstance(raw, str) and raw in LEVELS:
-                return LEVELS.index(raw)
-            raise self.fail(
-                path,
-                f"unknown level {str(raw)!r} for signal '{spec.name}'"
-                f"{did_you_mean(str(raw).lower(), LEVELS)}; expected {one_of(LEVELS)} (or true/false)",
-            )
-        if spec.kind == AUDIENCE:
-            return self.choice(raw, path, AUDIENCES, "audience")
-        if spec.kind == FLAG:
-            return self.boolean(raw, path, spec.name)
-        raise AssertionError(spec.kind)  # pragma: no cover - SIGNALS only has three kinds

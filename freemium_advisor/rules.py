@@ -23,12 +23,8 @@ from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.resources import data_dir
 from freemium_advisor.sandbox import Condition, MessageTemplate, checked
 from freemium_advisor.signals import (
-    AUDIENCE,
-    AUDIENCES,
     CRITERION_IDS,
     DIRECTIONS,
-    FLAG,
-    LEVELS,
     SIGNAL_BY_NAME,
 )
 from freemium_advisor.words import WordList
@@ -465,19 +461,8 @@ def _sets(value: Any, fail) -> tuple[tuple[str, Any], ...]:
         spec = SIGNAL_BY_NAME.get(name)
         if spec is None:
             raise fail("sets", f"unknown signal '{name}'{did_you_mean(name, SIGNAL_BY_NAME)}")
-        if spec.kind == FLAG:
-            if not isinstance(raw, bool):
-                raise fail("sets", f"signal '{name}' takes true or false")
-            result.append((name, raw))
-        elif spec.kind == AUDIENCE:
-            if raw not in AUDIENCES:
-                raise fail("sets", f"unknown audience {raw!r}{did_you_mean(str(raw), AUDIENCES)}")
-            result.append((name, raw))
-        else:
-            if raw not in LEVELS:
-                raise fail(
-                    "sets",
-                    f"unknown level {raw!r} for signal '{name}'{did_you_mean(str(raw), LEVELS)}",
-                )
-            result.append((name, LEVELS.index(raw)))
+        try:
+            result.append((name, spec.parse(raw, booleans_as_levels=False)))
+        except ValueError as exc:
+            raise fail("sets", str(exc)) from None
     return tuple(result)

@@ -130,7 +130,7 @@ PACK_ERRORS = [
         "    message: M\n    source: {principle: P}\n    words: [share]\n"
         "    sets: {virality: hihg}\n",
         "9:11: error: rule 'mine': unknown level 'hihg' for signal 'virality' (did you mean "
-        "'high'?)",
+        "'high'?); expected none, low, medium or high",
     ),
     (
         "rules:\n  - id: mine\n    criterion: virality\n",

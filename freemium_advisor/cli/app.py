@@ -70,7 +70,8 @@ class OneLineErrors(TyperGroup):
 
 
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    # The parameter coercion prefixes choice errors with its own category name.
+    return " ".join(message.replace("Value error, ", "").split())
 
 
 def _typer(help: str) -> typer.Typer:

@@ -170,6 +170,12 @@ def default_tier_audiences(names: list[str]) -> list[str]:
     ]
 
 
+def _looks_like_csv(path: str, data: Any) -> bool:
+    return not isinstance(data, dict) and (
+        path.lower().endswith(".csv") or (isinstance(data, str) and "," in data)
+    )
+
+
 class _InventoryReader:
     """Reads an inventory document into the model, reporting every problem it finds."""
 
@@ -182,8 +188,21 @@ class _InventoryReader:
         data = self.doc.data
         if data is None:
             raise InputError(self.doc.path, 1, 1, "the inventory is empty")
+        if _looks_like_csv(self.doc.path, data):
+            raise InputError(
+                self.doc.path, 1, 1,
+                "this looks like a CSV spreadsheet, not an inventory; convert it with "
+                f"'freemium-advisor import csv {self.doc.path} -o features.yaml'",
+            )
         if not isinstance(data, dict):
             raise self.doc.error((), f"the inventory must be a mapping, not {type_name(data)}")
+        if "syntaxVersion" in data or "saasName" in data:
+            raise self.doc.error(
+                ("syntaxVersion" if "syntaxVersion" in data else "saasName",),
+                "this is a Pricing2Yaml pricing, not an inventory; convert it with "
+                f"'freemium-advisor import pricing2yaml {self.doc.path} -o features.yaml'",
+                at_key=True,
+            )
         check.keys(data, (), TOP_KEYS, ("product", "features"), "top-level")
         version = data.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION or isinstance(version, bool):

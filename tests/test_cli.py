@@ -505,3 +505,10 @@ def test_validate_every_example(run, path):
     result = run("validate", str(path))
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == f"{path}: ok ({count} features)\n"
+
+
+@pytest.mark.parametrize("path", list(LEAVES), ids=label)
+def test_help_shows_no_python_types_or_braces(run, path):
+    text = run(*path, "--help").stdout
+    assert "<bool>" not in text and "<str>" not in text
+    assert "{" not in text.split("Usage:")[1].splitlines()[0]

@@ -37,7 +37,7 @@ def import_csv(
     file: str = typer.Argument(..., help="A CSV file with a header row ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,
     name: Optional[str] = typer.Option(
-        None, "--name", "-n", help="The product's name (default: from the file name).",
+        None, "--name", "-n", metavar="NAME", help="The product's name (default: from the file name).",
     ),
     tiers: Optional[str] = typer.Option(
         None, "--tiers", metavar="T1,T2,...",

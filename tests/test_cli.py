@@ -17,7 +17,7 @@ import yaml
 from freemium_advisor.cli import app
 from freemium_advisor.inventory import load_inventory
 from freemium_advisor.rulecheck import check_ruleset
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 from freemium_advisor.signals import CRITERION_IDS
 from tests.conftest import EXAMPLES, ROOT
 

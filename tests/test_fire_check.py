@@ -9,7 +9,7 @@ from freemium_advisor.engine import rule_fires
 from freemium_advisor.errors import InputError
 from freemium_advisor.inventory import parse_inventory
 from freemium_advisor.rulecheck import check_ruleset
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 
 INVENTORY = """\
 version: 1

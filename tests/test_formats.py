@@ -11,7 +11,7 @@ from freemium_advisor.analysis import analyze_file
 from freemium_advisor.explain import explain
 from freemium_advisor.formats import COMMAND_FORMATS, RenderOptions, formats_for, formatter
 from freemium_advisor.result_schema import result_schema, result_schema_text
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

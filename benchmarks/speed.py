@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from freemium_advisor.analysis import analyze  # noqa: E402
 from freemium_advisor.formats import RenderOptions, json_format, terminal  # noqa: E402
-from freemium_advisor.inventory import parse_inventory  # noqa: E402
+from freemium_advisor.inventory_reader import parse_inventory  # noqa: E402
 from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "pricing2yaml"

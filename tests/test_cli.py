@@ -15,7 +15,7 @@ import typer.testing
 import yaml
 
 from freemium_advisor.cli import app
-from freemium_advisor.inventory import load_inventory
+from freemium_advisor.inventory_reader import load_inventory
 from freemium_advisor.rulecheck import check_ruleset
 from freemium_advisor.rulepacks import load_ruleset
 from freemium_advisor.signals import CRITERION_IDS

@@ -7,7 +7,7 @@ import pytest
 from freemium_advisor.analysis import analyze
 from freemium_advisor.engine import rule_fires
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulecheck import check_ruleset
 from freemium_advisor.rulepacks import load_ruleset
 

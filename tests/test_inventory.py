@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 
 HEADER = """\
 version: 1

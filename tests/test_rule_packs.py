@@ -7,7 +7,7 @@ import pytest
 
 from freemium_advisor.analysis import analyze
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulepacks import load_ruleset
 
 # Neutral words, so that no inference rule fires and only the packs under test matter.

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from freemium_advisor.errors import InputError, did_you_mean, one_of
+from freemium_advisor.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.resources import data_dir
 from freemium_advisor.rulecompile import RULE_ID, compile_rule
 from freemium_advisor.rules import Policy, RuleSet
+from freemium_advisor.validate import MAX_ERRORS
 from freemium_advisor.yamlpos import Document, load_yaml, read_text, type_name
 
 FILE_KEYS = ("rules", "override", "disable", "policy")
@@ -47,7 +50,8 @@ def load_ruleset(extra: list[str] | tuple[str, ...] = (), *, builtin: bool = Tru
     loader = _Loader()
     for path, name in files:
         text = read_text(str(path))[1]
-        loader.add_file(load_yaml(text, name))
+        with loader.collecting():
+            loader.add_file(load_yaml(text, name))
     ruleset = loader.finish()
     return replace(
         ruleset,
@@ -78,6 +82,19 @@ class _Loader:
         self.disabled: dict[str, None] = {}
         self.policy: dict[str, Any] = {}
         self.policy_where: dict[str, tuple[Document, tuple]] = {}
+        self.errors: list[InputError] = []
+
+    @contextmanager
+    def collecting(self) -> Iterator[None]:
+        """Record a problem and go on with the next part, so one run reports them all."""
+        try:
+            yield
+        except InputErrors as exc:
+            self.errors.extend(exc.errors)
+        except InputError as exc:
+            self.errors.append(exc)
+        if len(self.errors) >= MAX_ERRORS:
+            raise InputErrors(self.errors)
 
     def add_file(self, doc: Document) -> None:
         data = doc.data
@@ -93,10 +110,14 @@ class _Loader:
                     f"; expected {one_of(FILE_KEYS)}",
                     at_key=True,
                 )
-        self._add_rules(doc, data.get("rules"))
-        self._add_overrides(doc, data.get("override"))
-        self._add_disabled(doc, data.get("disable"))
-        self._add_policy(doc, data.get("policy"))
+        with self.collecting():
+            self._add_rules(doc, data.get("rules"))
+        with self.collecting():
+            self._add_overrides(doc, data.get("override"))
+        with self.collecting():
+            self._add_disabled(doc, data.get("disable"))
+        with self.collecting():
+            self._add_policy(doc, data.get("policy"))
 
     def _add_rules(self, doc: Document, rules: Any) -> None:
         if rules is None:
@@ -104,26 +125,29 @@ class _Loader:
         if not isinstance(rules, list):
             raise doc.error(("rules",), f"'rules' must be a list, not {type_name(rules)}")
         for index, raw in enumerate(rules):
-            path = ("rules", index)
-            if not isinstance(raw, dict):
-                raise doc.error(path, f"a rule must be a mapping, not {type_name(raw)}")
-            rule_id = raw.get("id")
-            if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-                raise doc.error(
-                    (*path, "id") if "id" in raw else path,
-                    "a rule needs an 'id' of lower-case letters, digits and '-'",
-                )
-            if rule_id in self.drafts:
-                first_doc, first_path = self.drafts[rule_id].origin
-                mark = first_doc.value_mark(first_path)
-                raise doc.error(
-                    (*path, "id"),
-                    f"duplicate rule id '{rule_id}' (first defined at "
-                    f"{first_doc.path}:{mark.line}:{mark.column}); use 'override' to change it",
-                )
-            self.drafts[rule_id] = Draft(
-                dict(raw), {key: (doc, (*path, key)) for key in raw}, (doc, path)
+            with self.collecting():
+                self._add_rule(doc, ("rules", index), raw)
+
+    def _add_rule(self, doc: Document, path: tuple, raw: Any) -> None:
+        if not isinstance(raw, dict):
+            raise doc.error(path, f"a rule must be a mapping, not {type_name(raw)}")
+        rule_id = raw.get("id")
+        if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
+            raise doc.error(
+                (*path, "id") if "id" in raw else path,
+                "a rule needs an 'id' of lower-case letters, digits and '-'",
             )
+        if rule_id in self.drafts:
+            first_doc, first_path = self.drafts[rule_id].origin
+            mark = first_doc.value_mark(first_path)
+            raise doc.error(
+                (*path, "id"),
+                f"duplicate rule id '{rule_id}' (first defined at "
+                f"{first_doc.path}:{mark.line}:{mark.column}); use 'override' to change it",
+            )
+        self.drafts[rule_id] = Draft(
+            dict(raw), {key: (doc, (*path, key)) for key in raw}, (doc, path)
+        )
 
     def _known_rule(self, doc: Document, path: tuple, rule_id: Any) -> str:
         known = list(self.drafts)
@@ -183,15 +207,22 @@ class _Loader:
     def finish(self) -> RuleSet:
         missing = [k for k in POLICY_KEYS if k not in self.policy]
         if missing:
-            raise InputError("rules", None, None, f"the rule packs set no policy {one_of(missing)}")
+            self.errors.append(
+                InputError("rules", None, None, f"the rule packs set no policy {one_of(missing)}")
+            )
         effective = {
             rule_id: draft.fields for rule_id, draft in self.drafts.items()
             if rule_id not in self.disabled
         }
-        rules = tuple(compile_rule(self.drafts[rule_id]) for rule_id in effective)
+        rules = []
+        for rule_id in effective:
+            with self.collecting():
+                rules.append(compile_rule(self.drafts[rule_id]))
+        if self.errors:
+            raise InputErrors(self.errors)
         canonical = json.dumps(
             {"rules": effective, "policy": self.policy}, sort_keys=True, default=str,
             ensure_ascii=False,
         )
         fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
-        return RuleSet(rules, Policy(**self.policy), tuple(self.disabled), fingerprint=fingerprint)
+        return RuleSet(tuple(rules), Policy(**self.policy), tuple(self.disabled), fingerprint=fingerprint)

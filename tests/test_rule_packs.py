@@ -163,3 +163,31 @@ def test_a_sandboxed_condition_cannot_reach_python(write):
     with pytest.raises(Exception) as error:
         analyze(inventory, ruleset)
     assert "unsafe" in str(error.value) or "__class__" in str(error.value)
+
+
+def test_every_broken_rule_of_a_pack_is_reported_in_one_run(run, write):
+    pack = write("pack.yaml", """\
+        rules:
+          - id: first
+            criterion: viralty
+            title: A
+            when: "true"
+            direction: free
+            weight: 1
+            message: m
+            source: {principle: P}
+          - id: second
+            criterion: virality
+            title: B
+            when: signals.viraltiy
+            direction: free
+            weight: 1
+            message: m
+            source: {principle: P}
+        disable: [no-such-rule]
+        """)
+    result = run("rules", "list", "-r", pack)
+    assert result.exit_code == 2
+    assert [line.split(": error: ")[0] for line in result.stderr.splitlines()] == [
+        f"{pack}:18:11", f"{pack}:3:16", f"{pack}:13:11",
+    ]

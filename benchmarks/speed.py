@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         t_parse = best(lambda text=text: parse_inventory(text, "bench.yaml"), args.repeat)
         t_rules = best(load_ruleset, args.repeat)
         t_eval = best(lambda inventory=inventory: analyze(inventory, ruleset), args.repeat)
-        t_json = best(lambda analysis=analysis: json_format.render(analysis), args.repeat)
-        t_table = best(lambda analysis=analysis: terminal.render(analysis, RenderOptions()),
+        t_json = best(lambda analysis=analysis: json_format.render_analysis(analysis), args.repeat)
+        t_table = best(lambda analysis=analysis: terminal.render_analysis(analysis, RenderOptions()),
                        args.repeat)
         total = t_parse + t_rules + t_eval + t_json
         print(f"{count:>9} {t_parse:>7.3f}s {t_rules:>7.3f}s {t_eval:>8.3f}s {t_json:>7.3f}s "

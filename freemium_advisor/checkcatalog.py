@@ -22,7 +22,8 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.resources import data_dir
-from freemium_advisor.rules import SOURCE_KEYS, TIMESTAMP, Source
+from freemium_advisor.rulecompile import SOURCE_KEYS, TIMESTAMP
+from freemium_advisor.rules import Source
 from freemium_advisor.yamlpos import Document, load_yaml, read_text, type_name
 
 SEVERITIES = ("error", "warning", "note")

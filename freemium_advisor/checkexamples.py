@@ -13,7 +13,7 @@ import yaml
 
 from freemium_advisor.analysis import analyze
 from freemium_advisor.checkcatalog import CheckSpec
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.result import Finding
 from freemium_advisor.rules import RuleSet
 

@@ -301,7 +301,10 @@ def severities(ruleset: RuleSet | None) -> dict[str, str]:
 def find(
     inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet | None = None,
 ) -> tuple[Finding, ...]:
-    """Run every check; findings come in catalog order, then inventory order."""
+    """Run every check; findings come in catalog order, then inventory order.
+
+    (:func:`apply_waivers` puts the findings it keeps in file order.)
+    """
     levels = severities(ruleset)
     ctx = Context(inventory, assessments)
     found = []
@@ -389,4 +392,9 @@ def apply_waivers(
                     )))
             if kind and levels[kind] != "off":
                 raised.append(waiver_finding(catalog[kind], waiver, subject, levels))
-    return tuple(active + raised), tuple(suppressed)
+    return _in_file_order(active + raised), _in_file_order(suppressed)
+
+
+def _in_file_order(findings: list[Finding]) -> tuple[Finding, ...]:
+    # Findings read like a linter's: top to bottom; on one line, in check order.
+    return tuple(sorted(findings, key=lambda f: (f.file, f.line, f.column, f.check)))

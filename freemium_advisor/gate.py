@@ -16,7 +16,7 @@ from pathlib import Path
 
 from freemium_advisor.analysis import analyze
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import load_inventory, parse_inventory
+from freemium_advisor.inventory_reader import load_inventory, parse_inventory
 from freemium_advisor.result import SEVERITIES, Analysis, Finding, Suppression
 from freemium_advisor.rules import RuleSet
 

@@ -23,8 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from freemium_advisor.errors import did_you_mean, one_of
-from freemium_advisor.yamlpos import Document, type_name
+from freemium_advisor.validate import Checker
+from freemium_advisor.yamlpos import type_name
 
 WAIVER_KEYS = ("check", "reason", "owner", "expires")
 
@@ -46,45 +46,41 @@ class Waiver:
         return self.expires is not None and self.expires < today
 
 
-def parse_waivers(doc: Document, path: tuple, value: Any) -> tuple[Waiver, ...]:
-    """Validate a ``waive:`` list at ``path`` of ``doc``; every problem names line and column."""
+def parse_waivers(check: Checker, path: tuple, value: Any) -> tuple[Waiver, ...]:
+    """Validate a ``waive:`` list at ``path``; every problem is reported with line and column.
+
+    Problems go to ``check`` (the reader's :class:`~freemium_advisor.validate.Checker`), so a
+    file with several mistakes lists them all; a broken waiver is left out.
+    """
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise doc.error(path, f"'waive' must be a list of waivers, not {type_name(value)}")
+        check.report(path, f"'waive' must be a list of waivers, not {type_name(value)}")
+        return ()
     waivers = []
     for index, item in enumerate(value):
-        item_path = (*path, index)
-        if not isinstance(item, dict):
-            raise doc.error(item_path, f"a waiver must be a mapping, not {type_name(item)}")
-        for key in item:
-            if key not in WAIVER_KEYS:
-                raise doc.error(
-                    (*item_path, key),
-                    f"unknown waiver key '{key}'{did_you_mean(key, WAIVER_KEYS)}"
-                    f"; expected {one_of(WAIVER_KEYS)}",
-                    at_key=True,
-                )
-        check = _text(doc, item_path, item, "check", "a waiver needs the 'check' it accepts")
-        reason = _text(doc, item_path, item, "reason", "a waiver needs a 'reason'")
-        owner = _text(doc, item_path, item, "owner", None) if "owner" in item else None
-        expires = _date(doc, (*item_path, "expires"), item["expires"]) if "expires" in item else None
-        mark = doc.value_mark(item_path)
-        waivers.append(Waiver(check, reason, owner, expires, doc.path, mark.line, mark.column))
+        with check.each():
+            waivers.append(_waiver(check, (*path, index), item))
     return tuple(waivers)
 
 
-def _text(doc: Document, path: tuple, item: dict, key: str, missing: str | None) -> str:
-    if key not in item:
-        raise doc.error(path, missing or f"a waiver needs '{key}'")
-    value = item[key]
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
-        raise doc.error((*path, key), f"waiver '{key}' must be non-empty text")
-    return " ".join(str(value).split())
+def _waiver(check: Checker, path: tuple, item: Any) -> Waiver:
+    item = check.mapping(item, path, "a waiver")
+    check.keys(item, path, WAIVER_KEYS, (), "waiver")
+    if "check" not in item:
+        raise check.fail(path, "a waiver needs the 'check' it accepts")
+    if "reason" not in item:
+        raise check.fail(path, "a waiver needs a 'reason'")
+    name = check.text(item["check"], (*path, "check"), "check")
+    reason = check.text(item["reason"], (*path, "reason"), "reason")
+    owner = check.text(item["owner"], (*path, "owner"), "owner") if "owner" in item else None
+    expires = _date(check, (*path, "expires"), item["expires"]) if "expires" in item else None
+    mark = check.doc.value_mark(path)
+    return Waiver(name, " ".join(reason.split()), owner, expires, check.path, mark.line, mark.column)
 
 
-def _date(doc: Document, path: tuple, value: Any) -> dt.date:
+def _date(check: Checker, path: tuple, value: Any) -> dt.date:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise doc.error(path, f"waiver 'expires' must be a date like 2027-03-31, not {value!r}") from None
+        raise check.fail(path, f"waiver 'expires' must be a date like 2027-03-31, not {value!r}") from None

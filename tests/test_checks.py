@@ -13,7 +13,7 @@ from freemium_advisor.checkcatalog import load_checks
 from freemium_advisor.findings import LOGIC
 from freemium_advisor.formats.checks_view import render_docs
 from freemium_advisor.result_schema import result_schema_text
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 from tests.conftest import ROOT
 from tests.test_rule_examples import SEED_FILES, SEED_TIMESTAMPS, SEEDS
 

@@ -65,8 +65,7 @@ def test_text_lines_and_summary(run, inventory):
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert len(lines) == 2
-    assert lines[0] == inventory + ERROR_LINE
-    assert lines[1] == inventory + NOTE_LINE
+    assert lines == [inventory + NOTE_LINE, inventory + ERROR_LINE]
     assert result.stderr == "1 error, 0 warnings, 1 note, 0 suppressed in 1 file: failed (--fail-on error)\n"
 
 
@@ -84,8 +83,8 @@ def _github_lines(path: str) -> list[str]:
 def test_lines_are_exact_and_never_wrapped(run, inventory, monkeypatch, columns, fmt):
     monkeypatch.setenv("COLUMNS", columns)
     expected = {
-        "text": [inventory + ERROR_LINE, inventory + NOTE_LINE],
-        "github": _github_lines(inventory),
+        "text": [inventory + NOTE_LINE, inventory + ERROR_LINE],
+        "github": _github_lines(inventory)[::-1],
     }[fmt]
     assert run("check", inventory, "--format", fmt).stdout.splitlines() == expected
 
@@ -135,18 +134,14 @@ def test_every_example_analysis_still_validates(run):
 def test_github_annotations(run, inventory, monkeypatch):
     monkeypatch.setenv("GITHUB_ACTIONS", "true")  # chosen automatically in GitHub Actions
     lines = run("check", inventory).stdout.splitlines()
-    assert lines[0].startswith(
-        f"::error file={inventory},line=12,col=5,title=gated-growth-feature%3A A feature that "
-        "promotes growth is gated::'Share boards' sits in paid tier 'pro'"
-    )
-    assert lines[1].startswith(f"::notice file={inventory},line=3,col=3,title=not-collaborative%3A")
+    assert lines == _github_lines(inventory)[::-1]
 
 
 def test_gitlab_code_quality(run, inventory):
     issues = json.loads(run("check", inventory, "-f", "gitlab").stdout)
     assert [(i["check_name"], i["severity"], i["location"]) for i in issues] == [
-        ("gated-growth-feature", "critical", {"path": inventory, "lines": {"begin": 12}}),
         ("not-collaborative", "info", {"path": inventory, "lines": {"begin": 3}}),
+        ("gated-growth-feature", "critical", {"path": inventory, "lines": {"begin": 12}}),
     ]
     assert len({i["fingerprint"] for i in issues}) == 2
 
@@ -208,7 +203,7 @@ def test_an_expired_waiver_fails_again_and_is_a_finding(run, write):
     result = run("check", path)
     assert result.exit_code == 1
     checks = [line.split(" [")[1].split("]")[0] for line in result.stdout.splitlines()]
-    assert checks == ["gated-growth-feature", "not-collaborative", "expired-waiver"]
+    assert checks == ["not-collaborative", "gated-growth-feature", "expired-waiver"]
     assert f"{path}:15:9: warning [expired-waiver] the waiver of 'gated-growth-feature' on share expired on 2000-01-31" in result.stdout
 
 
@@ -320,7 +315,9 @@ def test_a_waiver_silences_the_change_until_it_expires(run, repo):
     (repo / "features.yaml").write_text(WAIVED % "2000-01-31")
     result = run("check", "features.yaml", "--base", "HEAD~1", "-f", "github")
     assert result.exit_code == 1
-    assert result.stdout.splitlines()[0].startswith("::error file=features.yaml,line=12,col=5,")
+    assert [line[:45] for line in result.stdout.splitlines()] == [
+        "::error file=features.yaml,line=12,col=5,titl", "::warning file=features.yaml,line=15,col=9,ti",
+    ]
 
 
 def test_a_file_absent_at_the_base_is_all_new(run, repo):
@@ -450,3 +447,17 @@ def test_the_check_formats_are_the_documented_ones():
 
     assert formats_for("check") == ("text", "json", "github", "gitlab", "sarif", "junit", "markdown")
     assert formats_for("diff") == ("text", "json")
+
+
+def test_validate_lists_waiver_problems_with_the_others(run, write):
+    text = INVENTORY.replace("virality: high", "viraltiy: high") + (
+        "    waive:\n      - {check: gated-growth-feature, expires: someday}\n      - {check: x, reason: y, ownr: z}\n"
+    )
+    path = write("w.yaml", text)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"{path}:13:15: error: unknown signal 'viraltiy' (did you mean 'virality'?)",
+        f"{path}:15:9: error: a waiver needs a 'reason'",
+        f"{path}:16:31: error: unknown waiver key 'ownr' (did you mean 'owner'?); expected check, reason, owner or expires",
+    ]

@@ -30,10 +30,10 @@ FailOn = Enum("FailOn", {n: n for n in ("error", "warning", "note", "never")}, t
 @app.command(epilog=EXIT_CODES_HELP)
 def check(
     files: List[str] = typer.Argument(
-        ..., help="Inventory files, or folders to search for inventories.", metavar="FILE...",
+        ..., help="Inventory files, or folders to search for inventories.", metavar="FILE",
     ),
     format: Optional[CheckFormat] = typer.Option(
-        None, "--format", "-f", case_sensitive=False, show_default=False,
+        None, "--format", "-f", case_sensitive=False, show_default=False, metavar="FORMAT",
         help="Output format [default: text; github when GITHUB_ACTIONS=true].",
     ),
     fail_on: Optional[FailOn] = typer.Option(
@@ -66,13 +66,15 @@ def check(
     leave out what was accepted; the summary line (on stderr) counts findings by severity
     and the suppressed ones.
 
+    Formats: <text|json|github|gitlab|sarif|junit|markdown>
+
     Example: freemium-advisor check features.yaml --base origin/main --format github
     """
     from freemium_advisor.baseline import baseline_text, read_baseline
     from freemium_advisor.basediff import file_at_ref
     from freemium_advisor.config import find_config, load_config
     from freemium_advisor.gate import FAIL_ON, inventory_files, run_check
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     config_path = config or find_config()
     settings = load_config(config_path, FAIL_ON, formats_for("check")) if config_path else None
@@ -118,9 +120,9 @@ def diff(
     """
     from freemium_advisor.analysis import analyze
     from freemium_advisor.basediff import read_revision
-    from freemium_advisor.inventory import parse_inventory
+    from freemium_advisor.inventory_reader import parse_inventory
     from freemium_advisor.inventorydiff import diff_analyses
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rules or ())
     analyses = []

@@ -84,6 +84,13 @@ def _advice(a: Assessment) -> dict[str, Any]:
     }
 
 
+def some(ids: list[str], shown: int = 3) -> str:
+    """``a, b, c and 4 more``: a list short enough for a one-line message."""
+    if len(ids) <= shown:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:shown])} and {len(ids) - shown} more"
+
+
 def reasons_text(reasons) -> str:
     """``rule-id: message; other-rule: message``, for a finding's message."""
     return "; ".join(f"{r.rule}: {r.message.rstrip('.')}" for r in reasons)
@@ -200,7 +207,7 @@ def _missing_in_free(ctx: Context, signal: str) -> Iterator[Hit]:
     # Name the features that could fill the gap, so the message says what to do.
     candidates = [a.feature.id for a in ctx.assessments if a.signals[signal].value >= MEDIUM]
     yield Hit("", None, ctx.inventory.product.position(""), {
-        "basis": basis, "count": len(free), "free": ctx.free, "candidates": candidates,
+        "basis": basis, "count": len(free), "free": ctx.free, "candidates": some(candidates),
     })
 
 
@@ -266,7 +273,8 @@ def not_collaborative(ctx: Context) -> Iterator[Hit]:
     product = ctx.inventory.product
     if not product.collaborative:
         viral = [a.feature.id for a in ctx.assessments if a.signals["virality"].value >= MEDIUM]
-        yield Hit("", None, product.position("collaborative"), {"viral": viral})
+        yield Hit("", None, product.position("collaborative"),
+                  {"viral": some(viral), "viral_count": len(viral)})
 
 
 # The waiver checks are raised by apply_waivers, not by reading the advice.

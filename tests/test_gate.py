@@ -40,7 +40,12 @@ ERROR_LINE = (
     "in people who are not users yet (virality high): every free use is acquisition, so "
     "charging for it would throttle growth"
 )
-NOTE_LINE = ":3:3: note [not-collaborative] the product is not collaborative at its core: product-led acquisition is harder, so layer marketing-led or sales-led acquisition on top (only share brings in new users)"
+NOTE_LINE = (
+    ":3:3: note [not-collaborative] the product is not marked collaborative, yet 1 feature "
+    "brings in new users (share): set 'collaborative: true' if collaboration is at its core; "
+    "otherwise product-led acquisition is harder, so layer marketing-led or sales-led "
+    "acquisition on top"
+)
 
 
 # The viral feature is free; single sign-on fills the paid tier: only the note is left.

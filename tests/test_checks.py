@@ -82,3 +82,19 @@ def test_result_schema_file_is_current():
 def test_the_wheel_ships_the_checks_folder():
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert '"checks" = "freemium_advisor/checks"' in pyproject
+
+
+@pytest.mark.parametrize("spec", FRAMEWORK_CHECKS, ids=lambda s: s.id)
+def test_a_stubbed_out_check_fails_its_own_examples(spec, monkeypatch):
+    """The examples pin the logic: a check that never fires cannot pass them."""
+    monkeypatch.setitem(LOGIC, spec.id, lambda ctx: iter(()))
+    assert not all(r.passed for r in check_examples(spec, RULESET))
+
+
+@pytest.mark.parametrize("kind", ["expired-waiver", "stale-waiver"])
+def test_waiver_checks_fail_their_examples_when_waivers_are_ignored(kind, monkeypatch):
+    from freemium_advisor import analysis
+
+    monkeypatch.setattr(analysis, "apply_waivers", lambda findings, *args: (findings, ()))
+    spec = next(s for s in CHECKS if s.id == kind)
+    assert not all(r.passed for r in check_examples(spec, RULESET))

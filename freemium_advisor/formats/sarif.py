@@ -7,6 +7,8 @@ rule, level, location and the finding's fingerprint; waived findings carry a sup
 from __future__ import annotations
 
 import json
+from pathlib import PurePath
+from urllib.parse import quote
 
 from freemium_advisor.checkcatalog import load_checks
 
@@ -28,6 +30,12 @@ def _rule(spec) -> dict:
     }
 
 
+def _uri(path: str) -> str:
+    # A URI reference: forward slashes, and spaces or '#' escaped; a relative path stays
+    # relative so that code scanning resolves it against the repository root.
+    return quote(PurePath(path).as_posix(), safe="/:")
+
+
 def _result(finding, index: dict[str, int]) -> dict:
     result = {
         "ruleId": finding.check,
@@ -36,7 +44,7 @@ def _result(finding, index: dict[str, int]) -> dict:
         "message": {"text": finding.message},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": finding.file},
+                "artifactLocation": {"uri": _uri(finding.file)},
                 "region": {"startLine": finding.line, "startColumn": finding.column},
             },
         }],

@@ -61,13 +61,14 @@ class CheckRun:
     def summary(self) -> str:
         """``1 error, 0 warnings, 2 notes, 1 suppressed in 1 file: failed (--fail-on error)``."""
         counts = self.counts()
-        parts = [_plural(counts[s], s) for s in SEVERITIES]
-        files = _plural(len(self.results), "file")
+        parts = [plural(counts[s], s) for s in SEVERITIES]
+        files = plural(len(self.results), "file")
         verdict = "failed" if self.failed else "passed"
         return f"{', '.join(parts)}, {counts['suppressed']} suppressed in {files}: {verdict} (--fail-on {self.fail_on})"
 
 
-def _plural(count: int, noun: str) -> str:
+def plural(count: int, noun: str) -> str:
+    """``1 error``, ``2 errors``."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 

@@ -247,7 +247,7 @@ def test_a_baseline_hides_old_findings_even_after_reordering_and_edits(run, writ
     baseline = str(tmp_path / "baseline.json")
     written = run("check", path, "--write-baseline", baseline)
     assert written.exit_code == 0
-    assert written.stderr == f"Wrote 2 finding(s) to {baseline}.\n"
+    assert written.stderr == f"Wrote 2 findings to {baseline}.\n"
     recorded = json.loads((tmp_path / "baseline.json").read_text())
     assert [e["check"] for e in recorded["findings"]] == sorted(
         ["gated-growth-feature", "not-collaborative"],
@@ -466,3 +466,19 @@ def test_validate_lists_waiver_problems_with_the_others(run, write):
         f"{path}:15:9: error: a waiver needs a 'reason'",
         f"{path}:16:31: error: unknown waiver key 'ownr' (did you mean 'owner'?); expected check, reason, owner or expires",
     ]
+
+
+def test_base_outside_a_git_repository_is_bad_input(run, inventory):
+    result = run("check", inventory, "--base", "HEAD")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"{inventory}: error: is not in a git repository; --base needs one\n"
+
+
+def test_diff_of_a_file_missing_at_a_ref_is_bad_input(run, repo):
+    result = run("diff", "HEAD~1:other.yaml", "features.yaml")
+    assert (result.exit_code, result.stderr) == (2, "HEAD~1:other.yaml: error: no file 'other.yaml' at HEAD~1\n")
+
+
+def test_diff_of_identical_files_says_so(run, inventory):
+    result = run("diff", inventory, inventory)
+    assert (result.exit_code, result.stdout) == (0, f"No changes between {inventory} and {inventory}.\n")

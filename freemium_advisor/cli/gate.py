@@ -73,7 +73,7 @@ def check(
     from freemium_advisor.baseline import baseline_text, read_baseline
     from freemium_advisor.basediff import file_at_ref
     from freemium_advisor.config import find_config, load_config
-    from freemium_advisor.gate import FAIL_ON, inventory_files, run_check
+    from freemium_advisor.gate import FAIL_ON, inventory_files, plural, run_check
     from freemium_advisor.rulepacks import load_ruleset
 
     config_path = config or find_config()
@@ -89,7 +89,7 @@ def check(
     if write_baseline:
         run = run_check(paths, ruleset, threshold)
         write_output(baseline_text(run.findings), write_baseline, inputs=tuple(paths))
-        typer.echo(f"Wrote {len(run.findings)} finding(s) to {write_baseline}.", err=True)
+        typer.echo(f"Wrote {plural(len(run.findings), 'finding')} to {write_baseline}.", err=True)
         return
 
     baseline_file = baseline or (settings and settings.baseline)

@@ -7,6 +7,7 @@ check's help and source, and the suppressed findings with the reason they do not
 from __future__ import annotations
 
 from freemium_advisor.checkcatalog import check_by_id
+from freemium_advisor.gate import plural
 
 
 def _cell(text: str) -> str:
@@ -20,8 +21,9 @@ def render_check(run, options=None) -> str:
     lines = [
         f"### freemium-advisor check: {verdict}",
         "",
-        f"{counts['error']} error(s), {counts['warning']} warning(s), {counts['note']} note(s), "
-        f"{counts['suppressed']} suppressed; fails on `{run.fail_on}`.",
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{plural(counts['note'], 'note')}, {counts['suppressed']} suppressed; "
+        f"fails on `{run.fail_on}`.",
         "",
     ]
     if run.findings:

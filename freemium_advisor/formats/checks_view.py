@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import yaml
 
 from freemium_advisor.checkcatalog import load_checks
@@ -21,7 +23,9 @@ def render_docs() -> str:
         "",
         "`check` fails a build on findings at or above `--fail-on`; `analyze` lists them. A rule",
         "pack may change a check's severity (`policy: {severity: {CHECK: warning}}`, or `off`); a",
-        "finding that rests on inferred signals only is one severity lower.",
+        "finding that rests on inferred signals only is one severity lower. To accept a finding,",
+        "waive it in the inventory: `waive: [{check: CHECK, reason: ..., owner: ..., expires: 2027-03-31}]`",
+        "on the feature (feature checks) or on the product (product and tier checks).",
         "",
         "| check | severity | scope | title |",
         "|---|---|---|---|",
@@ -38,4 +42,4 @@ def render_docs() -> str:
         for outcome, label in (("fails", "Fires on"), ("passes", "Quiet on")):
             for example in s.examples.get(outcome, ()):
                 lines += [f"{label}:", "", "```yaml", _example(example), "```", ""]
-    return "\n".join(lines).rstrip() + "\n"
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).rstrip() + "\n"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from freemium_advisor.checkcatalog import load_checks
 from freemium_advisor.inventory import DEFAULT_TIERS, ID_PATTERN
 from freemium_advisor.signals import AUDIENCES, MODELS, SIGNALS
+from freemium_advisor.waivers import waivers_schema
 
 SCHEMA_ID = (
     "https://raw.githubusercontent.com/freemium-advisor/freemium-advisor/main/"
@@ -20,6 +22,9 @@ SCHEMA_ID = (
 
 def inventory_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of an inventory file."""
+    checks = load_checks()
+    feature_checks = [c.id for c in checks if c.scope == "feature"]
+    product_checks = [c.id for c in checks if c.scope in ("product", "tier")]
     tier = {
         "oneOf": [
             {"type": "string", "minLength": 1},
@@ -68,6 +73,7 @@ def inventory_schema() -> dict[str, Any]:
                 "additionalProperties": False,
                 "properties": {spec.name: spec.json_schema() for spec in SIGNALS},
             },
+            "waive": waivers_schema(feature_checks),
         },
     }
     return {
@@ -99,6 +105,7 @@ def inventory_schema() -> dict[str, Any]:
                         "items": tier,
                         "default": list(DEFAULT_TIERS),
                     },
+                    "waive": waivers_schema(product_checks),
                 },
             },
             "features": {"type": ["array", "null"], "items": feature},

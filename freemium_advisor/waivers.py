@@ -84,3 +84,23 @@ def _date(check: Checker, path: tuple, value: Any) -> dt.date:
         return dt.date.fromisoformat(str(value))
     except ValueError:
         raise check.fail(path, f"waiver 'expires' must be a date like 2027-03-31, not {value!r}") from None
+
+
+def waivers_schema(check_ids: list[str]) -> dict[str, Any]:
+    """The JSON Schema of a ``waive:`` list whose waivers may name ``check_ids``."""
+    return {
+        "description": "accepted findings: each waiver names a check, why, and until when",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["check", "reason"],
+            "properties": {
+                "check": {"enum": check_ids},
+                "reason": {"type": "string", "minLength": 1},
+                "owner": {"type": "string", "minLength": 1},
+                "expires": {"description": "YYYY-MM-DD; past it the finding counts again",
+                            "type": "string", "format": "date"},
+            },
+        },
+    }

@@ -482,3 +482,16 @@ def test_diff_of_a_file_missing_at_a_ref_is_bad_input(run, repo):
 def test_diff_of_identical_files_says_so(run, inventory):
     result = run("diff", inventory, inventory)
     assert (result.exit_code, result.stdout) == (0, f"No changes between {inventory} and {inventory}.\n")
+
+
+def test_the_inventory_schema_accepts_waivers_and_rejects_a_reasonless_one():
+    import yaml
+
+    from freemium_advisor.schema import inventory_schema
+
+    document = yaml.safe_load(WAIVED % "2999-12-31")
+    document["features"][1]["waive"][0]["expires"] = "2999-12-31"  # YAML reads a date
+    jsonschema.Draft202012Validator(inventory_schema()).validate(document)
+    del document["features"][1]["waive"][0]["reason"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft202012Validator(inventory_schema()).validate(document)

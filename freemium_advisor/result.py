@@ -196,7 +196,9 @@ class Analysis:
     ruleset: RuleSet
     assessments: tuple[Assessment, ...]
     findings: tuple[Finding, ...]
-    suppressed: tuple[Finding, ...] = ()  # waived findings, each with its suppression
+    # Findings that do not count (waived, in the baseline, or there before --base), each
+    # with its suppression.
+    suppressed: tuple[Finding, ...] = ()
 
     @property
     def product(self) -> Product:

@@ -495,3 +495,12 @@ def test_the_inventory_schema_accepts_waivers_and_rejects_a_reasonless_one():
     del document["features"][1]["waive"][0]["reason"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(inventory_schema()).validate(document)
+
+
+def test_analyze_counts_waived_findings_and_still_exits_0(run, write):
+    result = run("analyze", write("w.yaml", WAIVED % "2999-12-31"))
+    assert result.exit_code == 0
+    tail = result.stdout.splitlines()[-3:]
+    assert tail[0] == "1 finding waived in the inventory."
+    assert tail[1] == "1 finding:"
+    assert " note [not-collaborative] " in tail[2]

@@ -379,11 +379,15 @@ def test_config_baseline_and_rules_are_relative_to_it(run, write, tmp_path):
     assert (result.exit_code, result.stdout) == (0, "")
 
 
-def test_config_is_validated_strictly(run, write, inventory):
-    write(".freemium-advisor.yaml", "fail_on: error\nfromat: json\n")
+def test_config_is_validated_strictly_every_problem_at_once(run, write, inventory):
+    config = write(".freemium-advisor.yaml", "fail_on: fatal\nfromat: json\n")
     result = run("check", inventory)
     assert result.exit_code == 2
-    assert result.stderr.endswith(".freemium-advisor.yaml:2:1: error: unknown setting 'fromat' (did you mean 'format'?); expected rules, fail_on, format or baseline\n")
+    assert result.stderr.splitlines() == [
+        f"{config}:1:10: error: unknown fail_on 'fatal'; expected error, warning, note or never",
+        f"{config}:2:1: error: unknown config key 'fromat' (did you mean 'format'?); expected "
+        "rules, fail_on, format or baseline",
+    ]
 
 
 def test_policy_changes_a_check_severity(run, write, inventory):
@@ -504,3 +508,13 @@ def test_analyze_counts_waived_findings_and_still_exits_0(run, write):
     assert tail[0] == "1 finding waived in the inventory."
     assert tail[1] == "1 finding:"
     assert " note [not-collaborative] " in tail[2]
+
+
+def test_checks_test_passes_and_fails_a_pack_that_breaks_an_example(run, write):
+    result = run("checks", "test")
+    assert result.exit_code == 0
+    assert result.stdout.endswith(" check examples pass.\n")
+    pack = write("pack.yaml", "policy:\n  severity: {gated-growth-feature: off}\n")
+    result = run("checks", "test", "--rules", pack)
+    assert result.exit_code == 1
+    assert "FAIL gated-growth-feature: example fails[0] should fire but gave: no finding" in result.stdout.splitlines()

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from freemium_advisor.validate import Checker
 from freemium_advisor.yamlpos import load_yaml, read_text

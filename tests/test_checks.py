@@ -10,7 +10,7 @@ import pytest
 
 from freemium_advisor.checkexamples import check_examples
 from freemium_advisor.checkcatalog import load_checks
-from freemium_advisor.findings import LOGIC
+from freemium_advisor.checklogic import LOGIC
 from freemium_advisor.formats.checks_view import render_docs
 from freemium_advisor.result_schema import result_schema_text
 from freemium_advisor.rulepacks import load_ruleset

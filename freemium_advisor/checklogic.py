@@ -197,6 +197,8 @@ def _missing_in_free(ctx: Context, signal: str) -> Iterator[Hit]:
     basis, free = _free_tier_features(ctx)
     if any(a.signals[signal].value >= MEDIUM for a in free):
         return
+    if not free and ctx.placed:
+        return  # an empty free tier is empty-tier's finding; saying it twice adds nothing
     # Name the features that could fill the gap, so the message says what to do.
     candidates = [a.feature.id for a in ctx.assessments if a.signals[signal].value >= MEDIUM]
     yield Hit("", None, ctx.inventory.product.position(""), {

@@ -518,3 +518,17 @@ def test_checks_test_passes_and_fails_a_pack_that_breaks_an_example(run, write):
     result = run("checks", "test", "--rules", pack)
     assert result.exit_code == 1
     assert "FAIL gated-growth-feature: example fails[0] should fire but gave: no finding" in result.stdout.splitlines()
+
+
+def test_a_keyword_guess_alone_never_fails_the_default_gate(run, write):
+    path = write("guess.yaml", """\
+        version: 1
+        product: {name: X, collaborative: true, tiers: [free, pro]}
+        features:
+          - {id: editor, name: Editor, current: free, signals: {aha: high, habit: high}}
+          - {id: invite, name: Invite guests by link, current: pro}
+        """)
+    result = run("check", path)
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"{path}:5:47: warning [gated-growth-feature] 'Invite guests by link' sits in paid tier 'pro'")
+    assert result.stdout.endswith("(inferred from 'invite', 'guests': answer the signals to confirm)\n")

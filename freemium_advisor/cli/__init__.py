@@ -3,7 +3,7 @@
 One module per command group, all registered on the one application in
 :mod:`freemium_advisor.cli.app`; the options every command shares are written there once.
 Exit codes, the same for every command: 0 done; 1 findings at or above the threshold (or
-failing rule examples for ``rules test``); 2 bad input or usage.
+failing rule or check examples for ``rules test`` and ``checks test``); 2 bad input or usage.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Every expected failure becomes one line on stderr and exit 2: bad input of any kind (an
 :class:`~freemium_advisor.errors.InputError` from anywhere in the library) and usage errors
 (an unknown option, a bad ``--format`` value, a missing argument). Exit 1 only ever means
-findings at or above the threshold, or failing rule examples; ``--help`` stays rich.
+findings at or above the threshold, or failing rule or check examples; ``--help`` stays rich.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 done; 1 findings at or above the threshold, or failing rule examples "
-    "('rules test'); 2 bad input or usage."
+    "Exit codes: 0 done; 1 findings at or above the threshold, or failing rule or check "
+    "examples ('rules test', 'checks test'); 2 bad input or usage."
 )
 
 

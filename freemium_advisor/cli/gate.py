@@ -34,11 +34,13 @@ def check(
     ),
     format: Optional[CheckFormat] = typer.Option(
         None, "--format", "-f", case_sensitive=False, show_default=False, metavar="FORMAT",
-        help="Output format [default: text; github when GITHUB_ACTIONS=true].",
+        help="text, json, github, gitlab, sarif, junit or markdown [default: text; github "
+        "when GITHUB_ACTIONS=true].",
     ),
     fail_on: Optional[FailOn] = typer.Option(
-        None, "--fail-on", case_sensitive=False, show_default=False,
-        help="Fail (exit 1) on findings of this severity or worse [default: error].",
+        None, "--fail-on", case_sensitive=False, show_default=False, metavar="LEVEL",
+        help="error, warning, note or never: fail (exit 1) on findings of this severity or "
+        "worse [default: error].",
     ),
     rules: Optional[List[str]] = RULES_OPTION,
     baseline: Optional[str] = typer.Option(

@@ -74,7 +74,8 @@ def _finding(spec: CheckSpec, severity: str, hit: Hit, path: str) -> Finding:
 def waiver_finding(spec: CheckSpec, waiver, subject: str, levels: dict[str, str]) -> Finding:
     """A finding about a waiver itself (expired or stale), located at the waiver."""
     values = {
-        "check": waiver.check, "subject": subject, "reason": waiver.reason,
+        "check": waiver.check, "reason": waiver.reason,
+        "subject": "the product" if subject == "the product" else f"feature '{subject}'",
         "owner": waiver.owner, "expires": waiver.expires.isoformat() if waiver.expires else None,
     }
     return Finding(

@@ -209,14 +209,14 @@ def test_an_expired_waiver_fails_again_and_is_a_finding(run, write):
     assert result.exit_code == 1
     checks = [line.split(" [")[1].split("]")[0] for line in result.stdout.splitlines()]
     assert checks == ["not-collaborative", "gated-growth-feature", "expired-waiver"]
-    assert f"{path}:15:9: warning [expired-waiver] the waiver of 'gated-growth-feature' on share expired on 2000-01-31" in result.stdout
+    assert f"{path}:15:9: warning [expired-waiver] the waiver of 'gated-growth-feature' on feature 'share' expired on 2000-01-31" in result.stdout
 
 
 def test_a_stale_waiver_is_reported(run, write):
     path = write("w.yaml", (WAIVED % "2999-12-31").replace("current: pro", "current: free"))
     result = run("check", path, "--fail-on", "note")
     assert result.exit_code == 1
-    assert f"{path}:15:9: note [stale-waiver] the waiver of 'gated-growth-feature' on share accepts nothing" in result.stdout
+    assert f"{path}:15:9: note [stale-waiver] the waiver of 'gated-growth-feature' on feature 'share' accepts nothing" in result.stdout
 
 
 def test_a_waiver_without_a_reason_is_bad_input(run, write):

@@ -45,3 +45,11 @@ def test_explain_every_feature(run, golden, in_repo, name):
         assert result.exit_code == 0
         views.append(result.stdout)
     golden(f"{name}.explain.txt", "\n".join(views))
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "gitlab", "sarif", "junit", "markdown"])
+def test_check_every_format(run, golden, in_repo, monkeypatch, fmt):
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    result = run("check", "examples", "--format", fmt, "--fail-on", "note")
+    assert result.exit_code == 1
+    golden(f"check.{fmt}", result.stdout)

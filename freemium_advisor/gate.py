@@ -32,6 +32,7 @@ class CheckRun:
 
     results: tuple[Analysis, ...]
     fail_on: str
+    compared: bool = False  # a baseline or a base ref said which findings are old
 
     @property
     def findings(self) -> tuple[Finding, ...]:
@@ -121,7 +122,7 @@ def run_check(
                 Suppression("base", f"already there at {base_ref}"),
             )
         results.append(analysis)
-    return CheckRun(tuple(results), fail_on)
+    return CheckRun(tuple(results), fail_on, baseline is not None or base_texts is not None)
 
 
 def _identity(finding: Finding) -> tuple[str, str, str]:

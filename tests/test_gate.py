@@ -532,3 +532,10 @@ def test_a_keyword_guess_alone_never_fails_the_default_gate(run, write):
     assert result.exit_code == 0
     assert result.stdout.startswith(f"{path}:5:47: warning [gated-growth-feature] 'Invite guests by link' sits in paid tier 'pro'")
     assert result.stdout.endswith("(inferred from 'invite', 'guests': answer the signals to confirm)\n")
+
+
+def test_sarif_marks_new_and_unchanged_findings_against_the_base(run, repo):
+    log = json.loads(run("check", "features.yaml", "--base", "HEAD~1", "-f", "sarif").stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    states = {r["ruleId"]: r["baselineState"] for r in log["runs"][0]["results"]}
+    assert states == {"gated-growth-feature": "new", "not-collaborative": "unchanged"}

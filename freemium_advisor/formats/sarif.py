@@ -1,7 +1,8 @@
 """``check --format sarif``: SARIF 2.1.0, for GitHub code scanning and other viewers.
 
 Rules come from the check catalog (id, title, help, help URI); each result carries its
-rule, level, location and the finding's fingerprint; waived findings carry a suppression.
+rule, level, location and the finding's fingerprint; waived findings carry a suppression, and
+with a baseline or ``--base`` every result says whether it is new or unchanged.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ def _uri(path: str) -> str:
     return quote(PurePath(path).as_posix(), safe="/:")
 
 
-def _result(finding, index: dict[str, int]) -> dict:
+def _result(finding, index: dict[str, int], compared: bool) -> dict:
     result = {
         "ruleId": finding.check,
         "ruleIndex": index[finding.check],
@@ -50,11 +51,13 @@ def _result(finding, index: dict[str, int]) -> dict:
         }],
         "partialFingerprints": {"freemiumAdvisor/v1": finding.fingerprint},
     }
-    if finding.suppression is not None:
-        result["suppressions"] = [{
-            "kind": "inSource" if finding.suppression.kind == "waiver" else "external",
-            "justification": finding.suppression.reason,
-        }]
+    kind = finding.suppression.kind if finding.suppression else None
+    if kind == "waiver":
+        result["suppressions"] = [{"kind": "inSource", "justification": finding.suppression.reason}]
+    elif compared:
+        # A finding already there (baseline, --base) is not accepted, only old: say so, and
+        # let the viewer keep tracking it.
+        result["baselineState"] = "unchanged" if kind else "new"
     return result
 
 
@@ -63,7 +66,7 @@ def render_check(run, options=None) -> str:
     specs = load_checks()
     index = {spec.id: i for i, spec in enumerate(specs)}
     tool = run.results[0].tool if run.results else None
-    results = [_result(f, index) for f in run.findings] + [_result(f, index) for f in run.suppressed]
+    results = [_result(f, index, run.compared) for f in (*run.findings, *run.suppressed)]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

@@ -539,3 +539,15 @@ def test_sarif_marks_new_and_unchanged_findings_against_the_base(run, repo):
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
     states = {r["ruleId"]: r["baselineState"] for r in log["runs"][0]["results"]}
     assert states == {"gated-growth-feature": "new", "not-collaborative": "unchanged"}
+
+
+def test_a_folder_without_inventories_is_bad_input(run, tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run("check", str(tmp_path / "empty"))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"{tmp_path / 'empty'}: error: this folder holds no inventory (*.yaml with product and features)\n"
+
+
+def test_a_missing_file_is_bad_input(run, tmp_path):
+    result = run("check", str(tmp_path / "nope.yaml"))
+    assert (result.exit_code, result.stderr) == (2, f"{tmp_path / 'nope.yaml'}: error: no such file\n")

@@ -1,12 +1,11 @@
 """The check catalog: what each placement and catalog check is, as data in ``checks/``.
 
-(The module is not named ``checks``: the wheel installs the data folder under that name.)
-
 A check is one YAML file under ``checks/`` (found by walking the folder, as rules are): its
 id, title, default severity, scope, message template, help text, the framework passage it
 encodes and examples (inventories on which it must fire, and must stay quiet). The logic
 that decides whether it fires lives in Python, keyed by id
-(:data:`freemium_advisor.findings.LOGIC`); a test keeps the two in step.
+(:data:`freemium_advisor.checklogic.LOGIC`); a test keeps the two in step. (This module is
+not named ``checks``: the wheel installs the data folder under that name.)
 """
 
 from __future__ import annotations

@@ -248,11 +248,11 @@ def test_a_baseline_hides_old_findings_even_after_reordering_and_edits(run, writ
     written = run("check", path, "--write-baseline", baseline)
     assert written.exit_code == 0
     assert written.stderr == f"Wrote 2 findings to {baseline}.\n"
-    recorded = json.loads((tmp_path / "baseline.json").read_text())
-    assert [e["check"] for e in recorded["findings"]] == sorted(
-        ["gated-growth-feature", "not-collaborative"],
-        key=lambda c: next(e["fingerprint"] for e in recorded["findings"] if e["check"] == c),
-    )
+    entries = json.loads((tmp_path / "baseline.json").read_text())["findings"]
+    assert sorted((e["check"], e["subject"]) for e in entries) == [
+        ("gated-growth-feature", "share"), ("not-collaborative", ""),
+    ]
+    assert [e["fingerprint"] for e in entries] == sorted(e["fingerprint"] for e in entries)
     # The viral feature moves above the editor, the editor gets a description.
     reordered = INVENTORY.split("  - id: editor")[0] + "  - id: share\n    name: Share boards\n    current: pro\n    signals: {virality: high}\n  - id: editor\n    name: Board editor\n    description: Draw on an infinite canvas.\n    current: free\n    signals: {aha: high, habit: high}\n"
     write("features.yaml", reordered)

@@ -11,26 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freemium_advisor.inventory import Product, Tier
+from freemium_advisor.result import Weights
 from freemium_advisor.rules import Policy
 from freemium_advisor.signals import AUDIENCES
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The sum of fired weights in each direction."""
-
-    free: float = 0.0
-    limit: float = 0.0
-    gated: float = 0.0
-
-    @property
-    def score(self) -> float:
-        """Positive leans free, negative leans gated."""
-        return self.free - self.limit - self.gated
-
-    @property
-    def total(self) -> float:
-        return self.free + self.limit + self.gated
 
 
 @dataclass(frozen=True)

@@ -7,113 +7,29 @@ feature, in inventory order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from freemium_advisor.decide import Weights, choose_tier, decide
+from freemium_advisor.decide import choose_tier, decide
+from freemium_advisor.errors import InputError
 from freemium_advisor.inventory import Feature, Inventory, Product
+from freemium_advisor.result import (
+    EXPLICIT,
+    INFERRED,
+    UNSET,
+    Assessment,
+    Evidence,
+    Reason,
+    Signal,
+    Weights,
+)
 from freemium_advisor.rules import Rule, RuleSet
+from freemium_advisor.sandbox import ExpressionError
 from freemium_advisor.signals import (
-    AUDIENCE,
-    AUDIENCES,
-    CRITERION_IDS,
-    FLAG,
     SIGNAL_BY_NAME,
     SIGNALS,
     display_value,
 )
 from freemium_advisor.words import without_phrase
-
-EXPLICIT = "explicit"
-INFERRED = "inferred"
-UNSET = "unset"
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Words an inference rule found, and what it concluded from them."""
-
-    rule: str
-    words: tuple[str, ...]
-    message: str
-
-
-@dataclass(frozen=True)
-class Signal:
-    """A signal's value for one feature, and where the value came from."""
-
-    name: str
-    value: Any
-    source: str
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True)
-class Reason:
-    """A score rule that fired for a feature."""
-
-    rule: str
-    criterion: str
-    direction: str
-    weight: float
-    message: str
-    inferred: bool
-    evidence: tuple[Evidence, ...] = ()
-
-    @property
-    def contribution(self) -> float:
-        """Signed weight: positive towards free, negative towards a wall or a gate."""
-        return self.weight if self.direction == "free" else -self.weight
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The advice for one feature, with everything needed to explain it."""
-
-    feature: Feature
-    recommendation: str
-    tier: str | None
-    weights: Weights
-    margin: float
-    confidence: float
-    confidence_label: str
-    reasons: tuple[Reason, ...]
-    signals: dict[str, Signal] = field(compare=False)
-    limit_metric: str | None = None
-
-    @property
-    def score(self) -> float:
-        return round(self.weights.score, 3)
-
-    @property
-    def criteria(self) -> dict[str, float]:
-        """Net contribution of each criterion, every criterion listed."""
-        totals = dict.fromkeys(CRITERION_IDS, 0.0)
-        for reason in self.reasons:
-            totals[reason.criterion] += reason.contribution
-        return {k: round(v, 3) for k, v in totals.items()}
-
-    @property
-    def main_reason(self) -> Reason | None:
-        """The heaviest reason that agrees with the recommendation."""
-        agreeing = {
-            "free": ("free",),
-            "free-limited": ("limit", "free"),
-            "gated": ("gated", "limit"),
-        }[self.recommendation]
-        candidates = [
-            (order, r) for order, r in enumerate(self.reasons) if r.direction in agreeing
-        ]
-        if not candidates:
-            return None
-        # Highest weight first; on a tie the PM's own answers before inferred ones, then the
-        # direction listed first, then rule order.
-        return min(
-            candidates,
-            key=lambda item: (-item[1].weight, item[1].inferred,
-                              agreeing.index(item[1].direction), item[0]),
-        )[1]
-
 
 class Engine:
     """A rule set made ready to evaluate features."""
@@ -132,19 +48,18 @@ class Engine:
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
         texts = _Texts(feature, product_context["name"])
         for rule in self.infer_rules:
-            targets = [(n, v) for n, v in rule.sets if n not in feature.signals]
-            if not targets:
-                continue  # the PM answered every signal this rule could infer
-            words = texts.match(rule)
-            if not words or (rule.when and not rule.when(context)):
+            words = fires(rule, context, texts, feature.signals)
+            if words is None:
                 continue
             found = Evidence(
                 rule.id, words,
-                rule.message.render({**_message_context(context, values), "words": _quote(words)}),
+                _render(rule, rule.message, {**_message_context(context, values), "words": _quote(words)}),
             )
-            for name, value in targets:
+            for name, value in rule.sets:
+                if name in feature.signals:
+                    continue  # the PM's answer stands
                 current = values[name] if name in evidence else None
-                if current is None or _stronger(name, value, current):
+                if current is None or SIGNAL_BY_NAME[name].stronger(value, current):
                     values[name] = value
                     evidence[name] = [found]
                 elif value == current:
@@ -174,14 +89,14 @@ class Engine:
         reasons = []
         free = limit = gated = 0.0
         for rule in self.score_rules:
-            if not rule.when(context):
+            if fires(rule, context) is None:
                 continue
             read = [signals[name] for name in rule.reads]
             evidence = tuple(e for s in read if s.source == INFERRED for e in s.evidence)
             reasons.append(Reason(
                 rule.id, rule.criterion, rule.direction, rule.weight,
-                rule.message.render(message_context),
-                any(s.source == INFERRED for s in read), evidence,
+                _render(rule, rule.message, message_context),
+                any(s.source == INFERRED for s in read), evidence, rule.source,
             ))
             if rule.direction == "free":
                 free += rule.weight
@@ -192,23 +107,65 @@ class Engine:
         weights = Weights(free, limit, gated)
         decision = decide(weights, self.ruleset.policy)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product)
-        metric = None
+        metric = metric_rule = None
         if decision.recommendation == "free-limited":
-            metric = feature.limit.metric if feature.limit else self.suggest_metric(feature, product)
+            if feature.limit:
+                metric = feature.limit.metric
+            else:
+                metric, metric_rule = self.suggest_metric(feature, context)
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
             decision.margin, decision.confidence, decision.confidence_label,
-            tuple(reasons), signals, metric,
+            tuple(reasons), signals, metric, metric_rule,
         )
 
-    def suggest_metric(self, feature: Feature, product: Product) -> str | None:
-        """The usage-wall metric of the first metric rule whose words the feature uses."""
-        texts = _Texts(feature, product.name)
+    def suggest_metric(self, feature: Feature, context: dict) -> tuple[str | None, str | None]:
+        """The usage-wall metric of the first metric rule that fires, and that rule's id."""
+        texts = _Texts(feature, context["product"]["name"])
         for rule in self.metric_rules:
-            words = texts.match(rule)
+            words = fires(rule, context, texts, feature.signals)
             if words:
-                return rule.metric.render({"words": _quote(words), "word": words[0]})
-        return None
+                return _render(rule, rule.metric, {"words": _quote(words), "word": words[0]}), rule.id
+        return None, None
+
+
+def fires(
+    rule: Rule, context: dict, texts: _Texts | None = None, answered: dict | None = None,
+) -> tuple[str, ...] | None:
+    """Whether ``rule`` fires: ``None`` if not, else the words it matched (none for score rules).
+
+    The one answer to "does this rule fire", for every kind of rule, used by the engine and
+    by the rules' own examples. A score rule fires when its ``when`` holds. An infer or
+    metric rule fires when its words are in the feature's text (and no ``unless`` word is)
+    and its ``when`` holds; an infer rule never fires when the PM answered every signal it
+    could set.
+    """
+    words: tuple[str, ...] = ()
+    if rule.kind != "score":
+        if rule.kind == "infer" and answered is not None and all(n in answered for n, _ in rule.sets):
+            return None
+        words = texts.match(rule) if texts is not None else ()
+        if not words:
+            return None
+    if rule.when is not None:
+        try:
+            if not rule.when(context):
+                return None
+        except ExpressionError as exc:
+            raise rule_error(rule, str(exc)) from None
+    return words
+
+
+def rule_error(rule: Rule, message: str) -> InputError:
+    """An error located at the rule's definition, naming the rule."""
+    return InputError(rule.file, rule.line, rule.column, f"rule '{rule.id}': {message}", rule=rule.id)
+
+
+def _render(rule: Rule, template, context: dict) -> str:
+    try:
+        return template.render(context)
+    except ExpressionError as exc:
+        raise rule_error(rule, str(exc)) from None
 
 
 def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
@@ -224,17 +181,13 @@ def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
 def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
     """Whether one rule fires for a feature on its own, reading only the PM's answers.
 
-    This is what a rule's ``examples`` are checked with: each rule is tested in isolation.
+    This is what a rule's ``examples`` are checked with: each rule is tested in isolation,
+    through the same :func:`fires` the engine uses.
     """
     values = {s.name: feature.signals.get(s.name, s.unset) for s in SIGNALS}
     context = {"signals": values, "feature": _feature_context(feature),
                "product": _product_context(product)}
-    if rule.kind != "score":
-        if rule.kind == "infer" and all(n in feature.signals for n, _ in rule.sets):
-            return False
-        if not _Texts(feature, product.name).match(rule):
-            return False
-    return rule.when is None or rule.when(context)
+    return fires(rule, context, _Texts(feature, product.name), feature.signals) is not None
 
 
 class _Texts:
@@ -255,15 +208,6 @@ class _Texts:
         if words and rule.unless and rule.unless.find_normalized(text):
             return ()
         return words
-
-
-def _stronger(name: str, value: Any, current: Any) -> bool:
-    kind = SIGNAL_BY_NAME[name].kind
-    if kind == AUDIENCE:
-        return AUDIENCES.index(value) > AUDIENCES.index(current)
-    if kind == FLAG:
-        return bool(value) and not current
-    return value > current
 
 
 def _quote(words: tuple[str, ...]) -> str:

@@ -36,7 +36,7 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError(path, None, None, f"cannot write: {exc.strerror or exc}") from None
+        raise InputError(path, None, None, f"cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
@@ -46,10 +46,11 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
         # mkstemp creates 0600 files: give the result the mode a plain open() would have.
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         os.replace(temporary, target)
-    except BaseException as exc:
+    except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(path, None, None, f"cannot write: {exc.strerror or exc}") from None
+        raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 

@@ -134,15 +134,10 @@ class ExpressionError(ValueError):
 
 
 class Condition:
-    """A compiled, checked boolean expression; ``reads`` lists the signals it looks at.
+    """A compiled, checked boolean expression; ``reads`` lists the signals it looks at."""
 
-    ``fail`` turns a message into the exception raised when evaluation fails (an
-    :class:`~freemium_advisor.errors.InputError` naming the rule, say).
-    """
-
-    def __init__(self, source: str, fail: Callable[[str], Exception] | None = None):
+    def __init__(self, source: str):
         self.source = source
-        self._fail = fail or ExpressionError
         _check_length(source, "condition")
         try:
             parser = Parser(_ENV, source, state="variable")
@@ -173,21 +168,14 @@ class Condition:
         try:
             return bool(self._compiled(**context, **LEVEL_CONSTANTS))
         except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
-            raise self._fail(f"condition {self.source!r} failed: {_reason(exc)}") from None
+            raise ExpressionError(f"condition {self.source!r} failed: {_reason(exc)}") from None
 
 
 class MessageTemplate:
-    """A compiled Jinja2 message; ``extra`` names the variables a rule kind adds.
+    """A compiled Jinja2 message; ``extra`` names the variables a rule kind adds."""
 
-    ``fail`` is as for :class:`Condition`.
-    """
-
-    def __init__(
-        self, source: str, extra: tuple[str, ...] = (),
-        fail: Callable[[str], Exception] | None = None,
-    ):
+    def __init__(self, source: str, extra: tuple[str, ...] = ()):
         self.source = source
-        self._fail = fail or ExpressionError
         _check_length(source, "message")
         try:
             tree = _TEXT_ENV.parse(source)
@@ -208,14 +196,15 @@ class MessageTemplate:
         try:
             text = self._template.render(**context)
         except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
-            raise self._fail(f"message {self.source!r} failed: {_reason(exc)}") from None
+            raise ExpressionError(f"message {self.source!r} failed: {_reason(exc)}") from None
         if len(text) > MAX_VALUE:
-            raise self._fail(f"message {self.source!r} renders more than {MAX_VALUE:,} characters")
+            raise ExpressionError(f"message {self.source!r} renders more than {MAX_VALUE:,} characters")
         return " ".join(text.split())
 
 
 def _reason(exc: Exception) -> str:
-    return str(exc) or type(exc).__name__
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 def _compile(compile_: Callable[[], Any]) -> Any:
@@ -269,33 +258,32 @@ def _describe(node: nodes.Node) -> str:
 
 def _reads_only_named_signals(tree: nodes.Node) -> bool:
     """True when the expression reads nothing but ``signals.<name>`` fields and constants."""
+    every = (tree, *tree.find_all(nodes.Node))
     owners = {
-        id(node.node) for node in tree.find_all((nodes.Getattr, nodes.Getitem))
+        id(node.node) for node in every if isinstance(node, (nodes.Getattr, nodes.Getitem))
         if isinstance(node.node, nodes.Name) and node.node.name == "signals"
         and (isinstance(node, nodes.Getattr) or isinstance(node.arg, nodes.Const))
     }
-    for name in tree.find_all(nodes.Name):
+    for name in (n for n in every if isinstance(n, nodes.Name)):
         if name.name in ("feature", "product"):
             return False
         if name.name == "signals" and id(name) not in owners:
             return False
-    return not any(True for _ in tree.find_all((nodes.Call, nodes.Filter, nodes.Test)))
+    return not any(isinstance(n, (nodes.Call, nodes.Filter, nodes.Test)) for n in every)
 
 
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
     """Reject unknown top-level names and unknown fields; return the signals read."""
-    found = [tree, *tree.find_all(nodes.Node)]  # find_all leaves out the root itself
-    names = [n for n in found if isinstance(n, nodes.Name)]
-    assigned = {n.name for n in names if n.ctx in ("store", "param")}
-    for node in names:
+    # find_all() walks the children only: a bare ``signals.aha`` is the root node itself.
+    every = (tree, *tree.find_all(nodes.Node))
+    assigned = {n.name for n in every if isinstance(n, nodes.Name) and n.ctx in ("store", "param")}
+    for node in (n for n in every if isinstance(n, nodes.Name)):
         if node.ctx == "load" and node.name not in allowed and node.name not in assigned:
             raise ExpressionError(
                 f"unknown name '{node.name}' in {where}{did_you_mean(node.name, allowed)}"
             )
     reads: dict[str, None] = {}
-    for node in found:
-        if not isinstance(node, (nodes.Getattr, nodes.Getitem)):
-            continue
+    for node in (n for n in every if isinstance(n, (nodes.Getattr, nodes.Getitem))):
         owner = node.node
         if not isinstance(owner, nodes.Name) or owner.name not in FIELDS_OF:
             continue

@@ -13,15 +13,16 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from freemium_advisor.analysis import Analysis, analyze
+from freemium_advisor.analysis import analyze
 from freemium_advisor.explain import explain
-from freemium_advisor.formats import OutputFormat, RenderOptions, formatter, rules_view
+from freemium_advisor.formats import RenderOptions, formats_for, formatter, rules_view
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.csv_table import import_csv
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory import Inventory, parse_inventory
+from freemium_advisor.inventory import Inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulecheck import check_ruleset
-from freemium_advisor.rules import builtin_rule_dir, load_ruleset
+from freemium_advisor.rulepacks import builtin_rule_dir, load_ruleset
 from freemium_advisor.textfile import decode_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -44,7 +45,8 @@ def rules(data: bytes) -> None:
     ruleset = load_ruleset([*base, str(path)], builtin=False)
     check_ruleset(ruleset)
     _render(analyze(_sample_inventory(), ruleset))
-    rules_view.render_list(ruleset, "table", RenderOptions())
+    rules_view.render_list_table(ruleset, RenderOptions())
+    rules_view.render_list_json(ruleset)
     rules_view.render_docs(ruleset)
     for rule in ruleset.rules:
         rules_view.render_rule(rule, RenderOptions())
@@ -70,13 +72,13 @@ def seeds(target: str) -> list[bytes]:
     return [path.read_bytes() for path in sorted((CORPUS / target).iterdir()) if path.is_file()]
 
 
-def _render(analysis: Analysis) -> None:
-    for format in OutputFormat:
-        formatter(format).render(analysis, RenderOptions())
+def _render(analysis) -> None:
+    for name in formats_for("analyze"):
+        formatter("analyze", name)(analysis, RenderOptions())
     if analysis.assessments:
         explanation = explain(analysis, analysis.assessments[0].feature.id)
-        for format in OutputFormat:
-            formatter(format).render_explanation(explanation, RenderOptions())
+        for name in formats_for("explain"):
+            formatter("explain", name)(explanation, RenderOptions())
 
 
 def _validates(data: dict) -> Inventory:

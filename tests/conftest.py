@@ -49,3 +49,33 @@ def write(tmp_path):
         return str(path)
 
     return make
+
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False,
+        help="Rewrite the golden files under tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with ``tests/golden/NAME`` (or rewrite it with ``--update-goldens``)."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.exists(), f"no golden file {name}: run python -m pytest tests/test_golden.py --update-goldens"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs; if the change is intended, run "
+            "python -m pytest tests/test_golden.py --update-goldens and review the diff"
+        )
+
+    return check

@@ -123,7 +123,7 @@ WRONG_TYPES = [
     ("version: '1'", "unsupported inventory version '1'"),
     ("product: []", "'product' must be a mapping, not a list"),
     ("product: {name: [a]}", "'name' must be text, not a list"),
-    ("product: {name: x, model: 3}", "unknown model 3"),
+    ("product: {name: x, model: 3}", "unknown model '3'"),
     ("product: {name: x, model: trial, trial_days: '7'}", "'trial_days' must be a whole number"),
     ("product: {name: x, model: trial, trial_days: 1.5}", "'trial_days' must be a whole number"),
     ("product: {name: x, collaborative: 'yes'}", "'collaborative' must be true or false"),

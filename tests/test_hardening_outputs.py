@@ -260,3 +260,21 @@ def test_a_huge_columns_setting_is_capped(run, monkeypatch):
     result = run("analyze", str(WHITEBOARD))
     assert result.exit_code == 0
     assert max(map(len, result.stdout.splitlines())) <= 1_000
+
+
+def test_the_configuration(run, inventory, tmp_path):
+    config = tmp_path / ".freemium-advisor.yaml"
+    config.write_text("fail_on: never\n")
+    before = config.read_bytes()
+    result = run("check", str(inventory), "--config", str(config), "-o", str(config))
+    assert_bad_input(result, f"{config}: ", REFUSED)
+    assert unchanged(config, before)
+
+
+def test_a_baseline_read_by_check(run, inventory, tmp_path):
+    baseline = tmp_path / "baseline.json"
+    assert run("check", str(inventory), "--write-baseline", str(baseline)).exit_code == 0
+    before = baseline.read_bytes()
+    result = run("check", str(inventory), "--baseline", str(baseline), "-o", str(baseline))
+    assert_bad_input(result, f"{baseline}: ", REFUSED)
+    assert unchanged(baseline, before)

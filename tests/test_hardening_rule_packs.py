@@ -39,9 +39,16 @@ ESCAPES = [
 ]
 
 
-def pack_text(field: str, value: str, *, quote: bool = True) -> str:
-    shown = value.replace("'", "''")
-    return f"override:\n  virality-high: {{{field}: '{shown}'}}\n" if quote else value
+RULE = {
+    "when": "signals.virality >= high", "message": "hi", "criterion": "virality",
+    "title": "Probe", "direction": "free", "weight": "1", "source": "{principle: P}",
+}
+
+
+def pack_text(field: str, value: str) -> str:
+    """A pack with one rule 'probe' (defined at 2:5) whose ``field`` is ``value``."""
+    fields = {**RULE, field: "'" + value.replace("'", "''") + "'"}
+    return "rules:\n  - id: probe\n" + "".join(f"    {k}: {v}\n" for k, v in fields.items())
 
 
 @pytest.fixture
@@ -63,7 +70,7 @@ def analyze(run, inventory: str, pack: str):
 def test_escapes_in_a_condition_fail_when_the_pack_loads(run, files, escape):
     inventory, pack = files(pack_text("when", escape))
     result = run("rules", "list", "-r", pack)
-    assert_bad_input(result, f"{pack}:2:", "error: rule 'virality-high': ")
+    assert_bad_input(result, f"{pack}:", "error: rule 'probe': ")
     assert "not allowed" in result.stderr or "unknown name" in result.stderr
 
 
@@ -71,7 +78,7 @@ def test_escapes_in_a_condition_fail_when_the_pack_loads(run, files, escape):
 def test_escapes_in_a_message_fail_when_the_pack_loads(run, files, escape):
     inventory, pack = files(pack_text("message", "Hi {{ " + escape + " }}"))
     result = run("rules", "list", "-r", pack)
-    assert_bad_input(result, f"{pack}:2:", "error: rule 'virality-high': ")
+    assert_bad_input(result, f"{pack}:", "error: rule 'probe': ")
     assert "not allowed" in result.stderr or "unknown name" in result.stderr
 
 
@@ -92,7 +99,7 @@ def test_escapes_in_a_message_fail_when_the_pack_loads(run, files, escape):
 ])
 def test_loops_assignments_and_risky_filters_fail_when_the_pack_loads(run, files, template):
     inventory, pack = files(pack_text("message", template))
-    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:2:", "error: rule 'virality-high': ")
+    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:", "error: rule 'probe': ")
 
 
 @pytest.mark.parametrize("condition, reason", [
@@ -112,7 +119,7 @@ def test_loops_assignments_and_risky_filters_fail_when_the_pack_loads(run, files
 def test_pathological_conditions_fail_naming_the_rule(run, files, condition, reason):
     inventory, pack = files(pack_text("when", condition))
     result = analyze(run, inventory, pack)
-    assert_bad_input(result, f"{pack}:2:", "error: rule 'virality-high': ")
+    assert_bad_input(result, f"{pack}:", "error: rule 'probe': ")
     assert reason in result.stderr
 
 
@@ -127,7 +134,7 @@ def test_pathological_conditions_fail_naming_the_rule(run, files, condition, rea
 def test_pathological_messages_fail_naming_the_rule(run, files, template, reason):
     inventory, pack = files(pack_text("message", template))
     result = analyze(run, inventory, pack)
-    assert_bad_input(result, f"{pack}:2:", "error: rule 'virality-high': message ")
+    assert_bad_input(result, f"{pack}:2:5:", "error: rule 'probe': message ")
     assert reason in result.stderr
 
 
@@ -145,7 +152,7 @@ def test_a_message_renders_text_never_a_repr(run, files):
 
 def test_an_overlong_condition_is_refused(run, files):
     inventory, pack = files(pack_text("when", "signals.virality >= high" + " and true" * 300))
-    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:2:", "a condition longer than 2,000")
+    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:3:11:", "a condition longer than 2,000")
 
 
 @pytest.mark.parametrize("pack, where, message", [

@@ -34,10 +34,15 @@ def text_console(options) -> tuple[Console, io.StringIO]:
 
 
 def _signed(value: float) -> str:
-    return f"{value:+g}"
+    return f"{value + 0.0:+g}"
 
 
-def render(analysis, options=None) -> str:
+def plural(count: int, noun: str) -> str:
+    """``1 feature``, ``2 features``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def render_analysis(analysis, options=None) -> str:
     """The analysis as a table with a summary line and the findings below it."""
     console, buffer = text_console(options)
     product = analysis.inventory.product
@@ -68,22 +73,24 @@ def render(analysis, options=None) -> str:
     console.print(table)
     summary = analysis.summary()
     counts = ", ".join(f"{n} {name}" for name, n in summary.items())
-    console.print(f"{len(analysis.assessments)} features: {counts}.")
+    console.print(f"{plural(len(analysis.assessments), 'feature')}: {counts}.")
     _print_findings(console, analysis)
     return buffer.getvalue()
 
 
 def _print_findings(console: Console, analysis) -> None:
+    if analysis.suppressed:
+        console.print(f"{plural(len(analysis.suppressed), 'finding')} waived in the inventory.")
     if not analysis.findings:
         console.print("No findings.")
         return
-    console.print(f"{len(analysis.findings)} finding(s):")
-    path = analysis.inventory.path
+    console.print(f"{plural(len(analysis.findings), 'finding')}:")
     for f in analysis.findings:
-        line = Text(f"{path}:{f.line}:{f.column}: ")
+        line = Text(f"{f.file}:{f.line}:{f.column}: ")
         line.append(f.severity, style=SEVERITY_STYLE[f.severity])
         line.append(f" [{f.check}] {f.message}")
-        console.print(line)
+        # One line per finding, whatever the width: tools and people grep these.
+        console.print(line, soft_wrap=True)
 
 
 def render_explanation(explanation, options=None) -> str:

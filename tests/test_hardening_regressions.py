@@ -63,3 +63,11 @@ def test_linked_features_holding_a_list(run, write):
     path = write("p.yml", "features: {chat: {}}\nusageLimits:\n  seats: {linkedFeatures: [[chat]]}\n"
                  "plans: {FREE: {price: 0}}\n")
     assert_bad_input(run("import", "pricing2yaml", path), path + ":3:28:", "must list feature names, not a list")
+
+
+@pytest.mark.parametrize("text", ["9" * 5000, "[" * 100_000 + "]" * 100_000])
+def test_a_hostile_baseline(run, write, text):
+    # Was: ValueError (integer string conversion) and RecursionError (JSON nesting).
+    inventory = write("inv.yaml", "product: {name: x}\nfeatures: []\n")
+    baseline = write("b.json", text)
+    assert_bad_input(run("check", inventory, "--baseline", baseline), baseline + ": error:", "not a baseline")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import csv as csv_module
 import io
+import json
 import signal
 import sys
 import time
@@ -99,6 +100,11 @@ def data_mutants(draw, corpus: list[bytes], target: str) -> bytes:
         out = io.StringIO()
         csv_module.writer(out).writerows(rows)
         return out.getvalue().encode("utf-8")
+    if target == "baseline":
+        data = json.loads(seed)
+        for _ in range(draw(st.integers(1, 3))):
+            data = _replace_somewhere(draw, data, draw(values), top=True)
+        return json.dumps(data, default=str).encode("utf-8")
     data = yaml.safe_load(seed)
     for _ in range(draw(st.integers(1, 3))):
         if draw(st.booleans()):

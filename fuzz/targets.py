@@ -2,7 +2,8 @@
 
 Each target is what the command does with a file a stranger wrote, end to end: decode, parse,
 validate, and for rule packs evaluate every rule on a small inventory; an imported inventory
-must also validate, since the tool writes it for the user to analyze.
+must also validate, since the tool writes it for the user to analyze. The configuration and
+the baseline of 'check' are read too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 
 from freemium_advisor.analysis import analyze
+from freemium_advisor.baseline import read_baseline
+from freemium_advisor.config import load_config
 from freemium_advisor.explain import explain
 from freemium_advisor.formats import RenderOptions, formats_for, formatter, rules_view
+from freemium_advisor.gate import FAIL_ON
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.csv_table import import_csv
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
@@ -62,8 +66,23 @@ def pricing2yaml(data: bytes) -> None:
     _validates(import_pricing2yaml(decode_text(data, NAME), NAME))
 
 
+def config(data: bytes) -> None:
+    """Load a ``.freemium-advisor.yaml``."""
+    path = _scratch_file()
+    path.write_bytes(data)
+    load_config(path, FAIL_ON, formats_for("check"))
+
+
+def baseline(data: bytes) -> None:
+    """Read a baseline file (JSON)."""
+    path = _scratch_file()
+    path.write_bytes(data)
+    read_baseline(str(path))
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "inventory": inventory, "rules": rules, "csv": csv, "pricing2yaml": pricing2yaml,
+    "config": config, "baseline": baseline,
 }
 
 

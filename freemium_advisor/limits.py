@@ -17,3 +17,4 @@ MAX_INTEGER = 2**63 - 1  # largest whole number a file may hold (either sign)
 MAX_EXPRESSION = 2_000  # characters in a rule's condition or message template (the longest built-in: 170)
 MAX_VALUE = 200_000  # characters (or items) of a value a condition or message computes, or of a message
 MAX_EXPONENT = 64  # largest exponent in a rule's ``**``
+MAX_POWER_BITS = 4_096  # size of a whole number a rule's ``**`` may make

@@ -23,7 +23,7 @@ from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import did_you_mean, one_of
-from freemium_advisor.limits import MAX_EXPONENT, MAX_EXPRESSION, MAX_VALUE
+from freemium_advisor.limits import MAX_EXPONENT, MAX_EXPRESSION, MAX_POWER_BITS, MAX_VALUE
 from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
 
 FEATURE_FIELDS = ("id", "name", "description", "category", "text")
@@ -75,6 +75,9 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         if op == "**":
             if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
                 raise SecurityError(f"an exponent above {MAX_EXPONENT}")
+            # ((x ** 64) ** 64) ** 64 multiplies the digits by 64 at each step.
+            if isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > MAX_POWER_BITS:
+                raise SecurityError(f"a power of more than {MAX_POWER_BITS:,} bits")
             return operator.pow(left, right)
         if op == "%":
             if isinstance(left, str):
@@ -127,10 +130,6 @@ def _environment(**options: Any) -> _BoundedSandbox:
 
 _ENV = _environment()
 _TEXT_ENV = _environment(finalize=_as_text)
-
-
-class ExpressionError(ValueError):
-    """A condition or message that does not compile; the message says why."""
 
 
 class Condition:

@@ -50,9 +50,27 @@ class ExpressionError(ValueError):
     """A condition or message that does not compile or fails; the message says why."""
 
 
+def _size(value: Any, seen: dict[int, int] | None = None) -> int:
+    """Characters and items in ``value``, nested lists included (each shared list once per
+    use: ``[[1] * 1000] * 1000`` is a million, which is what printing it would make)."""
+    if isinstance(value, str):
+        return len(value)
+    if not isinstance(value, (list, tuple)):
+        return 1
+    seen = {} if seen is None else seen
+    if id(value) not in seen:
+        seen[id(value)] = MAX_VALUE + 1  # a list inside itself: too big
+        seen[id(value)] = len(value) + sum(_size(item, seen) for item in value)
+    return seen[id(value)]
+
+
+def _too_big() -> SecurityError:
+    return SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+
+
 def _bounded(value: Any) -> Any:
-    if isinstance(value, (str, list, tuple)) and len(value) > MAX_VALUE:
-        raise SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+    if isinstance(value, (str, list, tuple)) and _size(value) > MAX_VALUE:
+        raise _too_big()
     return value
 
 
@@ -69,8 +87,8 @@ class _BoundedSandbox(ImmutableSandboxedEnvironment):
         if op == "*":
             for sized, count in ((left, right), (right, left)):
                 if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
-                    if len(sized) * max(count, 0) > MAX_VALUE:
-                        raise SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+                    if _size(sized) * max(count, 0) > MAX_VALUE:
+                        raise _too_big()
             return operator.mul(left, right)
         if op == "**":
             if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
@@ -115,8 +133,9 @@ def _join(value: Any, separator: str = "", attribute: Any = None) -> str:
     if not isinstance(value, (list, tuple)):
         raise SecurityError(f"'join' needs a list, not {type(value).__name__}")
     items = [_as_text(item) for item in value]
-    if sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0) > MAX_VALUE:
-        raise SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+    size = sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0)
+    if size > MAX_VALUE:
+        raise _too_big()
     return str(separator).join(items)
 
 

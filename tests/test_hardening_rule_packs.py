@@ -110,6 +110,8 @@ def test_loops_assignments_and_risky_filters_fail_when_the_pack_loads(run, files
     ("9 ** (9 ** 9) > 0", "an exponent above 64"),
     ("2 ** 1000000 > 0", "an exponent above 64"),
     ("((99 ** 64) ** 64) ** 64 > 0", "a power of more than 4,096 bits"),
+    ("([[1] * 100000] * 100000 ~ '')|length > 0", "a value longer than 200,000 would be built"),
+    ("([[1] * 100000] + [[1] * 100000])|length > 0", "a value longer than 200,000 would be built"),
     ("('%0999999999d' % 1)|length > 0", "'%' formatting is not allowed"),
     ("(feature.text * 10000 + feature.text * 10000)|length > 0", "longer than 200,000"),
     ("((feature.text * 2000)|join('x' * 100000))|length > 0", "longer than 200,000"),

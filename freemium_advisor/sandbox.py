@@ -139,10 +139,22 @@ def _join(value: Any, separator: str = "", attribute: Any = None) -> str:
     return str(separator).join(items)
 
 
+def _on_text(text_filter: Callable[..., str]) -> Callable[..., str]:
+    """A string filter that reads its value as a message prints it (a list as ``a, b``),
+    where Jinja2's own would print a list's Python repr."""
+
+    def apply(value: Any, *args: Any, **kwargs: Any) -> str:
+        return text_filter(_as_text(value), *args, **kwargs)
+
+    return apply
+
+
 def _environment(**options: Any) -> _BoundedSandbox:
     env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, **options)
     env.globals.clear()  # range, dict, lipsum, cycler, joiner, namespace: none is needed
     env.filters = {name: env.filters[name] for name in FILTERS}
+    for name in ("capitalize", "lower", "title", "trim", "upper"):
+        env.filters[name] = _on_text(env.filters[name])
     env.filters["join"] = _join
     return env
 
@@ -200,6 +212,9 @@ class MessageTemplate:
         except TemplateSyntaxError as exc:
             raise ExpressionError(f"invalid message template: {exc.message}") from None
         _check_constructs(tree, "message")
+        if any(True for _ in tree.find_all(nodes.Concat)):
+            # '~' turns a list into its Python repr; side by side, {{ a }}{{ b }} prints text.
+            raise ExpressionError("'~' is not allowed in a message; write {{ a }}{{ b }} instead")
         allowed = ("signals", "feature", "product", *extra)
         for name in sorted(meta.find_undeclared_variables(tree)):
             if name not in allowed:

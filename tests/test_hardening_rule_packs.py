@@ -145,12 +145,18 @@ def test_a_message_renders_text_never_a_repr(run, files):
     inventory, pack = files(pack_text(
         "message",
         "tiers {{ product.tiers }}; trial {{ product.trial_days }}; "
-        "collab {{ product.collaborative }}; {{ feature.name|upper }}",
+        "collab {{ product.collaborative }}; {{ feature.name|upper }}; {{ product.tiers|title }}",
     ))
     result = run("analyze", inventory, "-r", pack, "-f", "json")
     assert result.exit_code == 0, result.stderr
-    assert "tiers free, pro, business; trial ; collab false; SHARE BOARDS WITH GUESTS" in result.stdout
+    assert ("tiers free, pro, business; trial ; collab false; SHARE BOARDS WITH GUESTS; "
+            "Free, Pro, Business") in result.stdout
     assert "['free'" not in result.stdout and "None" not in result.stdout
+
+
+def test_a_message_cannot_concatenate_into_a_repr(run, files):
+    inventory, pack = files(pack_text("message", "{{ product.tiers ~ '' }}"))
+    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:", "'~' is not allowed in a message")
 
 
 def test_an_overlong_condition_is_refused(run, files):

@@ -4,6 +4,7 @@ or failed run never leaves a half-written file, and an input file is never overw
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
@@ -28,11 +29,23 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     target = Path(path)
     if was_read(target) or any(_same_file(target, source) for source in inputs):
         raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputError(path, None, None, "is a directory; name a file to write")
+    if mode is not None and not stat.S_ISREG(mode):
+        # /dev/stdout, /dev/null, a FIFO: a stream to write to, never a file to replace
+        # (renaming over /dev/null would put a regular file in its place).
+        _write_stream(text, path)
+        return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(path, None, None, f"no such folder '{folder}'")
-    if target.is_dir():
-        raise InputError(path, None, None, "is a directory; name a file to write")
+    if target.is_symlink():  # replace the file it points at, and keep the link
+        target = Path(os.path.realpath(target))
+        folder = target.parent
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
@@ -52,6 +65,14 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_stream(text: str, path: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
 
 
 def _same_file(target: Path, source: str) -> bool:

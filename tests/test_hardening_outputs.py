@@ -278,3 +278,30 @@ def test_a_baseline_read_by_check(run, inventory, tmp_path):
     result = run("check", str(inventory), "--baseline", str(baseline), "-o", str(baseline))
     assert_bad_input(result, f"{baseline}: ", REFUSED)
     assert unchanged(baseline, before)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_an_output_that_is_a_stream_is_written_not_replaced(tmp_path):
+    # Was: a temporary file renamed over it (as root, '-o /dev/null' replaced /dev/null).
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "freemium_advisor", "analyze", str(WHITEBOARD), "-f", "json",
+         "-o", str(fifo)], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+    )
+    with open(fifo, encoding="utf-8") as stream:
+        received = stream.read()
+    assert child.wait(timeout=120) == 0, child.stderr.read()
+    child.stderr.close()
+    assert json.loads(received)["features"]
+    assert fifo.exists() and not fifo.is_file()  # still the FIFO
+
+
+def test_an_output_through_a_symlink_replaces_the_file_and_keeps_the_link(run, tmp_path):
+    real = tmp_path / "real.json"
+    real.write_text("old\n")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    assert run("analyze", str(WHITEBOARD), "-f", "json", "-o", str(link)).exit_code == 0
+    assert link.is_symlink()
+    assert json.loads(real.read_text())["features"]

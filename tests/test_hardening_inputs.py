@@ -289,3 +289,34 @@ def test_markup_in_names_is_printed_as_text(run, inventory):
     assert "[/bold] x: freemium advice" in result.stdout
     assert "[red]b[/red]" in result.stdout
     assert run("explain", path, "a").exit_code == 0
+
+
+READERS = [
+    ("validate", "{}"),
+    ("analyze", "{}"),
+    ("rules", "list", "-r", "{}"),
+    ("import", "csv", "{}"),
+    ("import", "pricing2yaml", "{}"),
+    ("check", "INV", "--config", "{}"),
+    ("check", "INV", "--baseline", "{}"),
+    ("diff", "INV", "{}"),
+]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+@pytest.mark.parametrize("command", READERS, ids=[" ".join(c[:2]) + " " + c[-2] for c in READERS])
+def test_every_reader_refuses_what_is_not_a_regular_file(run, inventory, tmp_path, command):
+    valid = inventory(VALID)
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    missing = tmp_path / "missing.yaml"
+    for target, message in ((fifo, "is a FIFO, not a regular file"), (missing, "no such file"),
+                            (tmp_path, "is a directory")):
+        if command[-2:] == ("-r", "{}") and target == tmp_path:
+            continue  # a folder is a valid rule pack argument
+        args = [valid if a == "INV" else str(target) if a == "{}" else a for a in command]
+        result = run(*args)
+        assert result.exit_code == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith(f"{target}: error:"), result.stderr
+        assert message in result.stderr, result.stderr

@@ -8,7 +8,7 @@ failing rule examples for ``rules test``); 2 bad input or usage.
 
 from __future__ import annotations
 
-from freemium_advisor.cli import advice, authoring, imports, rules  # noqa: F401  (registers commands)
+from freemium_advisor.cli import advice, authoring, imports, report, rules  # noqa: F401  (registers commands)
 from freemium_advisor.cli.app import PROG, app
 
 __all__ = ["app", "main"]

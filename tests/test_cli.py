@@ -64,7 +64,7 @@ def test_version(run, flag):
 
 def test_the_command_tree_is_the_documented_one():
     assert [label(path) for path in LEAVES] == [
-        "analyze", "explain", "validate", "init", "schema",
+        "analyze", "explain", "validate", "init", "schema", "report",
         "rules list", "rules show", "rules test", "rules docs",
         "import pricing2yaml", "import csv",
     ]

@@ -49,3 +49,17 @@ def write(tmp_path):
         return str(path)
 
     return make
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False,
+        help="Rewrite the golden files under tests/golden/ from the current output, then "
+        "review the diff: python -m pytest tests/test_golden.py --update-goldens",
+    )
+
+
+@pytest.fixture
+def update_goldens(request) -> bool:
+    """True when the run was asked to rewrite golden files instead of comparing with them."""
+    return request.config.getoption("--update-goldens")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -63,3 +64,20 @@ def pytest_addoption(parser):
 def update_goldens(request) -> bool:
     """True when the run was asked to rewrite golden files instead of comparing with them."""
     return request.config.getoption("--update-goldens")
+
+
+# --- external tools the report tests drive (.ci/run installs them; a dev machine may not) ---
+
+def chromium() -> str | None:
+    """The system's Chromium (Debian's package): ``$CHROMIUM``, else ``chromium`` on PATH."""
+    import shutil
+
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def mermaid_cli() -> str | None:
+    """mermaid-cli's ``mmdc``: ``$MMDC``, else where .ci/run installs it, else on PATH."""
+    import shutil
+
+    local = ROOT / ".tools" / "node" / "node_modules" / ".bin" / "mmdc"
+    return os.environ.get("MMDC") or (str(local) if local.exists() else None) or shutil.which("mmdc")

@@ -25,3 +25,13 @@ def test_markdown_report_matches_its_golden_file(run, monkeypatch, update_golden
         golden.write_text(result.stdout, encoding="utf-8")
     assert golden.exists(), f"no golden file: run python -m pytest {__file__} --update-goldens"
     assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_readme_excerpt_is_a_real_report():
+    """The README quotes the whiteboard report: every quoted line must be in its golden file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- report-excerpt")
+    excerpt = readme[readme.index("\n", start) + 1: readme.index("<!-- /report-excerpt -->")]
+    lines = [line[2:] if line.startswith("> ") else line[1:] for line in excerpt.splitlines()]
+    golden = (GOLDEN / "report-whiteboard.md").read_text(encoding="utf-8").splitlines()
+    assert lines and [line for line in lines if line not in golden] == []

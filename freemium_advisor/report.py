@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from freemium_advisor.citations import Citation, cite
 from freemium_advisor.engine import Engine
 from freemium_advisor.explain import Flip, what_ifs
-from freemium_advisor.result import EXPLICIT, INFERRED, SEVERITIES, Analysis, Assessment, Finding, Reason, Signal
+from freemium_advisor.result import (
+    EXPLICIT,
+    INFERRED,
+    SEVERITIES,
+    Analysis,
+    Assessment,
+    Finding,
+    Reason,
+    Signal,
+)
 from freemium_advisor.rules import Source
 from freemium_advisor.signals import CRITERIA, RECOMMENDATIONS, SIGNAL_BY_NAME, display_value
 
@@ -198,19 +207,18 @@ def build_report(analysis: Analysis) -> Report:
         for number, a in enumerate(analysis.assessments, start=1)
     )
     guesses = [f for f in features if _is_guess(f.assessment)]
-    open_questions = [
-        OpenQuestion(f, _questions(f)) for f in guesses if _questions(f)
-    ]
+    open_flips = {f.number: _open_flips(f) for f in guesses}
     # The answer that would change the advice most comes first: a free/gated swing before a
-    # wall, before a tier; then the feature with more such questions, then the least sure.
-    open_questions.sort(key=lambda q: (
-        -max(v.change for v in q.questions), -len(q.questions), q.feature.assessment.confidence,
-        q.feature.number,
+    # wall, before a tier; then the feature more answers would move, then the least sure.
+    ranked = sorted((f for f in guesses if open_flips[f.number]), key=lambda f: (
+        -open_flips[f.number][0].change, -len(open_flips[f.number]), f.assessment.confidence,
+        f.number,
     ))
-    settled = tuple(f for f in guesses if not _questions(f))
+    open_questions = tuple(OpenQuestion(f, open_flips[f.number][:2]) for f in ranked)
+    settled = tuple(f for f in guesses if not open_flips[f.number])
     return Report(
         analysis, features, _tier_counts(analysis), _free_tier(features),
-        tuple(open_questions), settled, _sources(analysis),
+        open_questions, settled, _sources(analysis),
     )
 
 
@@ -259,11 +267,10 @@ def _is_guess(a: Assessment) -> bool:
     return main is not None and main.inferred
 
 
-def _questions(f: FeatureReport) -> tuple[FlipView, ...]:
-    """The one or two unanswered signals whose answer would change the advice most."""
-    open_flips = [v for v in f.flips if v.flip.signal not in f.feature.signals]
-    ranked = sorted(open_flips, key=lambda v: -v.change)  # stable: signal order on a tie
-    return tuple(ranked[:2])
+def _open_flips(f: FeatureReport) -> tuple[FlipView, ...]:
+    """The flips of signals the PM left open, the biggest change first (then signal order)."""
+    return tuple(sorted((v for v in f.flips if v.flip.signal not in f.feature.signals),
+                        key=lambda v: -v.change))
 
 
 def _tier_counts(analysis: Analysis) -> tuple[TierCount, ...]:

@@ -387,3 +387,17 @@ def test_every_context_field_is_documented():
     assert rows
     undocumented = [row.split("`")[1] for row in rows if row.endswith("|  |")]
     assert undocumented == []
+
+
+def test_a_flip_weighs_a_free_gated_swing_over_a_wall_over_a_tier():
+    report_ = build_report(analyze_file(WHITEBOARD))
+    history = report_.features[6]
+    assert history.feature.id == "version-history"
+    sizes = {(v.flip.signal, v.flip.recommendation, v.flip.tier): (v.change, v.tier_only) for v in history.flips}
+    assert sizes == {
+        ("virality", "free-limited", "free"): (2, False),
+        ("aha", "free-limited", "free"): (2, False),
+        ("audience", "gated", "business"): (1, True),
+    }
+    sso = report_.features[9]
+    assert [(v.flip.signal, v.change) for v in sso.flips] == [("audience", 4)]

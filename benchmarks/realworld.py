@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from freemium_advisor.evaluation import Score, evaluate_pricing  # noqa: E402
-from freemium_advisor.rules import load_ruleset  # noqa: E402
+from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "datasets" / "pricing2yaml", ROOT / "tests" / "data" / "pricing2yaml")
 COLUMNS = (

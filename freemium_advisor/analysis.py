@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from freemium_advisor.engine import evaluate
 from freemium_advisor.findings import find
-from freemium_advisor.inventory import Inventory, load_inventory
+from freemium_advisor.inventory import Inventory
+from freemium_advisor.inventory_reader import load_inventory
 from freemium_advisor.result import Analysis, Tool
-from freemium_advisor.rules import RuleSet, load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.rules import RuleSet
 
 
 def analyze(inventory: Inventory, ruleset: RuleSet) -> Analysis:

@@ -25,10 +25,6 @@ from freemium_advisor.result import (
 from freemium_advisor.rules import Rule, RuleSet
 from freemium_advisor.sandbox import ExpressionError
 from freemium_advisor.signals import (
-    AUDIENCE,
-    AUDIENCES,
-    CRITERION_IDS,
-    FLAG,
     SIGNAL_BY_NAME,
     SIGNALS,
     display_value,
@@ -63,7 +59,7 @@ class Engine:
                 if name in feature.signals:
                     continue  # the PM's answer stands
                 current = values[name] if name in evidence else None
-                if current is None or _stronger(name, value, current):
+                if current is None or SIGNAL_BY_NAME[name].stronger(value, current):
                     values[name] = value
                     evidence[name] = [found]
                 elif value == current:
@@ -212,15 +208,6 @@ class _Texts:
         if words and rule.unless and rule.unless.find_normalized(text):
             return ()
         return words
-
-
-def _stronger(name: str, value: Any, current: Any) -> bool:
-    kind = SIGNAL_BY_NAME[name].kind
-    if kind == AUDIENCE:
-        return AUDIENCES.index(value) > AUDIENCES.index(current)
-    if kind == FLAG:
-        return bool(value) and not current
-    return value > current
 
 
 def _quote(words: tuple[str, ...]) -> str:

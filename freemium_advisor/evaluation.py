@@ -19,7 +19,7 @@ import yaml
 from freemium_advisor.analysis import analyze
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rules import RuleSet
 
 BLIND_VALUE = False

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from freemium_advisor.engine import Engine
 from freemium_advisor.result import EXPLICIT, Analysis, Assessment, Signal
-from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVEL, LEVELS, SIGNALS, display_value
+from freemium_advisor.signals import SIGNALS
 
 
 @dataclass(frozen=True)
@@ -45,31 +45,19 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
     return Explanation(analysis, assessment, what_ifs(engine, assessment, analysis.inventory.product))
 
 
-def _candidates(spec, current) -> list:
-    """Other values of a signal, nearest to the current one first."""
-    if spec.kind == LEVEL:
-        values = range(len(LEVELS))
-        return sorted((v for v in values if v != current), key=lambda v: (abs(v - current), v))
-    if spec.kind == AUDIENCE:
-        return [a for a in AUDIENCES if a != current]
-    if spec.kind == FLAG:
-        return [not current]
-    raise AssertionError(spec.kind)  # pragma: no cover
-
-
 def what_ifs(engine: Engine, assessment: Assessment, product) -> tuple[Flip, ...]:
     """For each signal, the smallest change of its answer that changes the advice (the
     recommendation, or the tier a gated feature goes to)."""
     flips = []
     for spec in SIGNALS:
         current = assessment.signals[spec.name].value
-        for value in _candidates(spec, current):
+        for value in spec.alternatives(current):
             changed = dict(assessment.signals)
             changed[spec.name] = Signal(spec.name, value, EXPLICIT)
             outcome = engine.assess(assessment.feature, product, changed)
             if (outcome.recommendation, outcome.tier) != (assessment.recommendation, assessment.tier):
                 flips.append(Flip(
-                    spec.name, display_value(spec, value), outcome.recommendation,
+                    spec.name, spec.display(value), outcome.recommendation,
                     outcome.tier, outcome.score,
                 ))
                 break  # the nearest value that flips is the useful one

@@ -10,25 +10,12 @@ import json
 from typing import Any
 
 from freemium_advisor.inventory import DEFAULT_TIERS, ID_PATTERN
-from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVEL, LEVELS, MODELS, SIGNALS
+from freemium_advisor.signals import AUDIENCES, MODELS, SIGNALS
 
 SCHEMA_ID = (
     "https://raw.githubusercontent.com/freemium-advisor/freemium-advisor/main/"
     "schema/inventory.schema.json"
 )
-
-
-def _signal_schema(spec) -> dict[str, Any]:
-    if spec.kind == LEVEL:
-        return {
-            "description": f"{spec.help} (none, low, medium, high; true = high, false = none)",
-            "oneOf": [{"enum": list(LEVELS)}, {"type": "boolean"}],
-        }
-    if spec.kind == AUDIENCE:
-        return {"description": spec.help, "enum": list(AUDIENCES)}
-    if spec.kind == FLAG:
-        return {"description": spec.help, "type": "boolean"}
-    raise AssertionError(spec.kind)  # pragma: no cover
 
 
 def inventory_schema() -> dict[str, Any]:
@@ -79,7 +66,7 @@ def inventory_schema() -> dict[str, Any]:
                 "description": "the PM's answers; unanswered signals may be inferred from the words",
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {spec.name: _signal_schema(spec) for spec in SIGNALS},
+                "properties": {spec.name: spec.json_schema() for spec in SIGNALS},
             },
         },
     }

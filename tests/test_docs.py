@@ -6,7 +6,7 @@ import typer.main
 
 from freemium_advisor.cli import app
 from freemium_advisor.formats.rules_view import render_docs
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 from freemium_advisor.schema import schema_text
 from tests.conftest import ROOT
 

@@ -9,8 +9,8 @@ from freemium_advisor.analysis import analyze, analyze_file
 from freemium_advisor.decide import Decision, Weights, choose_tier, decide
 from freemium_advisor.engine import EXPLICIT, INFERRED, UNSET, Engine, Signal
 from freemium_advisor.explain import explain
-from freemium_advisor.inventory import parse_inventory
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.rulepacks import load_ruleset
 from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME, display_value
 from tests.conftest import EXAMPLES
 

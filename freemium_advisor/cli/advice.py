@@ -28,7 +28,7 @@ FILE_ARGUMENT = typer.Argument(..., help="The inventory YAML file ('-' reads std
 
 def complete_feature_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for FEATURE_ID: the ids of the inventory named before it."""
-    from freemium_advisor.inventory import load_inventory
+    from freemium_advisor.inventory_reader import load_inventory
 
     path = ctx.params.get("file")
     if not path or path == STDOUT:
@@ -108,7 +108,7 @@ def validate(file: str = FILE_ARGUMENT) -> None:
 
     Example: freemium-advisor validate features.yaml
     """
-    from freemium_advisor.inventory import load_inventory
+    from freemium_advisor.inventory_reader import load_inventory
 
     inventory = load_inventory(file)
     count = len(inventory.features)

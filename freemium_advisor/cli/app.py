@@ -69,8 +69,41 @@ class OneLineErrors(TyperGroup):
         return result if isinstance(result, int) else EXIT_OK
 
 
+def _plain_help() -> None:
+    """Help screens as people write them: ``analyze [OPTIONS] FILE``, no ``<bool>`` on flags.
+
+    Typer 0.29 prints every parameter's Python type (``<str>`` beside ``FILE``, ``<bool>``
+    beside ``--force``) and wraps required arguments in braces in the usage line. A flag
+    has no value to describe and our arguments name theirs, so both are left out here, in
+    the one place the CLI adjusts Typer.
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    option_type = TyperOption.display_type_rich
+    argument_type = TyperArgument.display_type_rich
+    argument_usage = TyperArgument._usage_display_name
+
+    def option_display(self, ctx):
+        return None if self.is_flag and self.metavar is None else option_type(self, ctx)
+
+    def argument_display(self, ctx):
+        return None if self.metavar is not None else argument_type(self, ctx)
+
+    def argument_usage_name(self):
+        name = argument_usage(self)
+        return name[1:-1] if name.startswith("{") and name.endswith("}") else name
+
+    TyperOption.display_type_rich = option_display
+    TyperArgument.display_type_rich = argument_display
+    TyperArgument._usage_display_name = argument_usage_name
+
+
+_plain_help()
+
+
 def _one_line(message: str) -> str:
-    return " ".join(message.split())
+    # The parameter coercion prefixes choice errors with its own category name.
+    return " ".join(message.replace("Value error, ", "").split())
 
 
 def _typer(help: str) -> typer.Typer:

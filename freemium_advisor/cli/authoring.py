@@ -16,7 +16,7 @@ def init(
     path: str = typer.Argument(
         "features.yaml", help="Where to write the inventory ('-' for stdout).", metavar="PATH"
     ),
-    name: str = typer.Option("My product", "--name", "-n", help="The product's name."),
+    name: str = typer.Option("My product", "--name", "-n", metavar="NAME", help="The product's name."),
     force: bool = typer.Option(False, "--force", help="Overwrite PATH if it exists."),
 ) -> None:
     """Write a commented starter inventory that passes validation, to edit into your own.

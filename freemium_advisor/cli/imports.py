@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Optional
+
 import typer
 
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, import_app
+from freemium_advisor.errors import InputError
 from freemium_advisor.outputs import STDOUT, write_output
 
 
@@ -33,6 +36,14 @@ def import_pricing2yaml(
 def import_csv(
     file: str = typer.Argument(..., help="A CSV file with a header row ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,
+    name: Optional[str] = typer.Option(
+        None, "--name", "-n", metavar="NAME", help="The product's name (default: from the file name).",
+    ),
+    tiers: Optional[str] = typer.Option(
+        None, "--tiers", metavar="T1,T2,...",
+        help="The tier ladder, cheapest first, comma-separated (default: the tiers the sheet "
+        "uses, ordered by plan name, which is a guess).",
+    ),
 ) -> None:
     """Convert a spreadsheet (CSV with a header row) into a feature inventory.
 
@@ -40,11 +51,18 @@ def import_csv(
     one column per signal (virality, commoditized, aha, habit, friction, cost_to_serve,
     data_value, landing, audience, production). Empty cells mean "not answered".
 
-    Example: freemium-advisor import csv features.csv -o features.yaml
+    Example: freemium-advisor import csv features.csv --tiers free,plus,business -o features.yaml
     """
     from freemium_advisor.importers import dump_inventory
     from freemium_advisor.importers.csv_table import import_csv as convert
     from freemium_advisor.yamlpos import read_text
 
-    name, text = read_text(file)
-    write_output(dump_inventory(convert(text, name)), output or STDOUT, inputs=(file,))
+    ladder = [t.strip() for t in tiers.split(",") if t.strip()] if tiers is not None else None
+    if ladder is not None and not ladder:
+        raise InputError(None, None, None, "--tiers needs at least one tier name")
+    source, text = read_text(file)
+    notes: list[str] = []
+    inventory = convert(text, source, name=name, tiers=ladder, notes=notes)
+    write_output(dump_inventory(inventory), output or STDOUT, inputs=(file,))
+    for note in notes:
+        typer.echo(f"{source}: note: {note}", err=True)

@@ -27,7 +27,7 @@ RulesListFormat = format_choices("rules list")
 
 def complete_rule_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for RULE_ID: the ids of the rules in force."""
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     try:
         ruleset = load_ruleset(ctx.params.get("rules") or ())
@@ -46,7 +46,7 @@ def rules_list(
 
     Example: freemium-advisor rules list --rules my-rules.yaml
     """
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rules or ())
     write_output(formatter("rules list", format.value)(ruleset, render_options(color, STDOUT)), STDOUT)
@@ -65,7 +65,7 @@ def rules_show(
     Example: freemium-advisor rules show virality-high
     """
     from freemium_advisor.formats import rules_view
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rules or ())
     try:
@@ -86,7 +86,7 @@ def rules_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
     Example: freemium-advisor rules test --rules my-rules/
     """
     from freemium_advisor.rulecheck import check_ruleset
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     results = check_ruleset(load_ruleset(rules or ()))
     failures = [r for r in results if not r.passed]
@@ -114,7 +114,7 @@ def rules_docs(
     Example: freemium-advisor rules docs -o docs/rules.md
     """
     from freemium_advisor.formats import rules_view
-    from freemium_advisor.rules import load_ruleset
+    from freemium_advisor.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rules or ())
     write_output(rules_view.render_docs(ruleset), output or STDOUT, inputs=ruleset.files)

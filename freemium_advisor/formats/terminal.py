@@ -18,6 +18,7 @@ BAR = {"free": "█", "free-limited": "▒", "gated": "░"}
 BAR_WIDTH = 40
 # Below this width the six-column table would have to cut the advice: a list instead.
 TABLE_MIN_WIDTH = 80
+ADVICE_WIDE = 14
 DIRECTION_TITLES = {"free": "towards free", "limit": "towards a usage wall", "gated": "towards a gate"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
@@ -72,9 +73,11 @@ def _print_table(console: Console, analysis) -> None:
     table.add_column("Feature", ratio=3, min_width=12)
     tier_width = min(max(len(name) for name in product.tier_names()), 16)
     table.add_column("Current", width=max(tier_width, 7))
-    # The advice is what the reader came for: a fixed width that holds its longest word, so
-    # the ratio columns (feature, reason) are the ones that shrink.
-    table.add_column("Advice", width=len("free-limited"))
+    # The advice is what the reader came for: a fixed width that always holds its longest
+    # word (and a wall's name on wider terminals), so the ratio columns (feature, reason) are
+    # the ones that shrink.
+    advice_width = ADVICE_WIDE if console.width >= 100 else len("free-limited")
+    table.add_column("Advice", width=advice_width)
     table.add_column("Tier", width=max(tier_width, 4))
     table.add_column("Conf.", justify="right", no_wrap=True)
     table.add_column("Main reason", ratio=3, min_width=12, overflow="fold")
@@ -223,7 +226,7 @@ def render_explanation(explanation, options=None) -> str:
     if not explanation.flips:
         console.print("No single signal change alters the recommendation.")
     for flip in explanation.flips:
-        tier = f" in '{flip.tier}'" if flip.tier else ""
+        tier = f" in '{flip.tier}'" if flip.recommendation == "gated" and flip.tier else ""
         console.print(
             f"  {flip.signal}: {flip.value} -> {flip.recommendation}{tier} "
             f"(score {_signed(flip.score)})"

@@ -38,14 +38,11 @@ class CitedReason:
     reason: Reason
     citation: Citation | None
 
-    @property
-    def criterion_title(self) -> str:
-        return CRITERION_TITLES[self.reason.criterion]
-
 
 @dataclass(frozen=True)
-class Evidence:
-    """One signal the advice read: its value, and whether the PM answered it or words did."""
+class SignalEvidence:
+    """One signal the advice read: its value, and whether the PM answered it or words did
+    (which words, found by which inference rules)."""
 
     name: str
     value: str
@@ -71,7 +68,7 @@ class FeatureReport:
     number: int
     assessment: Assessment
     reasons: tuple[CitedReason, ...]
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[SignalEvidence, ...]
     flips: tuple[FlipView, ...]
     changed: bool
 
@@ -90,11 +87,11 @@ class FeatureReport:
         return self.assessment.weights.limit + self.assessment.weights.gated
 
     @property
-    def answered(self) -> tuple[Evidence, ...]:
+    def answered(self) -> tuple[SignalEvidence, ...]:
         return tuple(e for e in self.evidence if e.answered)
 
     @property
-    def inferred(self) -> tuple[Evidence, ...]:
+    def inferred(self) -> tuple[SignalEvidence, ...]:
         return tuple(e for e in self.evidence if not e.answered)
 
     @property
@@ -232,9 +229,9 @@ def _feature_report(number: int, a: Assessment, flips: tuple[Flip, ...], analysi
     return FeatureReport(number, a, reasons, evidence, views, _changed(a, analysis))
 
 
-def _evidence(signal: Signal) -> Evidence:
+def _evidence(signal: Signal) -> SignalEvidence:
     words = tuple(dict.fromkeys(w for e in signal.evidence for w in e.words))
-    return Evidence(
+    return SignalEvidence(
         signal.name, display_value(SIGNAL_BY_NAME[signal.name], signal.value),
         signal.source == EXPLICIT, words, tuple(e.rule for e in signal.evidence),
     )

@@ -212,7 +212,7 @@ def test_each_feature_section_has_advice_scores_reasons_evidence_and_flips(run):
     assert "| Audience (user or buyer) | -3.5 |" in sso
     weights = re.findall(r"^\| ([+-][\d.]+) \| `", sso, re.MULTILINE)
     assert weights == ["-3.5", "-0.5"]  # heaviest first
-    assert '- Inferred from words: audience enterprise (from "saml", "single sign on", "sso").' in sso
+    assert '- Inferred from words: audience enterprise (from "saml", "single sign on", "sso", by infer-enterprise-identity).' in sso
     assert "- What would flip it: `audience: user` makes it free in tier free." in sso
     history = features[features.index("### 7."): features.index("### 8.")]
     assert "- Answered: cost_to_serve medium, production true." in history

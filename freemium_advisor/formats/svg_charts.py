@@ -63,7 +63,7 @@ def split_donut(summary: dict[str, int]) -> Markup:
 def tier_bars(tiers) -> Markup:
     """Features per tier: advised (solid) against today (outlined), one pair of bars a tier."""
     top = max([max(t.advised, t.today) for t in tiers] + [1])
-    label_width, bar_width, row = 150, 300, 44
+    label_width, bar_width, row = 120, 230, 44
     height = 30 + row * len(tiers)
     body = [
         f'<rect x="{label_width}" y="6" width="14" height="10" fill="{INK}"/>'
@@ -75,14 +75,14 @@ def tier_bars(tiers) -> Markup:
         y = 30 + index * row
         body.append(
             f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" fill="{INK}">'
-            f"{escape(_clip(tier.name, 18))}</text>"
+            f"{escape(_clip(tier.name, 15))}</text>"
         )
         for offset, value, solid in ((0, tier.advised, True), (18, tier.today, False)):
             width = bar_width * value / top
             style = f'fill="{INK}"' if solid else f'fill="none" stroke="{INK}"'
             body.append(f'<rect x="{label_width}" y="{y + offset}" width="{_n(width)}" height="14" {style}/>')
             body.append(f'<text x="{_n(label_width + width + 6)}" y="{y + offset + 12}" fill="{INK}">{value}</text>')
-    return _svg("tiers", "Features per tier: advised and today", 500, height, body)
+    return _svg("tiers", "Features per tier: advised and today", 400, height, body)
 
 
 def quadrant(points) -> Markup:

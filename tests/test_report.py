@@ -401,3 +401,25 @@ def test_a_flip_weighs_a_free_gated_swing_over_a_wall_over_a_tier():
     }
     sso = report_.features[9]
     assert [(v.flip.signal, v.change) for v in sso.flips] == [("audience", 4)]
+
+
+# --- the HTML report's own charts ---------------------------------------------------------------
+
+def test_a_lone_recommendation_fills_the_donut():
+    from freemium_advisor.formats.svg_charts import split_donut
+
+    svg = split_donut({"free": 3, "free-limited": 0, "gated": 0})
+    assert svg.count("data-slice=") == 1
+    assert 'stroke-dasharray="439.82 0"' in svg  # the whole circumference, 2 * pi * 70
+
+
+def test_chart_text_is_escaped_and_charts_need_nothing_else(write):
+    from freemium_advisor.formats.html_report import charts
+
+    report_ = build_report(analyze_file(write("hostile.yaml", HOSTILE)))
+    drawn = charts(report_)
+    svgs = [drawn.split, drawn.tiers, drawn.quadrant, *drawn.criteria]
+    for svg in svgs:
+        assert svg.startswith("<svg ") and svg.endswith("</svg>")
+        assert "<script" not in svg and "href" not in svg
+    assert "Evil | `tick` &lt;script&gt;" in drawn.quadrant

@@ -423,3 +423,12 @@ def test_chart_text_is_escaped_and_charts_need_nothing_else(write):
         assert svg.startswith("<svg ") and svg.endswith("</svg>")
         assert "<script" not in svg and "href" not in svg
     assert "Evil | `tick` &lt;script&gt;" in drawn.quadrant
+
+
+def test_rule_packs_are_named_in_the_header_and_never_overwritten(write, run):
+    pack = write("pack.yaml", "policy:\n  min_growth_for_wall: 2.5\n")
+    text = report(run, WHITEBOARD, "-r", pack)
+    assert f"Rules: builtin, {markdown_escape(pack)} (fingerprint `" in text
+    result = run("report", WHITEBOARD, "-r", pack, "-o", pack)
+    assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
+    assert Path(pack).read_text(encoding="utf-8") == "policy:\n  min_growth_for_wall: 2.5\n"

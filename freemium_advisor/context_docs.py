@@ -45,9 +45,13 @@ current.
 ```jinja
 # {{ product.name|md }}
 {% for f in features %}
-- {{ f.name|md }}: {{ f.recommendation }}{% if f.tier %} ({{ f.tier|md }}){% endif %}
+- {{ f.name|md }}: {{ f.recommendation }} ({{ f.tier|md if f.tier else "no tier" }})
 {% endfor %}
 ```
+
+A line holding only a block tag (`{% for %}`, `{% endif %}`) leaves no trace in the output
+(Jinja2's `trim_blocks` and `lstrip_blocks` are on), and neither does the newline after a block
+tag that ends a line: write conditions inline as expressions, as above, to keep line breaks.
 
 ## Fields
 

@@ -432,3 +432,13 @@ def test_rule_packs_are_named_in_the_header_and_never_overwritten(write, run):
     result = run("report", WHITEBOARD, "-r", pack, "-o", pack)
     assert result.exit_code == 2 and "refusing to overwrite an input file" in result.stderr
     assert Path(pack).read_text(encoding="utf-8") == "policy:\n  min_growth_for_wall: 2.5\n"
+
+
+def test_the_documented_example_template_renders(tmp_path, run):
+    docs = (ROOT / "docs" / "report-context.md").read_text(encoding="utf-8")
+    example = re.search(r"```jinja\n(.*?)```", docs, re.DOTALL).group(1)
+    template = tmp_path / "example.md.j2"
+    template.write_text(example, encoding="utf-8")
+    lines = report(run, WHITEBOARD, "-t", str(template)).splitlines()
+    assert lines[0] == "# Boardly"
+    assert "- SAML single sign-on (SSO): gated (enterprise)" in lines

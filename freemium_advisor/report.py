@@ -168,6 +168,26 @@ class Report:
         return points
 
     @property
+    def accepted(self) -> list[tuple[Finding, str]]:
+        """Findings that do not count (a waiver, the baseline or ``--base`` accepted them),
+        each with why. The CI gate puts them in ``Analysis.suppressed``; an analysis made
+        without it has none, so the report works with and without the gate."""
+        accepted = []
+        for finding in getattr(self.analysis, "suppressed", ()):
+            suppression = getattr(finding, "suppression", None)
+            why = getattr(suppression, "reason", "") or ""
+            kind = getattr(suppression, "kind", "") or "accepted"
+            owner = getattr(suppression, "owner", None)
+            expires = getattr(suppression, "expires", None)
+            note = f"{kind}: {why}" if why else kind
+            if owner:
+                note += f" (owner {owner})"
+            if expires:
+                note += f", until {expires}"
+            accepted.append((finding, note))
+        return accepted
+
+    @property
     def findings_by_severity(self) -> list[tuple[str, list[Finding]]]:
         """Findings grouped by severity, most severe first; a severity the checks add later
         (or a state such as waived) comes after the known ones rather than being dropped."""

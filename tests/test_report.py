@@ -442,3 +442,29 @@ def test_the_documented_example_template_renders(tmp_path, run):
     lines = report(run, WHITEBOARD, "-t", str(template)).splitlines()
     assert lines[0] == "# Boardly"
     assert "- SAML single sign-on (SSO): gated (enterprise)" in lines
+
+
+def test_findings_the_gate_accepted_are_listed_apart(run):
+    """A waiver, the baseline or --base accepts a finding: the report lists it with why, and
+    does not count it (works with an analysis from before the CI gate too)."""
+    from dataclasses import dataclass, replace
+
+    from freemium_advisor.formats.markdown_report import render_report
+
+    @dataclass(frozen=True)
+    class Waived:
+        kind: str = "waiver"
+        reason: str = "voting | sells <b>business</b>"
+        owner: str | None = "pm@example.com"
+        expires: str | None = "2030-01-01"
+
+    analysis = analyze_file(WHITEBOARD)
+    finding = analysis.findings[0]
+    accepted = replace(analysis, findings=())
+    object.__setattr__(accepted, "suppressed", (finding,))
+    object.__setattr__(finding, "suppression", Waived())
+    text = render_report(accepted)
+    assert "No findings: today's placement agrees with the advice." in text
+    assert ("(waiver: voting \\| sells &lt;b&gt;business&lt;/b&gt; (owner pm@example.com), "
+            "until 2030-01-01)") in text
+    assert "Accepted, so they do not count:" not in render_report(analysis)

@@ -114,6 +114,10 @@ MEANINGS = {
     "findings[].position": "where to look in the file",
     "findings[].fingerprint": "a stable identity (check and subject), for waivers and baselines",
     "findings[].help": "how to fix it",
+    "findings[].suppression.kind": "what accepted it: a waiver, the baseline, or --base",
+    "findings[].suppression.reason": "why, in the words of whoever accepted it",
+    "findings[].suppression.owner": "who accepted it, if the waiver says",
+    "findings[].suppression.expires": "the date the waiver ends, if it says",
 }
 _SHARED_MEANINGS = {
     "evidence[].rule": "the inference rule",
@@ -132,6 +136,8 @@ def meaning(path: str, schema_description: str) -> str:
     """What the field at ``path`` means: the schema's description, else this module's."""
     if schema_description:
         return schema_description
+    if path.startswith("suppressed[]."):
+        path = "findings[]." + path[len("suppressed[]."):]  # the same finding, accepted
     if path in MEANINGS:
         return MEANINGS[path]
     for suffix, text in _SHARED_MEANINGS.items():
@@ -191,10 +197,17 @@ def _children(path: str, schema: dict[str, Any]):
         yield from _rows(f"{path}.{key}" if path else key, child)
 
 
+def analysis_schema() -> dict[str, Any]:
+    """The schema of one analysis: what ``analyze --format json`` prints and a template sees
+    (the result schema also describes the CI gate's result, which templates never get)."""
+    schema = result_schema()
+    return schema.get("$defs", {}).get("analysis", schema)
+
+
 def render_context_docs() -> str:
     """The Markdown reference of the template context, one row per field."""
     lines = [INTRO.rstrip("\n")]
-    for path, kind, description in _children("", result_schema()):
+    for path, kind, description in _children("", analysis_schema()):
         cell = meaning(path, description).replace("|", "\\|")
         lines.append(f"| `{path}` | {kind.replace('|', chr(92) + '|')} | {cell} |")
     return "\n".join(lines) + "\n"

@@ -170,20 +170,18 @@ class Report:
     @property
     def accepted(self) -> list[tuple[Finding, str]]:
         """Findings that do not count (a waiver, the baseline or ``--base`` accepted them),
-        each with why. The CI gate puts them in ``Analysis.suppressed``; an analysis made
-        without it has none, so the report works with and without the gate."""
+        each with why, in words."""
         accepted = []
-        for finding in getattr(self.analysis, "suppressed", ()):
-            suppression = getattr(finding, "suppression", None)
-            why = getattr(suppression, "reason", "") or ""
-            kind = getattr(suppression, "kind", "") or "accepted"
-            owner = getattr(suppression, "owner", None)
-            expires = getattr(suppression, "expires", None)
-            note = f"{kind}: {why}" if why else kind
-            if owner:
-                note += f" (owner {owner})"
-            if expires:
-                note += f", until {expires}"
+        for finding in self.analysis.suppressed:
+            suppression = finding.suppression
+            if suppression is None:  # pragma: no cover - suppressed findings carry their reason
+                accepted.append((finding, "accepted"))
+                continue
+            note = f"{suppression.kind}: {suppression.reason}" if suppression.reason else suppression.kind
+            if suppression.owner:
+                note += f" (owner {suppression.owner})"
+            if suppression.expires:
+                note += f", until {suppression.expires}"
             accepted.append((finding, note))
         return accepted
 

@@ -382,11 +382,24 @@ def test_template_context_reference_is_current():
     assert (ROOT / "docs" / "report-context.md").read_text(encoding="utf-8") == render_context_docs()
 
 
+def context_fields() -> list[str]:
+    docs = render_context_docs()
+    fields = docs[docs.index("## Fields"):]
+    return [line for line in fields.splitlines() if line.startswith("| `")]
+
+
 def test_every_context_field_is_documented():
-    rows = [line for line in render_context_docs().splitlines() if line.startswith("| `")]
-    assert rows
+    rows = context_fields()
+    assert "| `features[].name` | text | the feature's name (any text: escape it for your target) |" in rows
     undocumented = [row.split("`")[1] for row in rows if row.endswith("|  |")]
     assert undocumented == []
+
+
+def test_the_documented_top_level_fields_are_the_template_context():
+    from freemium_advisor.formats.json_format import analysis_to_dict
+
+    documented = [row.split("`")[1] for row in context_fields() if "." not in row.split("`")[1]]
+    assert documented == list(analysis_to_dict(analyze_file(WHITEBOARD)))
 
 
 def test_a_flip_weighs_a_free_gated_swing_over_a_wall_over_a_tier():
@@ -444,27 +457,15 @@ def test_the_documented_example_template_renders(tmp_path, run):
     assert "- SAML single sign-on (SSO): gated (enterprise)" in lines
 
 
-def test_findings_the_gate_accepted_are_listed_apart(run):
-    """A waiver, the baseline or --base accepts a finding: the report lists it with why, and
-    does not count it (works with an analysis from before the CI gate too)."""
-    from dataclasses import dataclass, replace
-
-    from freemium_advisor.formats.markdown_report import render_report
-
-    @dataclass(frozen=True)
-    class Waived:
-        kind: str = "waiver"
-        reason: str = "voting | sells <b>business</b>"
-        owner: str | None = "pm@example.com"
-        expires: str | None = "2030-01-01"
-
-    analysis = analyze_file(WHITEBOARD)
-    finding = analysis.findings[0]
-    accepted = replace(analysis, findings=())
-    object.__setattr__(accepted, "suppressed", (finding,))
-    object.__setattr__(finding, "suppression", Waived())
-    text = render_report(accepted)
-    assert "No findings: today's placement agrees with the advice." in text
-    assert ("(waiver: voting \\| sells &lt;b&gt;business&lt;/b&gt; (owner pm@example.com), "
-            "until 2030-01-01)") in text
-    assert "Accepted, so they do not count:" not in render_report(analysis)
+def test_findings_the_gate_accepted_are_listed_apart(write, run):
+    """A waiver in the inventory accepts a finding: the report lists it apart, with why."""
+    path = write("waived.yaml", (EXAMPLES / "whiteboard.yaml").read_text(encoding="utf-8").replace(
+        "  - id: voting-timer\n",
+        "  - id: voting-timer\n"
+        "    waive: [{check: gated-growth-feature, reason: \"sold in business | <b>for now</b>\", owner: pm}]\n",
+    ))
+    text = report(run, path)
+    summary = section(text, "Summary")
+    assert "Accepted, so they do not count:" in summary
+    assert "(waiver: sold in business \\| &lt;b&gt;for now&lt;/b&gt; (owner pm))" in summary
+    assert "Accepted, so they do not count:" not in report(run, WHITEBOARD)

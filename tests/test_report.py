@@ -469,3 +469,21 @@ def test_findings_the_gate_accepted_are_listed_apart(write, run):
     assert "Accepted, so they do not count:" in summary
     assert "(waiver: sold in business \\| &lt;b&gt;for now&lt;/b&gt; (owner pm))" in summary
     assert "Accepted, so they do not count:" not in report(run, WHITEBOARD)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_markdown_structure_survives_rendering(run, name):
+    """Rendered as GitHub would, the report keeps its sections, and each severity's label is
+    a paragraph of its own (a missing blank line would fold it into the list above)."""
+    html = MARKDOWN.render(report(run, f"examples/{name}"))
+    assert re.findall(r"<h2>(.*?)</h2>", html) == [
+        "Summary", "The free tier as a whole", "What we still need to know",
+        "Growth value against friction and cost", "Features", "Sources",
+    ]
+    analysis = analyze_file(f"examples/{name}")
+    for severity, count in analysis.finding_counts().items():
+        if count:
+            assert f"<p><strong>{severity.capitalize()}</strong></p>" in html
+    assert html.count("<code>") >= len(analysis.findings)
+    items = re.findall(r"<li><code>([a-z-]+)</code> at ", html)
+    assert items == [f.check for group in build_report(analysis).findings_by_severity for f in group[1]]

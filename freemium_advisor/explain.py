@@ -16,7 +16,11 @@ from freemium_advisor.signals import SIGNALS
 
 @dataclass(frozen=True)
 class Flip:
-    """Answering ``signal: value`` would change the recommendation to ``recommendation``."""
+    """Answering ``signal: value`` would change the advice to ``recommendation`` in ``tier``.
+
+    The advice changes when the recommendation does, or when a gated feature moves to
+    another paid tier (a different audience), which is a change a PM acts on too.
+    """
 
     signal: str
     value: str
@@ -42,7 +46,8 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
 
 
 def what_ifs(engine: Engine, assessment: Assessment, product) -> tuple[Flip, ...]:
-    """For each signal, the smallest change of its answer that changes the recommendation."""
+    """For each signal, the smallest change of its answer that changes the advice (the
+    recommendation, or the tier a gated feature goes to)."""
     flips = []
     for spec in SIGNALS:
         current = assessment.signals[spec.name].value
@@ -50,7 +55,7 @@ def what_ifs(engine: Engine, assessment: Assessment, product) -> tuple[Flip, ...
             changed = dict(assessment.signals)
             changed[spec.name] = Signal(spec.name, value, EXPLICIT)
             outcome = engine.assess(assessment.feature, product, changed)
-            if outcome.recommendation != assessment.recommendation:
+            if (outcome.recommendation, outcome.tier) != (assessment.recommendation, assessment.tier):
                 flips.append(Flip(
                     spec.name, spec.display(value), outcome.recommendation,
                     outcome.tier, outcome.score,

@@ -18,3 +18,4 @@ MAX_EXPRESSION = 2_000  # characters in a rule's condition or message template (
 MAX_VALUE = 200_000  # characters (or items) of a value a condition or message computes, or of a message
 MAX_EXPONENT = 64  # largest exponent in a rule's ``**``
 MAX_POWER_BITS = 4_096  # size of a whole number a rule's ``**`` may make
+RENDER_SECONDS = 10  # a user's report template (loops allowed) must render within this

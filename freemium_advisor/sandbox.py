@@ -14,7 +14,10 @@ value grows past :data:`~freemium_advisor.limits.MAX_VALUE`; and a message rende
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
@@ -74,7 +77,7 @@ def _bounded(value: Any) -> Any:
     return value
 
 
-class _BoundedSandbox(ImmutableSandboxedEnvironment):
+class BoundedSandbox(ImmutableSandboxedEnvironment):
     """Jinja2's immutable sandbox, with the operators that can grow values checked.
 
     Intercepted operators are also never folded at compile time, so ``'x' * 10**9`` fails
@@ -139,6 +142,26 @@ def _join(value: Any, separator: str = "", attribute: Any = None) -> str:
     return str(separator).join(items)
 
 
+@contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Raise ``TimeoutError(message)`` in the block after ``seconds`` (where SIGALRM exists and
+    this is the main thread; elsewhere the block runs unbounded)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(message)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _on_text(text_filter: Callable[..., str]) -> Callable[..., str]:
     """A string filter that reads its value as a message prints it (a list as ``a, b``),
     where Jinja2's own would print a list's Python repr."""
@@ -149,8 +172,8 @@ def _on_text(text_filter: Callable[..., str]) -> Callable[..., str]:
     return apply
 
 
-def _environment(**options: Any) -> _BoundedSandbox:
-    env = _BoundedSandbox(undefined=StrictUndefined, autoescape=False, **options)
+def _environment(**options: Any) -> BoundedSandbox:
+    env = BoundedSandbox(undefined=StrictUndefined, autoescape=False, **options)
     env.globals.clear()  # range, dict, lipsum, cycler, joiner, namespace: none is needed
     env.filters = {name: env.filters[name] for name in FILTERS}
     for name in ("capitalize", "lower", "title", "trim", "upper"):

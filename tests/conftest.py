@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -79,3 +81,16 @@ def golden(request):
         )
 
     return check
+
+
+# --- external tools the report tests drive (.ci/run installs them; a dev machine may not) ---
+
+def chromium() -> str | None:
+    """The system's Chromium (Debian's package): ``$CHROMIUM``, else ``chromium`` on PATH."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def mermaid_cli() -> str | None:
+    """mermaid-cli's ``mmdc``: ``$MMDC``, else where .ci/run installs it, else on PATH."""
+    local = ROOT / ".tools" / "node" / "node_modules" / ".bin" / "mmdc"
+    return os.environ.get("MMDC") or (str(local) if local.exists() else None) or shutil.which("mmdc")

@@ -53,6 +53,8 @@ def failure_cases(tmp_path):
     """(label, argv) pairs: each is bad input or bad usage for some command."""
     bad_yaml = tmp_path / "bad.yaml"
     bad_yaml.write_text("product: [\n", encoding="utf-8")
+    bad_template = tmp_path / "broken.j2"
+    bad_template.write_text("{{ product.name }}\n{{ no_such_name }}\n", encoding="utf-8")
     packs = {}
     for name, text in (("cond", BAD_CONDITION_PACK), ("sandbox", SANDBOX_PACK),
                        ("message", BROKEN_MESSAGE_PACK)):
@@ -78,6 +80,10 @@ def failure_cases(tmp_path):
         ("explain unknown feature", ["explain", WHITEBOARD, "share-bord"]),
         ("explain condition fails", ["explain", WHITEBOARD, "share-board", "-r", str(packs["cond"])]),
         ("explain bad format", ["explain", WHITEBOARD, "share-board", "--format", "table"]),
+        ("report bad format", ["report", WHITEBOARD, "--format", "pdf"]),
+        ("report -o a directory", ["report", WHITEBOARD, "-f", "html", "-o", str(tmp_path)]),
+        ("report missing template", ["report", WHITEBOARD, "--template", str(tmp_path / "no.j2")]),
+        ("report broken template", ["report", WHITEBOARD, "--template", str(bad_template)]),
         ("validate malformed YAML", ["validate", str(bad_yaml)]),
         ("validate a directory", ["validate", str(tmp_path)]),
         ("init into a directory", ["init", str(tmp_path), "--force"]),

@@ -53,3 +53,20 @@ def test_check_every_format(run, golden, in_repo, monkeypatch, fmt):
     result = run("check", "examples", "--format", fmt, "--fail-on", "note")
     assert result.exit_code == 1
     golden(f"check.{fmt}", result.stdout)
+
+
+@pytest.mark.parametrize("name", EXAMPLE_NAMES)
+def test_markdown_report(run, golden, in_repo, name):
+    result = run("report", f"examples/{name}.yaml")
+    assert (result.exit_code, result.stderr) == (0, "")
+    golden(f"{name}.report.md", result.stdout)
+
+
+def test_readme_report_excerpt_is_a_real_report():
+    """The README quotes the whiteboard report: every quoted line must be in its golden file."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- report-excerpt")
+    excerpt = readme[readme.index("\n", start) + 1: readme.index("<!-- /report-excerpt -->")]
+    lines = [line[2:] if line.startswith("> ") else line[1:] for line in excerpt.splitlines()]
+    golden = (ROOT / "tests" / "golden" / "whiteboard.report.md").read_text(encoding="utf-8").splitlines()
+    assert lines and [line for line in lines if line not in golden] == []

@@ -8,7 +8,7 @@ failing rule or check examples for ``rules test`` and ``checks test``); 2 bad in
 
 from __future__ import annotations
 
-from freemium_advisor.cli import advice, authoring, checks, gate, imports, rules  # noqa: F401  (registers commands)
+from freemium_advisor.cli import advice, authoring, checks, gate, imports, report, rules  # noqa: F401  (registers commands)
 from freemium_advisor.cli.app import PROG, app
 
 __all__ = ["app", "main"]

@@ -26,6 +26,10 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
         "text": "terminal:render_explanation",
         "json": "json_format:render_explanation",
     },
+    "report": {
+        "markdown": "markdown_report:render_report",
+        "html": "html_report:render_report",
+    },
     "rules list": {
         "table": "rules_view:render_list_table",
         "json": "rules_view:render_list_json",

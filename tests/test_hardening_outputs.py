@@ -215,6 +215,11 @@ COMMANDS = [
     ["schema"],
     ["import", "csv", str(ROOT / "tests" / "fixtures" / "import" / "team.csv")],
     ["import", "pricing2yaml", str(ROOT / "tests" / "data" / "pricing2yaml" / "slack" / "2024.yml")],
+    ["report", str(WHITEBOARD)],
+    ["report", str(WHITEBOARD), "-f", "html"],
+    ["check", str(WHITEBOARD), "-f", "sarif", "--fail-on", "never"],
+    ["check", str(EXAMPLES), "-f", "junit", "--fail-on", "never"],
+    ["checks", "docs"],
 ]
 DIGESTS = """
 import hashlib, json, sys

@@ -18,6 +18,8 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 def verify_ref(ref: str, near: str) -> None:
     """Fail with one line unless ``ref`` names a commit in the repository holding ``near``."""
+    if ref.startswith("-"):  # git would read it as an option ('--output=FILE' writes a file)
+        raise InputError(None, None, None, f"unknown git ref '{ref}'")
     folder = _folder(near)
     done = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder)
     if done.returncode != 0:

@@ -71,3 +71,18 @@ def test_a_hostile_baseline(run, write, text):
     inventory = write("inv.yaml", "product: {name: x}\nfeatures: []\n")
     baseline = write("b.json", text)
     assert_bad_input(run("check", inventory, "--baseline", baseline), baseline + ": error:", "not a baseline")
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "INV", "--base=--output=OUT", "--fail-on", "never"),
+    ("diff", "INV", "--", "--output=OUT:inv.yaml"),
+])
+def test_a_git_ref_is_never_an_option(run, write, tmp_path, args):
+    # Defence in depth: 'git show --output=FILE' would write a file.
+    inventory = write("inv.yaml", "product: {name: x}\nfeatures: []\n")
+    out = tmp_path / "out"
+    argv = [a.replace("INV", inventory).replace("OUT", str(out)) for a in args]
+    result = run(*argv)
+    assert result.exit_code == 2
+    assert "error: unknown git ref '--output=" in result.stderr
+    assert not out.exists()

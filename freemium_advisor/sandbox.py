@@ -97,7 +97,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
             if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
                 raise SecurityError(f"an exponent above {MAX_EXPONENT}")
             # ((x ** 64) ** 64) ** 64 multiplies the digits by 64 at each step.
-            if isinstance(left, int) and isinstance(right, int) and left.bit_length() * right > MAX_POWER_BITS:
+            if (isinstance(left, int) and isinstance(right, int)
+                    and left.bit_length() * right > MAX_POWER_BITS):
                 raise SecurityError(f"a power of more than {MAX_POWER_BITS:,} bits")
             return operator.pow(left, right)
         if op == "%":
@@ -146,7 +147,8 @@ def _join(value: Any, separator: str = "", attribute: Any = None) -> str:
 def time_limit(seconds: float, message: str) -> Iterator[None]:
     """Raise ``TimeoutError(message)`` in the block after ``seconds`` (where SIGALRM exists and
     this is the main thread; elsewhere the block runs unbounded)."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not in_main_thread:
         yield
         return
 
@@ -254,7 +256,9 @@ class MessageTemplate:
         except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
             raise ExpressionError(f"message {self.source!r} failed: {_reason(exc)}") from None
         if len(text) > MAX_VALUE:
-            raise ExpressionError(f"message {self.source!r} renders more than {MAX_VALUE:,} characters")
+            raise ExpressionError(
+                f"message {self.source!r} renders more than {MAX_VALUE:,} characters"
+            )
         return " ".join(text.split())
 
 

@@ -28,8 +28,8 @@ _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXE
 def read_text(path: str) -> tuple[str, str]:
     """Read a UTF-8 text file (or stdin for ``-``); return ``(display_name, text)``.
 
-    A directory, FIFO, device or socket, a file over the size limit, and text that is not
-    UTF-8 (UTF-16, NUL bytes, bad bytes) are :class:`InputError`.
+    A directory, FIFO, device or socket, a file over the size limit, text that is not UTF-8
+    (UTF-16, NUL bytes, bad bytes) and control characters are :class:`InputError`.
     """
     if path == STDIN:
         return STDIN_NAME, decode_text(_read_stdin(), STDIN_NAME)

@@ -29,7 +29,9 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
         # bounded in size, UTF-8.
         source = read_text(path)[1]
     except InputError as exc:
-        raise InputError(path, exc.line, exc.column, f"cannot read the template: {exc.message}") from None
+        raise InputError(
+            path, exc.line, exc.column, f"cannot read the template: {exc.message}"
+        ) from None
     # Bounded like rule packs: '*', '**', '%' and '+' cannot build huge values.
     environment = configure(BoundedSandbox(
         # Only this one file: an include or import names it in the error instead of reading

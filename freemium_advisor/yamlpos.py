@@ -85,7 +85,9 @@ def _load_yaml(text: str, path: str) -> Document:
     try:
         node = yaml.compose(text, Loader=_Loader)
     except RecursionError:  # only the pure-Python parser recurses; libyaml stops at 1,000 levels
-        raise InputError(path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels") from None
+        raise InputError(
+            path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels"
+        ) from None
     except yaml.reader.ReaderError as exc:
         line, column = _text_position(text, exc.position)
         raise InputError(path, line, column, f"invalid YAML: {exc.reason}") from None

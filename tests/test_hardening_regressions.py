@@ -86,3 +86,9 @@ def test_a_git_ref_is_never_an_option(run, write, tmp_path, args):
     assert result.exit_code == 2
     assert "error: unknown git ref '--output=" in result.stderr
     assert not out.exists()
+
+
+def test_a_product_without_a_name(run, write):
+    # Found by atheris: KeyError 'name' once the missing key had been reported.
+    path = write("inv.yaml", "product: {nam: x}\nfeatures: []\n")
+    assert_bad_input(run("validate", path), f"{path}:1:11:", "unknown product key 'nam' (did you mean 'name'?)")

@@ -170,12 +170,14 @@ def _render(rule: Rule, template, context: dict) -> str:
 
 def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
     """Assess every feature of the inventory, in inventory order."""
+    from freemium_advisor.assessmemo import AssessmentMemo
+
     engine = Engine(ruleset)
     product_context = _product_context(inventory.product)
-    return tuple(
-        engine.assess(feature, inventory.product, product_context=product_context)
-        for feature in inventory.features
-    )
+    assess = AssessmentMemo(ruleset, lambda feature: engine.assess(
+        feature, inventory.product, product_context=product_context,
+    ))
+    return tuple(map(assess, inventory.features))
 
 
 def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:

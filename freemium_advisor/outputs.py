@@ -7,6 +7,7 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from freemium_advisor.errors import InputError
@@ -18,13 +19,25 @@ STDOUT = "-"
 def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     """Write ``text`` to ``path`` (``-`` for stdout) in one atomic step.
 
+    See :func:`write_chunks`, which this is for a text made at once.
+    """
+    if path == STDOUT:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    write_chunks((text.encode("utf-8"),), path, inputs=inputs)
+
+
+def write_chunks(chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] = ()) -> None:
+    """Write UTF-8 ``chunks`` as they are made to ``path`` (``-`` for stdout), in one atomic
+    step: a large result never has to sit in memory whole.
+
     Writing over a file this run has read (any inventory, rule pack, template or
     configuration, and stdin when it is a file), or over one of ``inputs``, is refused:
     files are compared by device and inode, so no other name or link for them slips through.
     """
     if path == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout(chunks)
         return
     target = Path(path)
     if was_read(target) or any(_same_file(target, source) for source in inputs):
@@ -38,7 +51,7 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     if mode is not None and not stat.S_ISREG(mode):
         # /dev/stdout, /dev/null, a FIFO: a stream to write to, never a file to replace
         # (renaming over /dev/null would put a regular file in its place).
-        _write_stream(text, path)
+        _write_stream(chunks, path)
         return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
@@ -51,8 +64,9 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     except OSError as exc:
         raise InputError(path, None, None, f"cannot write here: {exc.strerror}") from None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk)
             stream.flush()
             # On disk before the rename: after a crash the name holds the old or the new text.
             os.fsync(stream.fileno())
@@ -67,10 +81,22 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
         raise
 
 
-def _write_stream(text: str, path: str) -> None:
+def _write_stdout(chunks: Iterable[bytes]) -> None:
+    sys.stdout.flush()
+    binary = getattr(sys.stdout, "buffer", None)
+    for chunk in chunks:
+        if binary is not None:
+            binary.write(chunk)
+        else:  # a text-only stdout (a test's capture): decode as it goes
+            sys.stdout.write(chunk.decode("utf-8"))
+    sys.stdout.flush()
+
+
+def _write_stream(chunks: Iterable[bytes], path: str) -> None:
     try:
-        with open(path, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
+        with open(path, "wb") as stream:
+            for chunk in chunks:
+                stream.write(chunk)
     except OSError as exc:
         raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
 

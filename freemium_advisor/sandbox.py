@@ -206,18 +206,21 @@ class Condition:
         _check_constructs(tree, f"condition {source!r}")
         self.reads = _check_names(tree, CONDITION_NAMES, f"condition {source!r}")
         self._compiled = _compile(lambda: _ENV.compile_expression(source, undefined_to_none=False))
-        # Most conditions read a few signals and nothing else; their result is then a pure
-        # function of those values, remembered so that thousands of features with the same
-        # answers do not each pay for a Jinja2 context.
-        self._results: dict[tuple, bool] | None = {} if _reads_only_named_signals(tree) else None
+        self.fields = fields_read(tree, ())
+        self.reads_feature_id = _reads_feature_id(self.fields)
+        # The sandbox has no state and no way to reach anything but what it is given, so a
+        # condition's result is a pure function of the fields it reads: remembered, so that
+        # thousands of features with the same answers do not each pay for a Jinja2 context.
+        self._results = _Results(self.fields)
 
     def __call__(self, context: dict[str, Any]) -> bool:
-        if self._results is not None:
-            key = tuple(context["signals"][name] for name in self.reads)
-            if key not in self._results:
-                self._results[key] = self._evaluate(context)
-            return self._results[key]
-        return self._evaluate(context)
+        key = self._results.key(context)
+        if key is None:
+            return self._evaluate(context)
+        found = self._results.get(key)
+        if found is None:
+            found = self._results.put(key, self._evaluate(context))
+        return found
 
     def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
@@ -249,8 +252,23 @@ class MessageTemplate:
                 )
         _check_names(tree, allowed, "message")
         self._template = _compile(lambda: _TEXT_ENV.from_string(source))
+        self.fields = fields_read(tree, extra)
+        self.reads_feature_id = _reads_feature_id(self.fields)
+        # 52,000 renders of 10,000 features make a few dozen distinct sentences: each is
+        # rendered once per distinct combination of the values the message reads.
+        self._results = _Results(self.fields)
 
     def render(self, context: dict[str, Any]) -> str:
+        """The message for ``context``, whitespace collapsed; failures are :class:`ExpressionError`."""
+        key = self._results.key(context)
+        if key is None:
+            return self._render(context)
+        found = self._results.get(key)
+        if found is None:
+            found = self._results.put(key, self._render(context))
+        return found
+
+    def _render(self, context: dict[str, Any]) -> str:
         try:
             text = self._template.render(**context)
         except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
@@ -316,20 +334,80 @@ def _describe(node: nodes.Node) -> str:
     return kinds.get(type(node).__name__, f"'{type(node).__name__}'")
 
 
-def _reads_only_named_signals(tree: nodes.Node) -> bool:
-    """True when the expression reads nothing but ``signals.<name>`` fields and constants."""
+Field = tuple  # ("signals", "aha"), ("feature", "id"), or ("words",) for a whole value
+
+
+def fields_read(tree: nodes.Node, extra: tuple[str, ...]) -> tuple[Field, ...] | None:
+    """Every value an expression reads, in a fixed order, or ``None`` when it reads a whole
+    mapping (``signals | length``) and so could depend on anything in it.
+
+    ``signals``, ``feature`` and ``product`` are read one field at a time; the names a rule
+    kind adds (``words``) as whole values. Level names are constants.
+    """
     every = (tree, *tree.find_all(nodes.Node))
-    owners = {
-        id(node.node) for node in every if isinstance(node, (nodes.Getattr, nodes.Getitem))
-        if isinstance(node.node, nodes.Name) and node.node.name == "signals"
-        and (isinstance(node, nodes.Getattr) or isinstance(node.arg, nodes.Const))
-    }
+    if any(isinstance(n, nodes.Test) and n.name == "sameas" for n in every):
+        return None  # identity: equal values need not be the same object
+    owners: dict[int, str] = {}
+    for node in every:
+        if (isinstance(node, (nodes.Getattr, nodes.Getitem)) and isinstance(node.node, nodes.Name)
+                and node.node.name in FIELDS_OF):
+            if isinstance(node, nodes.Getattr):
+                owners[id(node.node)] = node.attr
+            elif isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+                owners[id(node.node)] = node.arg.value
+    found: dict[Field, None] = {}
     for name in (n for n in every if isinstance(n, nodes.Name)):
-        if name.name in ("feature", "product"):
-            return False
-        if name.name == "signals" and id(name) not in owners:
-            return False
-    return not any(isinstance(n, (nodes.Call, nodes.Filter, nodes.Test)) for n in every)
+        if name.name in FIELDS_OF:
+            if id(name) not in owners:
+                return None
+            found[(name.name, owners[id(name)])] = None
+        elif name.name in extra:
+            found[(name.name,)] = None
+        elif name.name not in LEVEL_CONSTANTS:
+            return None
+    return tuple(sorted(found))
+
+
+def _reads_feature_id(fields: tuple[Field, ...] | None) -> bool:
+    return fields is None or ("feature", "id") in fields
+
+
+def _typed(value: Any) -> Any:
+    """A hashable stand-in that tells ``1``, ``1.0`` and ``true`` apart (they print
+    differently), or raises ``TypeError`` for a value that has none."""
+    if isinstance(value, (list, tuple)):
+        return (type(value), tuple(_typed(item) for item in value))
+    hash(value)
+    return (type(value), value)
+
+
+class _Results:
+    """Results remembered by the typed values an expression reads; a bounded number of them
+    (a rule that reads a feature's id would otherwise keep one per feature)."""
+
+    LIMIT = 4096
+
+    def __init__(self, fields: tuple[Field, ...] | None):
+        self.fields = fields
+        self._found: dict[tuple, Any] = {}
+
+    def key(self, context: dict[str, Any]) -> tuple | None:
+        if self.fields is None:
+            return None
+        try:
+            return tuple(
+                _typed(context[f[0]][f[1]] if len(f) == 2 else context[f[0]]) for f in self.fields
+            )
+        except (KeyError, TypeError):  # a value missing or unhashable: evaluate it as it is
+            return None
+
+    def get(self, key: tuple) -> Any:
+        return self._found.get(key)
+
+    def put(self, key: tuple, value: Any) -> Any:
+        if len(self._found) < self.LIMIT:
+            self._found[key] = value
+        return value
 
 
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:

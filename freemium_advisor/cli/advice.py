@@ -17,8 +17,8 @@ from freemium_advisor.cli.app import (
     render_options,
 )
 from freemium_advisor.errors import InputError, did_you_mean
-from freemium_advisor.formats import formatter
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.formats import formatter, streamer
+from freemium_advisor.outputs import STDOUT, write_chunks, write_output
 
 AnalyzeFormat = format_choices("analyze")
 ExplainFormat = format_choices("explain")
@@ -61,8 +61,8 @@ def analyze(
 
     output = output or STDOUT
     analysis = analyze_file(file, rules or ())
-    text = formatter("analyze", format.value)(analysis, render_options(color, output))
-    write_output(text, output, inputs=(file, *analysis.ruleset.files))
+    chunks = streamer("analyze", format.value)(analysis, render_options(color, output))
+    write_chunks(chunks, output, inputs=(file, *analysis.ruleset.files))
 
 
 @app.command(epilog=EXIT_CODES_HELP)

@@ -10,12 +10,12 @@ every (command, format) pair.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib import import_module
 
 from freemium_advisor.formats.interface import RenderOptions
 
-__all__ = ["COMMAND_FORMATS", "RenderOptions", "formats_for", "formatter"]
+__all__ = ["COMMAND_FORMATS", "RenderOptions", "formats_for", "formatter", "streamer"]
 
 COMMAND_FORMATS: dict[str, dict[str, str]] = {
     "analyze": {
@@ -50,6 +50,13 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
 }
 
 
+# Formats that can also write their result piece by piece (UTF-8 bytes, the same text as
+# the formatter's), so that a large result is never one string in memory.
+STREAMS: dict[tuple[str, str], str] = {
+    ("analyze", "json"): "json_format:stream_analysis",
+}
+
+
 def formats_for(command: str) -> tuple[str, ...]:
     """The format names ``command`` offers, its default first."""
     return tuple(COMMAND_FORMATS[command])
@@ -58,4 +65,14 @@ def formats_for(command: str) -> tuple[str, ...]:
 def formatter(command: str, name: str) -> Callable[..., str]:
     """The function that renders ``command``'s result in format ``name``."""
     module_name, function = COMMAND_FORMATS[command][name].split(":")
+    return getattr(import_module(f"freemium_advisor.formats.{module_name}"), function)
+
+
+def streamer(command: str, name: str) -> Callable[..., Iterable[bytes]]:
+    """A function that yields ``command``'s result in format ``name`` as UTF-8 pieces."""
+    spec = STREAMS.get((command, name))
+    if spec is None:
+        render = formatter(command, name)
+        return lambda result, options=None: (render(result, options).encode("utf-8"),)
+    module_name, function = spec.split(":")
     return getattr(import_module(f"freemium_advisor.formats.{module_name}"), function)

@@ -8,7 +8,13 @@ Each is far above what a real inventory or rule pack needs.
 from __future__ import annotations
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a 5,000-feature inventory is about 0.6 MB
-MAX_NODES = 250_000  # values (and keys) in one YAML file: 5,000 features take about 50,000
+# Values (and keys) in one YAML file. Built from parser events (yamlevents) a value costs
+# tens of bytes: at most MAX_NODES in any one list or mapping and MAX_FILE_NODES in all (a
+# feature takes about 9, so 100,000 features about 900,000). A document that uses anchors,
+# aliases or tags is composed into nodes first, hundreds of bytes each: at most MAX_NODES
+# in all there.
+MAX_NODES = 250_000
+MAX_FILE_NODES = 1_500_000
 MAX_IMPORTED_FEATURES = 20_000  # features an importer writes (the result must load again)
 MAX_DEPTH = 64  # levels of nesting in a YAML document (an inventory needs 5)
 MAX_ALIAS_NODES = 10_000  # nodes that YAML aliases may add by repeating an anchored value

@@ -15,7 +15,13 @@ from typing import Any, NamedTuple
 import yaml
 
 from freemium_advisor.errors import InputError
-from freemium_advisor.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER, MAX_NODES, MAX_TEXT
+from freemium_advisor.limits import (
+    MAX_ALIAS_NODES,
+    MAX_DEPTH,
+    MAX_INTEGER,
+    MAX_NODES,
+    MAX_TEXT,
+)
 from freemium_advisor.textfile import CONTROL, control_message
 from freemium_advisor.textfile import STDIN, STDIN_NAME, read_text  # noqa: F401 - re-exported
 
@@ -66,6 +72,63 @@ class Document:
         return marks.get(path, Mark(1, 1))
 
 
+class PackedDocument(Document):
+    """A :class:`Document` whose positions are packed integers, one array per mapping or
+    list (``[own, key, value, key, value...]`` or ``[own, item, item...]``), as
+    :mod:`freemium_advisor.yamlevents` builds them: a few bytes per value instead of a
+    path and a mark each."""
+
+    def __init__(self, data: Any, path: str, containers: dict, root: int | None):
+        super().__init__(data, path, {}, {})
+        self._containers = containers
+        self._root = root
+
+    def value_mark(self, path: PathKey) -> Mark:
+        path = tuple(path)
+        while path:
+            found = self._find(path, 1)
+            if found is not None:
+                return found
+            path = path[:-1]
+        return _unpack(self._root) if self._root is not None else Mark(1, 1)
+
+    def key_mark(self, path: PathKey) -> Mark:
+        path = tuple(path)
+        if path:
+            found = self._find(path, 0)
+            if found is not None:
+                return found
+        return self.value_mark(path)
+
+    def _find(self, path: PathKey, value: int) -> Mark | None:
+        """The mark of the value (``value=1``) or key (``0``) at ``path``, if it is there."""
+        marks = self._containers.get(path[:-1])
+        if marks is None:
+            return None
+        container = self.data
+        for step in path[:-1]:
+            container = container[step]
+        last = path[-1]
+        if isinstance(container, dict):
+            if last not in container:
+                return None
+            return _unpack(marks[1 + 2 * _index(container, last) + value])
+        if value and isinstance(last, int) and 0 <= last < len(container):
+            return _unpack(marks[1 + last])
+        return None
+
+
+def _index(mapping: dict, key: Any) -> int:
+    for index, candidate in enumerate(mapping):
+        if candidate == key:
+            return index
+    raise KeyError(key)  # pragma: no cover - the caller checked
+
+
+def _unpack(packed: int) -> Mark:
+    return Mark(packed >> 32, packed & 0xFFFFFFFF)
+
+
 def load_yaml(text: str, path: str) -> Document:
     """Parse one YAML document; duplicate keys, tags and merge keys are errors."""
     # Composing and walking creates many small objects and no reference cycles; the cyclic
@@ -81,6 +144,11 @@ def load_yaml(text: str, path: str) -> Document:
 
 
 def _load_yaml(text: str, path: str) -> Document:
+    from freemium_advisor.yamlevents import load_events
+
+    document = load_events(text, path, _Builder)
+    if document is not None:
+        return document
     _check_node_count(text, path)
     try:
         node = yaml.compose(text, Loader=_Loader)
@@ -215,8 +283,8 @@ _NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEven
 
 
 def _check_node_count(text: str, path: str) -> None:
-    """Refuse more than MAX_NODES values before composing: a composed node costs hundreds of
-    bytes, so 16 MB of ``[1,1,1,...`` would take gigabytes and minutes."""
+    """Refuse more than MAX_NODES values before composing: a composed node costs
+    hundreds of bytes, so 16 MB of ``[1,1,1,...`` would take gigabytes and minutes."""
     if 2 * sum(map(text.count, _NODE_INDICATORS)) + 1 <= MAX_NODES:
         return  # the cheap bound: the usual case, no second parse
     count = 0
@@ -225,13 +293,18 @@ def _check_node_count(text: str, path: str) -> None:
             if isinstance(event, _NODE_EVENTS):
                 count += 1
                 if count > MAX_NODES:
-                    mark = event.start_mark
-                    raise InputError(
-                        path, mark.line + 1, mark.column + 1,
-                        f"more than {MAX_NODES:,} values in one file; split it or trim it",
-                    )
+                    raise too_many_values(path, event.start_mark, MAX_NODES)
     except yaml.YAMLError:
         return  # composing reports the syntax error, with its position
+
+
+def too_many_values(path: str, mark: Any, limit: int, where: str = "") -> InputError:
+    """The error for more than ``limit`` values (``where``: in one list, say), at the first
+    one too many."""
+    return InputError(
+        path, mark.line + 1, mark.column + 1,
+        f"more than {limit:,} values in one file{where}; split it or trim it",
+    )
 
 
 def _text_position(text: str, offset: int) -> tuple[int, int]:

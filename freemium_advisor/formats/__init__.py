@@ -54,6 +54,7 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
 # the formatter's), so that a large result is never one string in memory.
 STREAMS: dict[tuple[str, str], str] = {
     ("analyze", "json"): "json_format:stream_analysis",
+    ("analyze", "table"): "terminal:stream_analysis",
 }
 
 

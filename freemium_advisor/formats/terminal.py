@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 from rich.console import Console
 from rich.table import Table
@@ -52,14 +53,75 @@ def plural(count: int, noun: str) -> str:
 
 def render_analysis(analysis, options=None) -> str:
     """The analysis as a table (a list on narrow terminals), the split, and the findings."""
+    return "".join(_analysis_parts(analysis, options))
+
+
+def stream_analysis(analysis, options=None) -> Iterator[bytes]:
+    """:func:`render_analysis` as UTF-8 pieces, the table a few hundred rows at a time."""
+    batch: list[str] = []
+    for part in _analysis_parts(analysis, options):
+        batch.append(part)
+        if len(batch) == 256:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    yield "".join(batch).encode("utf-8")
+
+
+def _analysis_parts(analysis, options) -> Iterator[str]:
     console, buffer = text_console(options)
     if console.width < TABLE_MIN_WIDTH:
         _print_list(console, analysis)
     else:
-        _print_table(console, analysis)
+        plain = None if options and options.color else _plain_table(analysis, console.width)
+        if plain is None:
+            _print_table(console, analysis)
+        else:
+            yield from plain
     _print_split(console, analysis)
     _print_findings(console, analysis)
-    return buffer.getvalue()
+    yield buffer.getvalue()
+
+
+def _table_columns(product, width: int) -> tuple[int, int]:
+    """The widths of the tier columns' text and of the advice column."""
+    tier_width = min(max(len(name) for name in product.tier_names()), 16)
+    # The advice is what the reader came for: a fixed width that always holds its longest
+    # word (and a wall's name on wider terminals), so the ratio columns (feature, reason) are
+    # the ones that shrink.
+    return tier_width, ADVICE_WIDE if width >= 100 else len("free-limited")
+
+
+def _row_texts(a) -> tuple[str, str, str, str, str, str]:
+    reason = a.main_reason
+    return (
+        a.feature.name,
+        a.feature.current or "-",
+        a.recommendation + (f"\nwall: {a.limit_metric}" if a.limit_metric else ""),
+        a.tier or "-",
+        f"{a.confidence:.2f}",
+        (reason.rule + ("\n(inferred)" if reason.inferred else "")) if reason else "-",
+    )
+
+
+def _plain_table(analysis, width: int) -> Iterator[str] | None:
+    """The table as plain text (see :mod:`.plaintable`), or ``None`` where rich must draw it."""
+    from freemium_advisor.formats import plaintable
+
+    product = analysis.inventory.product
+    title = f"{product.name}: freemium advice"
+    rows = [_row_texts(a) for a in analysis.assessments]
+    texts = [title, *(t for row in rows for t in (row[0], row[1], row[3], *row[2].split("\n"),
+                                                    *row[5].split("\n")))]
+    if not all(map(plaintable.plain_text, texts)):
+        return None
+    tier_width, advice_width = _table_columns(product, width)
+    conf_width = max((plaintable.cell_len(row[4]) for row in rows), default=0)
+    widths = plaintable.plain_widths(
+        width, (max(tier_width, 7), advice_width, max(tier_width, 4)), max(conf_width, len("Conf.")),
+    )
+    if widths is None:
+        return None
+    return plaintable.table_lines(title, widths, iter(rows))
 
 
 def _advice(a) -> Text:
@@ -73,12 +135,8 @@ def _print_table(console: Console, analysis) -> None:
     product = analysis.inventory.product
     table = Table(title=f"{product.name}: freemium advice", title_justify="left", expand=True)
     table.add_column("Feature", ratio=3, min_width=12)
-    tier_width = min(max(len(name) for name in product.tier_names()), 16)
+    tier_width, advice_width = _table_columns(product, console.width)
     table.add_column("Current", width=max(tier_width, 7))
-    # The advice is what the reader came for: a fixed width that always holds its longest
-    # word (and a wall's name on wider terminals), so the ratio columns (feature, reason) are
-    # the ones that shrink.
-    advice_width = ADVICE_WIDE if console.width >= 100 else len("free-limited")
     table.add_column("Advice", width=advice_width)
     table.add_column("Tier", width=max(tier_width, 4))
     table.add_column("Conf.", justify="right", no_wrap=True)

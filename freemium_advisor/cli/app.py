@@ -106,6 +106,67 @@ def _plain_help() -> None:
 _plain_help()
 
 
+def _quick_coercion() -> None:
+    """Plain values skip Typer's parameter coercion: no pydantic at start-up.
+
+    Typer 0.29 checks every parameter through a pydantic ``TypeAdapter``: importing pydantic
+    and building the adapters is about 0.14 s, more than the rest of an ``analyze`` of a small
+    inventory. A value that is already what the annotation asks for (text for ``str``, a
+    flag's boolean, a list of text, an exact choice of an enum) is returned as it is, which
+    is what the adapter would return; anything else (a choice in other case, a bad value)
+    goes through Typer's own coercion, built when first needed, with its own messages.
+    """
+    import typing
+    from enum import Enum
+
+    from typer.core import _TyperParameter
+
+    build = _TyperParameter.get_runtime_param
+    missing = object()
+
+    def quick(annotation: Any, value: Any) -> Any:
+        optional = typing.get_origin(annotation) is typing.Union and type(None) in typing.get_args(annotation)
+        if optional:
+            if value is None:
+                return None
+            annotation = next(a for a in typing.get_args(annotation) if a is not type(None))
+        if annotation is str and type(value) is str:
+            return value
+        if annotation is bool and type(value) is bool:
+            return value
+        if isinstance(annotation, type) and issubclass(annotation, Enum):
+            if isinstance(value, annotation):
+                return value
+            if type(value) is str and value in annotation._value2member_map_:
+                return annotation._value2member_map_[value]
+        if typing.get_origin(annotation) is list and typing.get_args(annotation) == (str,):
+            if isinstance(value, (list, tuple)) and all(type(v) is str for v in value):
+                return list(value)
+        return missing
+
+    class Quick:
+        def __init__(self, parameter: _TyperParameter):
+            self.parameter = parameter
+
+        def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+            multiple = param.multiple or param.nargs == -1
+            if value is None:
+                return () if multiple else None
+            if not (multiple and isinstance(value, str)):
+                found = quick(self.parameter.type_descriptor.annotation, value)
+                if found is not missing:
+                    return found
+            return build(self.parameter).coerce(value, param=param, ctx=ctx)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(build(self.parameter), name)
+
+    _TyperParameter.get_runtime_param = lambda self: Quick(self)
+
+
+_quick_coercion()
+
+
 def _one_line(message: str) -> str:
     # The parameter coercion prefixes choice errors with its own category name.
     return " ".join(message.replace("Value error, ", "").split())

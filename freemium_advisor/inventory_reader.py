@@ -135,12 +135,11 @@ class _InventoryReader:
         """Key positions of a mapping (and of its ``signals``), "" for the mapping itself."""
         mark = self.doc.value_mark(path)
         found = {"": (mark.line, mark.column)}
-        for key in value:
-            mark = self.doc.key_mark((*path, key))
+        for key, mark in zip(value, self.doc.key_marks(path, value)):
             found[key] = (mark.line, mark.column)
-        if isinstance(value.get("signals"), dict):
-            for key in value["signals"]:
-                mark = self.doc.key_mark((*path, "signals", key))
+        signals = value.get("signals")
+        if isinstance(signals, dict):
+            for key, mark in zip(signals, self.doc.key_marks((*path, "signals"), signals)):
                 found[f"signals.{key}"] = (mark.line, mark.column)
         return found
 

@@ -111,6 +111,7 @@ class _Events:
         stack: list[list] = []  # [container, marks, path, is mapping, pending key]
         resolve = loader.resolve
         implicit_first = _implicit_first(loader)
+        scalar_event, search, names = yaml.ScalarEvent, CONTROL.search, self._names
         while True:
             event = get()
             kind = type(event)
@@ -123,11 +124,18 @@ class _Events:
                 continue
             parent = stack[-1] if stack else None
             if parent is not None and parent[3] and parent[4] is None:
-                parent[4] = self._key(event, parent)  # a mapping waits for its next key
+                # A mapping waits for its next key: the usual plain key here, the rest in _key.
+                key = event.value if kind is scalar_event else None
+                if (key is not None and event.anchor is None and event.tag is None
+                        and self.count < MAX_FILE_NODES and len(parent[0]) < MAX_NODES
+                        and key != "<<" and len(key) <= MAX_TEXT and key not in parent[0]
+                        and not search(key)):
+                    self.count += 1
+                    parent[1].append(_pack(event.start_mark))
+                    parent[4] = names.setdefault(key, key)
+                else:
+                    parent[4] = self._key(event, parent)
                 continue
-            here = path if parent is None else (
-                (*parent[2], parent[4]) if parent[3] else (*parent[2], len(parent[0]))
-            )
             if event.anchor is not None or kind is yaml.AliasEvent:
                 raise _Unusual()
             self.count += 1
@@ -135,10 +143,10 @@ class _Events:
                 raise self.too_many(event)
             if parent is not None and not parent[3] and len(parent[0]) >= MAX_NODES:
                 raise self.too_many(event, parent[0])
-            if len(here) >= MAX_DEPTH:
+            if (len(parent[2]) + 1 if parent is not None else len(path)) >= MAX_DEPTH:
                 raise self.fail(self.checks._error(_At(event.start_mark), f"nested deeper than {MAX_DEPTH} levels"))
             mark = _pack(event.start_mark)
-            if kind is yaml.ScalarEvent:
+            if kind is scalar_event:
                 if event.tag is not None:
                     raise _Unusual()
                 text = event.value
@@ -148,16 +156,24 @@ class _Events:
                     tag = resolve(yaml.ScalarNode, text, event.implicit)
                 else:
                     tag = _STR
-                if tag == _STR and len(text) <= MAX_TEXT and not CONTROL.search(text):
+                if tag == _STR and len(text) <= MAX_TEXT and not search(text):
                     value: Any = text
                 else:
                     value = self._scalar(event, tag)
                 if parent is None:
                     return value
-                self._place(parent, value, mark)
+                if parent[3]:
+                    parent[0][parent[4]] = value
+                    parent[4] = None
+                else:
+                    parent[0].append(value)
+                parent[1].append(mark)
                 continue
             if event.tag is not None:
                 raise _Unusual()
+            here = path if parent is None else (
+                (*parent[2], parent[4]) if parent[3] else (*parent[2], len(parent[0]))
+            )
             if kind is yaml.MappingStartEvent:
                 stack.append([{}, array("q", (mark,)), here, True, None])
             else:

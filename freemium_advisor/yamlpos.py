@@ -60,6 +60,10 @@ class Document:
             return self._keys[path]
         return self.value_mark(path)
 
+    def key_marks(self, path: PathKey, mapping: dict) -> list[Mark]:
+        """Where each key of ``mapping``, the mapping at ``path``, is written, in its order."""
+        return [self.key_mark((*path, key)) for key in mapping]
+
     def error(self, path: PathKey, message: str, *, at_key: bool = False) -> InputError:
         """An :class:`InputError` located at the value (or key) at ``path``."""
         mark = self.key_mark(path) if at_key else self.value_mark(path)
@@ -99,6 +103,22 @@ class PackedDocument(Document):
             if found is not None:
                 return found
         return self.value_mark(path)
+
+    def key_marks(self, path: PathKey, mapping: dict) -> list[Mark]:
+        marks = self._containers.get(tuple(path))
+        if marks is None or not self._holds(path, mapping):
+            return super().key_marks(path, mapping)
+        return [_unpack(marks[index]) for index in range(1, len(marks), 2)]
+
+    def _holds(self, path: PathKey, mapping: dict) -> bool:
+        """Whether ``mapping`` is the very mapping this document holds at ``path``."""
+        container = self.data
+        try:
+            for step in path:
+                container = container[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+        return container is mapping
 
     def _find(self, path: PathKey, value: int) -> Mark | None:
         """The mark of the value (``value=1``) or key (``0``) at ``path``, if it is there."""

@@ -1,5 +1,5 @@
 """Allow ``python -m freemium_advisor``."""
 
-from freemium_advisor.cli import main
+from freemium_advisor.launch import main
 
 main()

@@ -133,6 +133,12 @@ def table_lines(title: str, widths: Sequence[int], rows: Iterator[Sequence[str]]
     yield _rule(widths, "┏", "━", "┳", "┓")
     yield _row(HEADERS, widths, "┃", bottom=True)
     yield _rule(widths, "┡", "━", "╇", "┩")
+    seen: dict[Sequence[str], str] = {}  # repeated features make the same row: wrap it once
     for cells in rows:
-        yield _row(cells, widths, "│")
+        row = seen.get(cells)
+        if row is None:
+            row = _row(cells, widths, "│")
+            if len(seen) < 4096:
+                seen[cells] = row
+        yield row
     yield _rule(widths, "└", "─", "┴", "┘")

@@ -18,7 +18,7 @@ def through_rich(analysis, options: RenderOptions) -> str:
     console, buffer = terminal.text_console(options)
     terminal._print_table(console, analysis)
     terminal._print_split(console, analysis)
-    terminal._print_findings(console, analysis)
+    terminal._print_findings(console, analysis, plain=False)
     return buffer.getvalue()
 
 

@@ -78,7 +78,7 @@ def _analysis_parts(analysis, options) -> Iterator[str]:
         else:
             yield from plain
     _print_split(console, analysis)
-    _print_findings(console, analysis)
+    _print_findings(console, analysis, plain=not (options and options.color))
     yield buffer.getvalue()
 
 
@@ -219,7 +219,11 @@ def _print_split(console: Console, analysis) -> None:
     console.print(Text(f"Advised per tier: {', '.join(tiers)}."))
 
 
-def _print_findings(console: Console, analysis) -> None:
+def _print_findings(console: Console, analysis, *, plain: bool = False) -> None:
+    """The findings, one line each; ``plain``: written as they are wherever rich would print
+    them unchanged (no colors, printable text), thousands of lines without rich's layout."""
+    from freemium_advisor.formats.plaintable import plain_text
+
     if analysis.suppressed:
         console.print(f"{plural(len(analysis.suppressed), 'finding')} waived in the inventory.")
     if not analysis.findings:
@@ -227,6 +231,11 @@ def _print_findings(console: Console, analysis) -> None:
         return
     console.print(f"{plural(len(analysis.findings), 'finding')}:")
     for f in analysis.findings:
+        if plain:
+            text = f"{f.file}:{f.line}:{f.column}: {f.severity} [{f.check}] {f.message}"
+            if plain_text(text):
+                console.file.write(text + "\n")
+                continue
         line = Text(f"{f.file}:{f.line}:{f.column}: ")
         line.append(f.severity, style=SEVERITY_STYLE[f.severity])
         line.append(f" [{f.check}] {f.message}")

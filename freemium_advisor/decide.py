@@ -15,6 +15,11 @@ from freemium_advisor.rules import Policy
 from freemium_advisor.signals import AUDIENCES
 
 
+CONFIDENCE_LABELS = ("low", "medium", "high")
+# No answered or inferred signal at all: the advice is the default, and nothing more is known.
+UNKNOWN = "unknown"
+
+
 @dataclass(frozen=True)
 class Weights:
     """The sum of fired weights in each direction."""
@@ -26,7 +31,7 @@ class Weights:
     @property
     def score(self) -> float:
         """Positive leans free, negative leans gated."""
-        return self.free - self.limit - self.gated
+        return round(self.free - self.limit - self.gated, 9) + 0.0
 
     @property
     def total(self) -> float:
@@ -64,14 +69,24 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     else:
         recommendation = "gated"
         margin = -score
-    confidence = round(min(margin / weights.total, 1.0), 2) if weights.total else 0.0
-    if confidence >= policy.confidence_high:
-        label = "high"
-    elif confidence >= policy.confidence_medium:
-        label = "medium"
-    else:
-        label = "low"
-    return Decision(recommendation, round(margin, 3), confidence, label)
+    confidence = _unsigned(min(margin / weights.total, 1.0), 2) if weights.total else 0.0
+    return Decision(recommendation, _unsigned(margin, 3), confidence,
+                    confidence_label(confidence, policy))
+
+
+def confidence_label(confidence: float, policy: Policy, *, steps_down: int = 0) -> str:
+    """``high`` / ``medium`` / ``low`` by the policy's cut-offs, ``steps_down`` labels lower.
+
+    A label steps down when the reasons that decided were inferred from words rather than
+    answered by the PM: the words are weaker evidence than the answer.
+    """
+    rank = 2 if confidence >= policy.confidence_high else 1 if confidence >= policy.confidence_medium else 0
+    return CONFIDENCE_LABELS[max(rank - steps_down, 0)]
+
+
+def _unsigned(value: float, digits: int) -> float:
+    """``value`` rounded, with a negative zero made plain zero (a tie prints 0, never -0)."""
+    return round(value, digits) + 0.0
 
 
 def choose_tier(recommendation: str, audience: str | None, product: Product) -> Tier | None:

@@ -10,14 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from freemium_advisor.decide import Weights, choose_tier, decide
+from freemium_advisor.decide import UNKNOWN, Weights, choose_tier, confidence_label, decide
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.rules import Rule, RuleSet
 from freemium_advisor.signals import (
     AUDIENCE,
     AUDIENCES,
     CRITERION_IDS,
+    DEFAULT_CRITERION,
     FLAG,
+    LEVEL,
+    LEVELS,
     SIGNAL_BY_NAME,
     SIGNALS,
     display_value,
@@ -80,6 +83,10 @@ class Assessment:
     reasons: tuple[Reason, ...]
     signals: dict[str, Signal] = field(compare=False)
     limit_metric: str | None = None
+    # With confidence "unknown": the signals whose answer alone would change the advice.
+    questions: tuple[str, ...] = ()
+    # Every reason for the advice rests on signals inferred from words, none on an answer.
+    by_words: bool = False
 
     @property
     def score(self) -> float:
@@ -90,17 +97,25 @@ class Assessment:
         """Net contribution of each criterion, every criterion listed."""
         totals = dict.fromkeys(CRITERION_IDS, 0.0)
         for reason in self.reasons:
-            totals[reason.criterion] += reason.contribution
-        return {k: round(v, 3) for k, v in totals.items()}
+            if reason.criterion in totals:
+                totals[reason.criterion] += reason.contribution
+        return {k: round(v, 3) + 0.0 for k, v in totals.items()}
+
+    @property
+    def default(self) -> float:
+        """Net contribution of the default rules: what holds when no criterion speaks."""
+        return round(sum(r.contribution for r in self.reasons
+                         if r.criterion == DEFAULT_CRITERION.id), 3) + 0.0
+
+    @property
+    def known(self) -> bool:
+        """Whether any signal was answered or inferred; without one the advice is a default."""
+        return any(s.source != UNSET for s in self.signals.values())
 
     @property
     def main_reason(self) -> Reason | None:
         """The heaviest reason that agrees with the recommendation."""
-        agreeing = {
-            "free": ("free",),
-            "free-limited": ("limit", "free"),
-            "gated": ("gated", "limit"),
-        }[self.recommendation]
+        agreeing = AGREEING[self.recommendation]
         candidates = [
             (order, r) for order, r in enumerate(self.reasons) if r.direction in agreeing
         ]
@@ -113,6 +128,14 @@ class Assessment:
             key=lambda item: (-item[1].weight, item[1].inferred,
                               agreeing.index(item[1].direction), item[0]),
         )[1]
+
+
+# The directions of the reasons that speak for each recommendation.
+AGREEING = {
+    "free": ("free",),
+    "free-limited": ("limit", "free"),
+    "gated": ("gated", "limit"),
+}
 
 
 class Engine:
@@ -194,12 +217,44 @@ class Engine:
         tier = choose_tier(decision.recommendation, signals["audience"].value, product)
         metric = None
         if decision.recommendation == "free-limited":
-            metric = feature.limit.metric if feature.limit else self.suggest_metric(feature, product)
+            metric = self.wall_metric(feature, product)
+        label, questions = decision.confidence_label, ()
+        by_words = _decided_by_words(reasons, decision.recommendation)
+        if not any(s.source != UNSET for s in signals.values()):
+            label = UNKNOWN
+            questions = self.questions(feature, product, signals, decision.recommendation,
+                                       product_context)
+        elif by_words:
+            label = confidence_label(decision.confidence, self.ruleset.policy, steps_down=1)
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
-            decision.margin, decision.confidence, decision.confidence_label,
-            tuple(reasons), signals, metric,
+            decision.margin, decision.confidence, label,
+            tuple(reasons), signals, metric, questions, by_words,
         )
+
+    def questions(self, feature: Feature, product: Product, signals: dict[str, Signal],
+                  recommendation: str, product_context: dict) -> tuple[str, ...]:
+        """The signals for which some answer alone changes the recommendation."""
+        deciding = []
+        for spec in SIGNALS:
+            for value in _answers(spec):
+                if value == signals[spec.name].value:
+                    continue
+                changed = {**signals, spec.name: Signal(spec.name, value, EXPLICIT)}
+                outcome = self.assess(feature, product, changed, product_context)
+                if outcome.recommendation != recommendation:
+                    deciding.append(spec.name)
+                    break
+        return tuple(deciding)
+
+    def wall_metric(self, feature: Feature, product: Product) -> str | None:
+        """What a usage wall should count: today's wall, the metric the pricing meters the
+        feature by, else the first metric rule whose words the feature uses."""
+        if feature.limit:
+            return feature.limit.metric
+        if feature.metered:
+            return feature.metered
+        return self.suggest_metric(feature, product)
 
     def suggest_metric(self, feature: Feature, product: Product) -> str | None:
         """The usage-wall metric of the first metric rule whose words the feature uses."""
@@ -257,6 +312,21 @@ class _Texts:
         return words
 
 
+def _answers(spec) -> tuple:
+    if spec.kind == LEVEL:
+        return tuple(range(len(LEVELS)))
+    if spec.kind == AUDIENCE:
+        return AUDIENCES
+    return (True, False)
+
+
+def _decided_by_words(reasons: list[Reason], recommendation: str) -> bool:
+    """Whether every reason that speaks for the recommendation rests on inferred signals."""
+    agreeing = [r for r in reasons
+                if r.direction in AGREEING[recommendation] and r.criterion != DEFAULT_CRITERION.id]
+    return bool(agreeing) and all(r.inferred for r in agreeing)
+
+
 def _stronger(name: str, value: Any, current: Any) -> bool:
     kind = SIGNAL_BY_NAME[name].kind
     if kind == AUDIENCE:
@@ -272,10 +342,11 @@ def _quote(words: tuple[str, ...]) -> str:
 
 def _feature_context(feature: Feature) -> dict:
     # Only what describes the feature: never where it sits today (current, limit, addon),
-    # so the advice cannot simply echo the present placement.
+    # so the advice cannot simply echo the present placement. Being metered (some usage of it
+    # is counted) is what the feature is, not where it sits: the count's values never show.
     return {
         "id": feature.id, "name": feature.name, "description": feature.description,
-        "category": feature.category, "text": feature.text,
+        "category": feature.category, "text": feature.text, "metered": bool(feature.metered),
     }
 
 

@@ -147,8 +147,14 @@ CHECKS: tuple[Check, ...] = (
 def find(inventory: Inventory, assessments: tuple[Assessment, ...]) -> tuple[Finding, ...]:
     """Run every check; findings come in check order, then inventory order."""
     found = []
+    weak = {a.feature.id for a in assessments if a.by_words or not a.known}
     for check in CHECKS:
         for message, feature_id, (line, column) in check.run(inventory, assessments):
-            found.append(Finding(check.id, check.severity, message, feature_id, line, column,
+            severity = check.severity
+            if feature_id in weak:
+                # Advice resting on words, or on nothing, is a weaker claim than advice from
+                # the PM's answers: its finding is one severity lower.
+                severity = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
+            found.append(Finding(check.id, severity, message, feature_id, line, column,
                                  check.source))
     return tuple(found)

@@ -33,7 +33,7 @@ TOP_KEYS = ("version", "product", "features")
 PRODUCT_KEYS = ("name", "description", "model", "trial_days", "collaborative", "tiers")
 TIER_KEYS = ("name", "audience")
 FEATURE_KEYS = (
-    "id", "name", "description", "category", "current", "addon", "limit", "signals",
+    "id", "name", "description", "category", "current", "addon", "limit", "metered", "signals",
 )
 LIMIT_KEYS = ("metric", "free")
 
@@ -97,6 +97,9 @@ class Feature:
     column: int
     # (line, column) of each key written for this feature: "current", "signals.virality"...
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
+    # What the product counts when the feature is used ("boards", "API calls"): a fact about
+    # the feature, unlike ``limit``, which is where today's free tier draws the line.
+    metered: str | None = None
 
     def position(self, key: str) -> tuple[int, int]:
         """Where ``key`` is written, or where the feature starts if it is not written."""
@@ -361,11 +364,15 @@ class _Validator:
                 )
         addon = self.boolean(value.get("addon", False), (*path, "addon"), "addon")
         limit = self.limit(value["limit"], (*path, "limit")) if "limit" in value else None
+        metered = (
+            self.text(value["metered"], (*path, "metered"), "metered") if "metered" in value
+            else None
+        )
         signals = self.signals(value.get("signals"), (*path, "signals"))
         mark = self.doc.value_mark(path)
         return Feature(
             feature_id, name, description, category, current, addon, limit, signals,
-            mark.line, mark.column, self.positions(path, value),
+            mark.line, mark.column, self.positions(path, value), metered,
         )
 
     def limit(self, value: Any, path: tuple) -> Limit:

@@ -23,7 +23,7 @@ from freemium_advisor.sandbox import Condition, MessageTemplate, checked
 from freemium_advisor.signals import (
     AUDIENCE,
     AUDIENCES,
-    CRITERION_IDS,
+    RULE_CRITERION_IDS,
     DIRECTIONS,
     FLAG,
     LEVELS,
@@ -315,11 +315,11 @@ def _compile(draft: _Draft) -> Rule:
         if key not in fields:
             raise fail(None, f"a {kind} rule needs '{key}'")
     criterion = fields["criterion"]
-    if criterion not in CRITERION_IDS:
+    if criterion not in RULE_CRITERION_IDS:
         raise fail(
             "criterion",
-            f"unknown criterion {criterion!r}{did_you_mean(str(criterion), CRITERION_IDS)}"
-            f"; expected {one_of(CRITERION_IDS)}",
+            f"unknown criterion {criterion!r}{did_you_mean(str(criterion), RULE_CRITERION_IDS)}"
+            f"; expected {one_of(RULE_CRITERION_IDS)}",
         )
 
     def text(key: str) -> str:

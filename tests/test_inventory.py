@@ -29,7 +29,7 @@ CASES = [
     (
         "  - id: share\n    nmae: Share\n",
         "7:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, name, "
-        "description, category, current, addon, limit or signals",
+        "description, category, current, addon, limit, metered or signals",
     ),
     (
         "  - id: share\n    name: Share\n    current: premium\n",

@@ -44,6 +44,8 @@ def assessment_to_dict(a) -> dict[str, Any]:
         "confidence_label": a.confidence_label,
         "limit": {"metric": a.limit_metric} if a.recommendation == "free-limited" else None,
         "criteria": a.criteria,
+        "default": a.default,
+        "questions": list(a.questions),
         "signals": {
             name: {
                 "value": json_value(SIGNAL_BY_NAME[name], s.value),

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from freemium_advisor.signals import CRITERIA, SIGNAL_BY_NAME, display_value
+from freemium_advisor.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME, display_value
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
@@ -50,6 +50,8 @@ def render(analysis, options=None) -> str:
     for a in analysis.assessments:
         reason = a.main_reason
         reason_text = Text(reason.rule) if reason else Text("-")
+        if a.questions:
+            reason_text = Text(f"no evidence; ask: {', '.join(a.questions)}")
         if reason and reason.inferred:
             reason_text.append("\n(inferred)", style="dim")
         advice = a.recommendation
@@ -60,7 +62,7 @@ def render(analysis, options=None) -> str:
             Text(a.feature.current or "-"),
             Text(advice, style=STYLE[a.recommendation]),
             Text(a.tier or "-"),
-            Text(f"{a.confidence:.2f}"),
+            Text(f"{a.confidence:.2f}" if a.known else a.confidence_label),
             reason_text,
         )
     console.print(table)
@@ -125,6 +127,8 @@ def render_explanation(explanation, options=None) -> str:
     for criterion, total in a.criteria.items():
         if total:
             criteria.add_row(_signed(total), titles[criterion])
+    if a.default:
+        criteria.add_row(_signed(a.default), DEFAULT_CRITERION.title)
     console.print(criteria if criteria.row_count else "No criterion carried weight.")
 
     console.print()
@@ -143,6 +147,11 @@ def render_explanation(explanation, options=None) -> str:
             )
         signals.add_row(name, display_value(SIGNAL_BY_NAME[name], s.value), source)
     console.print(signals if signals.row_count else "No signal answered or inferred.")
+    if a.questions:
+        console.print("The advice is the default. Answers to these questions would decide it:")
+        questions = {c.id: c.question for c in CRITERIA}
+        for name in a.questions:
+            console.print(f"  {name}: {questions[SIGNAL_BY_NAME[name].criterion]}")
 
     console.print()
     console.print(Text("What would flip it", style="bold"))

@@ -346,7 +346,7 @@ def _feature_context(feature: Feature) -> dict:
     # is counted) is what the feature is, not where it sits: the count's values never show.
     return {
         "id": feature.id, "name": feature.name, "description": feature.description,
-        "category": feature.category, "text": feature.text, "metered": bool(feature.metered),
+        "category": feature.category, "text": feature.text, "metered": feature.metered or "",
     }
 
 

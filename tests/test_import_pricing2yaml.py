@@ -48,14 +48,18 @@ BOARDLY = {
     },
     "features": [
         # useBoardGuests is linked first but FREE already has the top plan's 2: maxBoards wins.
+        # Metered by the first linked limit, whatever its values.
         {"id": "shareBoards", "name": "Share boards", "description": "Invite anyone to a board.",
-         "category": "domain", "current": "FREE", "limit": {"metric": "board", "free": 3}},
+         "category": "domain", "current": "FREE", "limit": {"metric": "board", "free": 3},
+         "metered": "board guests"},
         # An empty description is left out; a limit without a unit is named from its key.
         {"id": "SSL/TLSEncryption", "name": "SSL/TLS encryption", "category": "guarantee",
-         "current": "FREE", "limit": {"metric": "encrypted domains", "free": 1}},
-        # NUMERIC 0 is not included; historyDays is no free wall for a feature FREE lacks.
+         "current": "FREE", "limit": {"metric": "encrypted domains", "free": 1},
+         "metered": "encrypted domains"},
+        # NUMERIC 0 is not included; historyDays is no free wall for a feature FREE lacks,
+        # but it meters the feature all the same.
         {"id": "boardHistory", "name": "Board history", "category": "information",
-         "current": "BUSINESS"},
+         "current": "BUSINESS", "metered": "day"},
         # TEXT "NONE" is not included.
         {"id": "support", "name": "Support", "description": "Who answers.",
          "category": "support", "current": "BUSINESS"},

@@ -2,6 +2,7 @@
 
 Where the product placed each feature becomes only ``current`` (the cheapest plan that
 includes it), ``addon`` (sold only as an add-on) and ``limit`` (the free plan's usage wall).
+``metered`` names what a usage limit linked to the feature counts, whatever its values.
 It never becomes a signal: advice must follow from what a feature is, not from where the
 product happens to sell it today.
 """
@@ -104,6 +105,10 @@ class _Pricing:
             category = _category(spec)
             if category:
                 item["category"] = category
+            if linked.get(key):
+                # That a usage limit counts the feature is what the feature is; the limit's
+                # values are where plans draw lines, and never leave the pricing.
+                item["metered"] = self.limit_metric(linked[key][0], limits)
             current = next((plan for plan in tiers if _included(values[plan][key])), None)
             if current is not None:
                 item["current"] = current
@@ -221,9 +226,12 @@ class _Pricing:
             free = _number(values[tiers[0]][name])
             top = _number(values[tiers[-1]][name])
             if free is not None and top is not None and 0 <= free < top:
-                unit = self.text(limits[name], ("usageLimits", name), "unit")
-                return {"metric": unit or _metric(name), "free": free}
+                return {"metric": self.limit_metric(name, limits), "free": free}
         return None
+
+    def limit_metric(self, name: str, limits: dict) -> str:
+        """What a usage limit counts: its unit, else words from its key."""
+        return self.text(limits[name], ("usageLimits", name), "unit") or _metric(name)
 
     def text(self, spec: dict, path: tuple, key: str) -> str:
         value = spec.get(key)

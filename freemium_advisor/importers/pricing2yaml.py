@@ -10,6 +10,7 @@ product happens to sell it today.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -84,32 +85,27 @@ class _Pricing:
                     ("features", key), f"invalid feature id {key!r}: use {ID_RULE}", at_key=True
                 )
         limits = self.section("usageLimits", "usage limit", required=False)
-        plans = self.section("plans", "plan", required=True)
+        plans = self.section("plans", "plan", required=not self.root.get("addOns"))
         if not plans:
+            if self.root.get("addOns"):
+                return self.addon_only_inventory(features)
             raise self.fail(("plans",), "the pricing has no plans")
         prices = {plan: self.price(plan) for plan in plans}
         has_free = 0 in prices.values()
+        rung = _rungs(plans, prices)
         # Cheapest first; the sort is stable, so equal prices keep their file order.
-        tiers = sorted(plans, key=lambda plan: (prices[plan] is None, prices[plan] or 0))
-        values = {plan: self.plan_values(plan, "features", features) for plan in tiers}
+        order = sorted(plans, key=lambda plan: (prices[plan] is None, prices[plan] or 0))
+        tiers = [plan for plan in order if rung[plan] == plan]
+        values = {plan: self.plan_values(plan, "features", features) for plan in order}
         limit_values = {plan: self.plan_values(plan, "usageLimits", limits) for plan in tiers}
         in_addons = self.addon_features(plans, features)
         linked = self.linked_limits(limits, features)
 
         items = []
         for key, spec in features.items():
-            item = {"id": key, "name": humanize(key)}
-            description = self.text(spec, ("features", key), "description")
-            if description:
-                item["description"] = description
-            category = _category(spec)
-            if category:
-                item["category"] = category
-            if linked.get(key):
-                # That a usage limit counts the feature is what the feature is; the limit's
-                # values are where plans draw lines, and never leave the pricing.
-                item["metered"] = self.limit_metric(linked[key][0], limits)
-            current = next((plan for plan in tiers if _included(values[plan][key])), None)
+            item = self.describe(key, spec, linked, limits)
+            including = [rung[plan] for plan in order if _included(values[plan][key])]
+            current = min(including, key=tiers.index) if including else None
             if current is not None:
                 item["current"] = current
             elif key in in_addons:
@@ -131,9 +127,50 @@ class _Pricing:
         }
         return {"version": FORMAT_VERSION, "product": product, "features": items}
 
-    def price(self, plan: str) -> float | None:
+    def describe(self, key: str, spec: dict, linked: dict, limits: dict) -> dict:
+        """What a feature is: id, name, description, category, and what meters it."""
+        item = {"id": key, "name": humanize(key)}
+        description = self.text(spec, ("features", key), "description")
+        if description:
+            item["description"] = description
+        category = _category(spec)
+        if category:
+            item["category"] = category
+        if linked.get(key):
+            # That a usage limit counts the feature is what the feature is; the limit's
+            # values are where plans draw lines, and never leave the pricing.
+            item["metered"] = self.limit_metric(linked[key][0], limits)
+        return item
+
+    def addon_only_inventory(self, features: dict) -> dict:
+        """A pricing sold only through add-ons: the add-ons are the paid tiers."""
+        addons = self.section("addOns", "add-on", required=True)
+        limits = self.section("usageLimits", "usage limit", required=False)
+        linked = self.linked_limits(limits, features)
+        prices = {name: self.price(name, "addOns") for name in addons}
+        tiers = sorted(addons, key=lambda name: (prices[name] is None, prices[name] or 0))
+        items = []
+        for key, spec in features.items():
+            item = self.describe(key, spec, linked, limits)
+            for name in tiers:
+                own = self.mapping(addons[name].get("features"), ("addOns", name, "features"),
+                                   f"'features' of add-on '{name}'", optional=True)
+                if key in own and _included(self.entry_value(
+                        own[key], ("addOns", name, "features", key), features,
+                        f"add-on '{name}'", "feature")):
+                    item["current"] = name
+                    break
+            items.append(item)
+        free = FREE_TIER if FREE_TIER not in addons else f"{FREE_TIER}-tier"
+        product = {
+            "name": self.product_name(), "description": self.product_description(),
+            "model": "paid-only", "tiers": [free, *tiers],
+        }
+        return {"version": FORMAT_VERSION, "product": product, "features": items}
+
+    def price(self, plan: str, section: str = "plans") -> float | None:
         """A plan's numeric price, or ``None`` for "Contact Sales" and the like."""
-        raw = self.root["plans"][plan].get("price")
+        raw = self.root[section][plan].get("price")
         price = _number(raw)
         if price is None and isinstance(raw, str):
             try:
@@ -141,7 +178,7 @@ class _Pricing:
             except ValueError:
                 return None
         if price is not None and (not math.isfinite(price) or price < 0):
-            raise self.fail(("plans", plan, "price"), f"plan '{plan}' has an invalid price {raw!r}")
+            raise self.fail((section, plan, "price"), f"plan '{plan}' has an invalid price {raw!r}")
         return price
 
     def plan_values(self, plan: str, section: str, specs: dict) -> dict:
@@ -254,6 +291,38 @@ class _Pricing:
         url = self.text(self.root, (), "url")
         source = ", ".join(filter(None, (version and f"version {version}", url)))
         return "Imported from a Pricing2Yaml pricing" + (f" ({source})." if source else ".")
+
+
+def _rungs(plans: dict, prices: dict) -> dict[str, str]:
+    """The rung of the ladder each plan stands on, as a buyer reads the pricing page.
+
+    Every $0 plan is the free rung. A plan named after another plan with words in front
+    and sold for less (``DEV_MODE_ORGANIZATION`` at 25 beside ``ORGANIZATION`` at 45) is a
+    lighter seat of that plan, a parallel line and not a rung of its own; sold for more
+    (``BUSINESS_PLUS`` beside ``PLUS``), it is a rung above. Every other plan is its own rung.
+    """
+    free = next((plan for plan in plans if prices[plan] == 0), None)
+    words = {plan: [w for w in re.split(r"[^a-z0-9]+", plan.lower()) if w] for plan in plans}
+    rungs = {}
+    for plan in plans:
+        if prices[plan] == 0:
+            rungs[plan] = free
+            continue
+        base = [
+            other for other in plans
+            if other != plan and len(words[other]) < len(words[plan])
+            and words[plan][-len(words[other]):] == words[other]
+            and _cheaper(prices[plan], prices[other])
+        ]
+        rungs[plan] = max(base, key=lambda other: len(words[other])) if base else plan
+    return rungs
+
+
+def _cheaper(price: float | None, than: float | None) -> bool:
+    """Whether a price is below another; "Contact Sales" (``None``) is above every number."""
+    if price is None:
+        return False
+    return than is None or price < than
 
 
 def _category(spec: dict) -> str:

@@ -89,6 +89,11 @@ class Assessment:
     by_words: bool = False
 
     @property
+    def tier_is_guess(self) -> bool:
+        """A gated feature whose audience nobody answered and no word suggested: its tier is
+        the cheapest paid one by default, a guess rather than a reading of the evidence."""
+        return self.recommendation == "gated" and self.signals["audience"].source == UNSET
+    @property
     def score(self) -> float:
         return round(self.weights.score, 3)
 
@@ -109,8 +114,9 @@ class Assessment:
 
     @property
     def known(self) -> bool:
-        """Whether any signal was answered or inferred; without one the advice is a default."""
-        return any(s.source != UNSET for s in self.signals.values())
+        """Whether anything but the default speaks: an answered or inferred signal, or a
+        rule that read the feature itself (being metered, say)."""
+        return self.confidence_label != UNKNOWN
 
     @property
     def main_reason(self) -> Reason | None:
@@ -220,7 +226,9 @@ class Engine:
             metric = self.wall_metric(feature, product)
         label, questions = decision.confidence_label, ()
         by_words = _decided_by_words(reasons, decision.recommendation)
-        if not any(s.source != UNSET for s in signals.values()):
+        if not any(s.source != UNSET for s in signals.values()) and all(
+            r.criterion == DEFAULT_CRITERION.id for r in reasons
+        ):
             label = UNKNOWN
             questions = self.questions(feature, product, signals, decision.recommendation,
                                        product_context)

@@ -329,3 +329,19 @@ features:
         ("gated-growth-feature", "share-words", "warning"),
         ("gated-growth-feature", "share-answered", "error"),
     ]
+
+
+def test_a_metered_feature_is_evidence_enough_for_a_usage_wall():
+    text = """\
+product: {name: Acme}
+features:
+  - id: zorp
+    name: Zorp frobnicator
+    metered: zorps
+"""
+    zorp = assessment_of(text, "zorp")
+    assert (zorp.recommendation, zorp.limit_metric, zorp.known) == ("free-limited", "zorps", True)
+    assert [r.rule for r in zorp.reasons] == [
+        "needs-strategic-reason", "metered-usage-based-freemium", "metered-usage-wall",
+    ]
+    assert (zorp.confidence, zorp.confidence_label) == (0.25, "medium")

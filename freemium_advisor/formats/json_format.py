@@ -37,6 +37,7 @@ def assessment_to_dict(a) -> dict[str, Any]:
         "name": feature.name,
         "recommendation": a.recommendation,
         "tier": a.tier,
+        "tier_is_guess": a.tier_is_guess,
         "current": feature.current,
         "score": a.score,
         "margin": a.margin,

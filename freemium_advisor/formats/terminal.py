@@ -95,6 +95,8 @@ def render_explanation(explanation, options=None) -> str:
     head = Text("Recommendation: ")
     head.append(a.recommendation, style=STYLE[a.recommendation])
     head.append(f" in '{a.tier}'" if a.tier else " (no paid tier to gate into)")
+    if a.tier and a.tier_is_guess:
+        head.append(" (a guess: no audience answered or inferred)")
     if a.limit_metric:
         head.append(f", usage wall on {a.limit_metric}")
     console.print(head)

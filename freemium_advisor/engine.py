@@ -27,6 +27,9 @@ from freemium_advisor.signals import (
 )
 from freemium_advisor.words import without_phrase
 
+# What a usage wall counts when nothing better names it: every feature can be counted in uses.
+FALLBACK_METRIC = "uses per month"
+
 EXPLICIT = "explicit"
 INFERRED = "inferred"
 UNSET = "unset"
@@ -87,6 +90,20 @@ class Assessment:
     questions: tuple[str, ...] = ()
     # Every reason for the advice rests on signals inferred from words, none on an answer.
     by_words: bool = False
+
+    @property
+    def wall_advice(self) -> str | None:
+        """What to do with the usage wall the free tier has today (``limit``), if it has one.
+
+        ``keep`` it when usage reasons are what tip the feature to a wall; ``raise`` it when
+        the growth value outweighs the usage cost (a generous wall); ``remove`` it when the
+        feature should be free without one, or not free at all.
+        """
+        if self.feature.limit is None:
+            return None
+        if self.recommendation == "free-limited":
+            return "raise" if self.weights.score > 0 else "keep"
+        return "remove"
 
     @property
     def tier_is_guess(self) -> bool:
@@ -257,12 +274,12 @@ class Engine:
 
     def wall_metric(self, feature: Feature, product: Product) -> str | None:
         """What a usage wall should count: today's wall, the metric the pricing meters the
-        feature by, else the first metric rule whose words the feature uses."""
+        feature by, the first metric rule whose words the feature uses, else uses."""
         if feature.limit:
             return feature.limit.metric
         if feature.metered:
             return feature.metered
-        return self.suggest_metric(feature, product)
+        return self.suggest_metric(feature, product) or FALLBACK_METRIC
 
     def suggest_metric(self, feature: Feature, product: Product) -> str | None:
         """The usage-wall metric of the first metric rule whose words the feature uses."""

@@ -144,7 +144,7 @@ POLICY = RULESET.policy
 
 def test_the_shipped_policy_the_decisions_below_assume():
     assert (POLICY.min_growth_for_wall, POLICY.confidence_high, POLICY.confidence_medium) == (
-        3.0, 0.6, 0.25,
+        1.5, 0.6, 0.25,
     )
 
 
@@ -156,12 +156,15 @@ def test_the_shipped_policy_the_decisions_below_assume():
     # Leaning free with a usage reason: free behind a wall.
     (Weights(free=4, limit=1, gated=0.5), Decision("free-limited", 2.5, 0.45, "medium")),
     # Leaning gated only because of usage, with strong growth value: free behind a wall.
-    (Weights(free=4, limit=4, gated=1), Decision("free-limited", 1.0, 0.11, "low")),
-    (Weights(free=5, limit=4, gated=1), Decision("free-limited", 2.0, 0.2, "low")),
+    (Weights(free=4, limit=4, gated=1), Decision("free-limited", 2.5, 0.28, "medium")),
+    (Weights(free=5, limit=8, gated=1), Decision("free-limited", 3.5, 0.25, "medium")),
+    (Weights(free=5, limit=16, gated=1), Decision("free-limited", 3.5, 0.16, "low")),
     (Weights(free=3, gated=1), Decision("free", 2.0, 0.5, "medium")),
     (Weights(free=5, gated=3), Decision("free", 2.0, 0.25, "medium")),
+    # Moderate growth value (aha medium) with a moderate cost: a wall, not a gate.
+    (Weights(free=1.5, limit=1, gated=0.5), Decision("free-limited", 0.0, 0.0, "low")),
     # The same without enough growth value to earn a wall: gated.
-    (Weights(free=2.5, limit=3), Decision("gated", 0.5, 0.09, "low")),
+    (Weights(free=1, limit=3), Decision("gated", 2.0, 0.5, "medium")),
     # Growth value, but no more than the gating reasons: gated.
     (Weights(free=3, limit=1, gated=3), Decision("gated", 1.0, 0.14, "low")),
     (Weights(gated=4), Decision("gated", 4.0, 1.0, "high")),
@@ -170,8 +173,8 @@ def test_the_shipped_policy_the_decisions_below_assume():
     (Weights(free=2, gated=2), Decision("gated", 0.0, 0.0, "low")),
     (Weights(free=2.5, gated=2.5), Decision("gated", 0.0, 0.0, "low")),
     (Weights(), Decision("gated", 0.0, 0.0, "low")),
-], ids=["free", "free-limited-by-score", "free-limited-by-growth", "low-below-0.25", "half-is-medium", "medium-from-0.25",
-        "wall-without-growth",
+], ids=["free", "free-limited-by-score", "free-limited-by-growth", "medium-from-0.25", "low-below-0.25",
+        "half-is-medium", "medium-at-0.25", "moderate-growth-moderate-cost", "wall-without-growth",
         "growth-not-above-gates", "gated", "gated-medium", "tie", "tie-with-the-default", "nothing"])
 def test_decide(weights, decision):
     assert decide(weights, POLICY) == decision
@@ -345,3 +348,38 @@ features:
         "needs-strategic-reason", "metered-usage-based-freemium", "metered-usage-wall",
     ]
     assert (zorp.confidence, zorp.confidence_label) == (0.25, "medium")
+
+
+WALLS = """\
+product: {name: Acme, tiers: [free, pro]}
+features:
+  - id: keep
+    name: Zorp
+    limit: {metric: zorps, free: 3}
+    signals: {aha: medium, cost_to_serve: medium}
+  - id: raise
+    name: Zorp
+    limit: {metric: zorps, free: 3}
+    signals: {aha: high, cost_to_serve: medium}
+  - id: remove
+    name: Zorp
+    limit: {metric: zorps, free: 3}
+    signals: {virality: high}
+  - id: no-wall-today
+    name: Zorp
+    signals: {aha: high, cost_to_serve: medium}
+"""
+
+
+def test_a_wall_today_is_kept_raised_or_removed_and_every_wall_names_a_metric():
+    analysis = analysis_of(WALLS)
+    assert [(a.feature.id, a.recommendation, a.limit_metric, a.wall_advice)
+            for a in analysis.assessments] == [
+        # Moderate growth value with a moderate cost: a wall, and today's is right.
+        ("keep", "free-limited", "zorps", "keep"),
+        # Growth value outweighs the cost: keep a wall, a generous one.
+        ("raise", "free-limited", "zorps", "raise"),
+        ("remove", "free", None, "remove"),
+        # No metric rule reads "Zorp": every feature can be counted in uses.
+        ("no-wall-today", "free-limited", "uses per month", None),
+    ]

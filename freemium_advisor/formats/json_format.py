@@ -44,6 +44,7 @@ def assessment_to_dict(a) -> dict[str, Any]:
         "confidence": a.confidence,
         "confidence_label": a.confidence_label,
         "limit": {"metric": a.limit_metric} if a.recommendation == "free-limited" else None,
+        "wall_advice": a.wall_advice,
         "criteria": a.criteria,
         "default": a.default,
         "questions": list(a.questions),

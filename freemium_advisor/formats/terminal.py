@@ -57,6 +57,8 @@ def render(analysis, options=None) -> str:
         advice = a.recommendation
         if a.limit_metric:
             advice += f"\nwall: {a.limit_metric}"
+        if a.wall_advice and a.wall_advice != "keep":
+            advice += f"\n({a.wall_advice} today's wall)"
         table.add_row(
             Text(a.feature.name),
             Text(a.feature.current or "-"),

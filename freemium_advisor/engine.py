@@ -25,7 +25,7 @@ from freemium_advisor.signals import (
     SIGNALS,
     display_value,
 )
-from freemium_advisor.words import without_phrase
+from freemium_advisor.words import normalize, without_phrase
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -372,6 +372,8 @@ def _feature_context(feature: Feature) -> dict:
     return {
         "id": feature.id, "name": feature.name, "description": feature.description,
         "category": feature.category, "text": feature.text, "metered": feature.metered or "",
+        # How many words the name has, as word lists count them ("Auto-scaling" is two).
+        "name_words": len(normalize(feature.name).split()),
     }
 
 

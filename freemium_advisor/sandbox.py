@@ -18,7 +18,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from freemium_advisor.errors import did_you_mean, one_of
 from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
 
-FEATURE_FIELDS = ("id", "name", "description", "category", "text", "metered")
+FEATURE_FIELDS = ("id", "name", "description", "category", "text", "metered", "name_words")
 PRODUCT_FIELDS = ("name", "description", "model", "trial_days", "collaborative", "tiers")
 LEVEL_CONSTANTS = {name: value for value, name in enumerate(LEVELS)}
 CONDITION_NAMES = ("signals", "feature", "product", *LEVELS)

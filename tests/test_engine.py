@@ -220,10 +220,10 @@ FRICTION = """\
 product: {name: Acme}
 features:
   - id: gated-by-friction
-    name: Alpha
+    name: Alpha one
     signals: {friction: high, aha: high}
   - id: without-friction
-    name: Alpha
+    name: Alpha one
     signals: {aha: high}
 """
 
@@ -306,7 +306,7 @@ def test_advice_decided_by_inferred_signals_only_steps_its_label_down():
 
 def test_a_tie_is_zero_never_negative_zero():
     tie = assessment_of(
-        "product: {name: Acme}\nfeatures:\n  - id: f\n    name: F\n"
+        "product: {name: Acme}\nfeatures:\n  - id: f\n    name: F one\n"
         "    signals: {landing: medium, habit: medium, audience: team}\n", "f",
     )
     # landing 1 + habit 1 free against team 1.5 + the default 0.5 gated.
@@ -354,19 +354,19 @@ WALLS = """\
 product: {name: Acme, tiers: [free, pro]}
 features:
   - id: keep
-    name: Zorp
+    name: Zorp frobnicator
     limit: {metric: zorps, free: 3}
     signals: {aha: medium, cost_to_serve: medium}
   - id: raise
-    name: Zorp
+    name: Zorp frobnicator
     limit: {metric: zorps, free: 3}
     signals: {aha: high, cost_to_serve: medium}
   - id: remove
-    name: Zorp
+    name: Zorp frobnicator
     limit: {metric: zorps, free: 3}
     signals: {virality: high}
   - id: no-wall-today
-    name: Zorp
+    name: Zorp frobnicator
     signals: {aha: high, cost_to_serve: medium}
 """
 

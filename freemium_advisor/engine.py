@@ -25,7 +25,7 @@ from freemium_advisor.signals import (
     SIGNALS,
     display_value,
 )
-from freemium_advisor.words import normalize, without_phrase
+from freemium_advisor.words import head_phrase, normalize, without_phrase
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -329,7 +329,7 @@ class _Texts:
         """The rule's words found in the fields it reads, or nothing if an ``unless`` word is."""
         text = self._cache.get(rule.fields)
         if text is None:
-            raw = " ".join(getattr(self.feature, name) for name in rule.fields)
+            raw = " ".join(field_text(self.feature, name) for name in rule.fields)
             text = self._cache[rule.fields] = without_phrase(raw, self.product_name)
         words = rule.words.find_normalized(text)
         if words and rule.unless and rule.unless.find_normalized(text):
@@ -350,6 +350,13 @@ def _decided_by_words(reasons: list[Reason], recommendation: str) -> bool:
     agreeing = [r for r in reasons
                 if r.direction in AGREEING[recommendation] and r.criterion != DEFAULT_CRITERION.id]
     return bool(agreeing) and all(r.inferred for r in agreeing)
+
+
+def field_text(feature: Feature, field_name: str) -> str:
+    """The text of one field a word list reads: a feature attribute, or the name's head."""
+    if field_name == "head":
+        return head_phrase(feature.name)
+    return getattr(feature, field_name)
 
 
 def _stronger(name: str, value: Any, current: Any) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 import yaml
 
 from freemium_advisor.analysis import analyze
+from freemium_advisor.engine import field_text
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.inventory import Inventory, parse_inventory
@@ -197,7 +198,7 @@ def word_support(ruleset: RuleSet, inventories: dict[str, list[Inventory]]) -> l
             continue
         texts[rule.fields] = {
             product: {
-                without_phrase(" ".join(getattr(f, n) for n in rule.fields), inv.product.name)
+                without_phrase(" ".join(field_text(f, n) for n in rule.fields), inv.product.name)
                 for inv in invs for f in inv.features
             }
             for product, invs in inventories.items()

@@ -40,6 +40,8 @@ KIND_KEYS = {
     "metric": ("when", "words", "unless", "fields", "metric"),
 }
 TEXT_FIELDS = ("name", "description", "category")
+# What a word list may read: the three texts, or the name's head phrase (see words.head_phrase).
+READABLE_FIELDS = (*TEXT_FIELDS, "head")
 REQUIRED_KEYS = {
     "score": ("id", "criterion", "title", "message", "source", "when", "direction", "weight"),
     "infer": ("id", "criterion", "title", "message", "source", "words", "sets"),
@@ -384,9 +386,9 @@ def _fields(fields: dict, fail) -> tuple[str, ...]:
     value = fields.get("fields", list(TEXT_FIELDS))
     if (
         not isinstance(value, list) or not value
-        or any(not isinstance(f, str) or f not in TEXT_FIELDS for f in value)
+        or any(not isinstance(f, str) or f not in READABLE_FIELDS for f in value)
     ):
-        raise fail("fields", f"'fields' must list some of {one_of(TEXT_FIELDS)}")
+        raise fail("fields", f"'fields' must list some of {one_of(READABLE_FIELDS)}")
     return tuple(value)
 
 

@@ -74,6 +74,25 @@ def _alternative(parts: list[str]) -> str:
     )
 
 
+# Words that open a complement: in "Add reminders to tasks" the feature is the reminders; the
+# tasks after "to" are only where they go.
+PREPOSITIONS = frozenset(
+    "to on in inside into from for with by of across via through between within as at "
+    "over per".split()
+)
+
+
+def head_phrase(name: str) -> str:
+    """A feature name up to its first preposition: what the feature is, not what it is for.
+
+    ``"Search text inside images"`` -> ``"search text"``; ``"Voice and video calls"`` is all
+    head. A preposition opening the name (``"On canvas commenting"``) cuts nothing.
+    """
+    words = normalize(name).split()
+    cut = next((i for i, w in enumerate(words) if i > 0 and w in PREPOSITIONS), len(words))
+    return " ".join(words[:cut])
+
+
 def without_phrase(text: str, phrase: str) -> str:
     """Normalized ``text`` with every whole-word occurrence of ``phrase`` blanked out.
 

@@ -383,3 +383,17 @@ def test_a_wall_today_is_kept_raised_or_removed_and_every_wall_names_a_metric():
         # No metric rule reads "Zorp": every feature can be counted in uses.
         ("no-wall-today", "free-limited", "uses per month", None),
     ]
+
+
+def test_growth_words_count_only_in_the_head_of_the_name():
+    text = """\
+product: {name: Acme}
+features:
+  - id: notes
+    name: Searchable notes
+  - id: inside
+    name: Zorp frobnicator for notes
+"""
+    analysis = analysis_of(text)
+    assert analysis.assessment("notes").signals["aha"].source == INFERRED
+    assert analysis.assessment("inside").signals["aha"].source == UNSET

@@ -241,19 +241,20 @@ class Engine:
         metric = None
         if decision.recommendation == "free-limited":
             metric = self.wall_metric(feature, product)
-        label, questions = decision.confidence_label, ()
+        confidence, label, questions = decision.confidence, decision.confidence_label, ()
         by_words = _decided_by_words(reasons, decision.recommendation)
         if not any(s.source != UNSET for s in signals.values()) and all(
             r.criterion == DEFAULT_CRITERION.id for r in reasons
         ):
-            label = UNKNOWN
+            # Only the default spoke: there is no margin worth the name to report.
+            confidence, label = 0.0, UNKNOWN
             questions = self.questions(feature, product, signals, decision.recommendation,
                                        product_context)
         elif by_words:
             label = confidence_label(decision.confidence, self.ruleset.policy, steps_down=1)
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
-            decision.margin, decision.confidence, label,
+            decision.margin, confidence, label,
             tuple(reasons), signals, metric, questions, by_words,
         )
 

@@ -279,7 +279,9 @@ features:
 
 def test_without_any_signal_the_confidence_is_unknown_and_the_questions_are_listed():
     zorp = assessment_of(NO_EVIDENCE, "zorp")
-    assert (zorp.recommendation, zorp.confidence_label, zorp.known) == ("gated", "unknown", False)
+    assert (zorp.recommendation, zorp.confidence, zorp.confidence_label, zorp.known) == (
+        "gated", 0.0, "unknown", False,
+    )
     # Only the default fired, shown as the default and under no criterion of the framework.
     assert [(r.rule, r.criterion) for r in zorp.reasons] == [("needs-strategic-reason", "default")]
     assert zorp.default == -0.5 and set(zorp.criteria.values()) == {0.0}

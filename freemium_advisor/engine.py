@@ -95,14 +95,14 @@ class Assessment:
     def wall_advice(self) -> str | None:
         """What to do with the usage wall the free tier has today (``limit``), if it has one.
 
-        ``keep`` it when usage reasons are what tip the feature to a wall; ``raise`` it when
-        the growth value outweighs the usage cost (a generous wall); ``remove`` it when the
-        feature should be free without one, or not free at all.
+        ``raise`` it when the growth value clearly outweighs the usage cost (the advice leans
+        free with high confidence: a generous wall); ``keep`` it for any other free-limited
+        advice; ``remove`` it when the feature should be free without one, or not free at all.
         """
         if self.feature.limit is None:
             return None
         if self.recommendation == "free-limited":
-            return "raise" if self.weights.score > 0 else "keep"
+            return "raise" if self.weights.score > 0 and self.confidence_label == "high" else "keep"
         return "remove"
 
     @property

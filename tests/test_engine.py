@@ -362,7 +362,7 @@ features:
   - id: raise
     name: Zorp frobnicator
     limit: {metric: zorps, free: 3}
-    signals: {aha: high, cost_to_serve: medium}
+    signals: {aha: high, virality: high, cost_to_serve: medium}
   - id: remove
     name: Zorp frobnicator
     limit: {metric: zorps, free: 3}
@@ -379,7 +379,7 @@ def test_a_wall_today_is_kept_raised_or_removed_and_every_wall_names_a_metric():
             for a in analysis.assessments] == [
         # Moderate growth value with a moderate cost: a wall, and today's is right.
         ("keep", "free-limited", "zorps", "keep"),
-        # Growth value outweighs the cost: keep a wall, a generous one.
+        # Growth value clearly outweighs the cost (0.60, high): keep a wall, a generous one.
         ("raise", "free-limited", "zorps", "raise"),
         ("remove", "free", None, "remove"),
         # No metric rule reads "Zorp": every feature can be counted in uses.

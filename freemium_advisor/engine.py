@@ -327,15 +327,24 @@ class _Texts:
         self._cache: dict[tuple[str, ...], str] = {}
 
     def match(self, rule: Rule) -> tuple[str, ...]:
-        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is."""
-        text = self._cache.get(rule.fields)
-        if text is None:
-            raw = " ".join(field_text(self.feature, name) for name in rule.fields)
-            text = self._cache[rule.fields] = without_phrase(raw, self.product_name)
-        words = rule.words.find_normalized(text)
-        if words and rule.unless and rule.unless.find_normalized(text):
+        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is.
+
+        ``unless`` reads the whole name where ``words`` read only its head: in "Export to
+        Excel for reporting" the export is the feature, and "for reporting" still vetoes it.
+        """
+        words = rule.words.find_normalized(self.text(rule.fields))
+        if words and rule.unless and rule.unless.find_normalized(
+            self.text(unless_fields(rule.fields))
+        ):
             return ()
         return words
+
+    def text(self, fields: tuple[str, ...]) -> str:
+        text = self._cache.get(fields)
+        if text is None:
+            raw = " ".join(field_text(self.feature, name) for name in fields)
+            text = self._cache[fields] = without_phrase(raw, self.product_name)
+        return text
 
 
 def _answers(spec) -> tuple:
@@ -358,6 +367,11 @@ def field_text(feature: Feature, field_name: str) -> str:
     if field_name == "head":
         return head_phrase(feature.name)
     return getattr(feature, field_name)
+
+
+def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields an ``unless`` list reads: the same, with the whole name for its head."""
+    return tuple(dict.fromkeys("name" if f == "head" else f for f in fields))
 
 
 def _stronger(name: str, value: Any, current: Any) -> bool:

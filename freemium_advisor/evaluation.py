@@ -18,7 +18,7 @@ from pathlib import Path
 import yaml
 
 from freemium_advisor.analysis import analyze
-from freemium_advisor.engine import field_text
+from freemium_advisor.engine import field_text, unless_fields
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.inventory import Inventory, parse_inventory
@@ -194,15 +194,18 @@ def word_support(ruleset: RuleSet, inventories: dict[str, list[Inventory]]) -> l
     """
     texts: dict[tuple[str, ...], dict[str, set[str]]] = {}
     for rule in ruleset.rules:
-        if rule.words is None or rule.fields in texts:
+        if rule.words is None:
             continue
-        texts[rule.fields] = {
-            product: {
-                without_phrase(" ".join(field_text(f, n) for n in rule.fields), inv.product.name)
-                for inv in invs for f in inv.features
-            }
-            for product, invs in inventories.items()
-        }
+        for fields in (rule.fields, unless_fields(rule.fields)):
+            if fields not in texts:
+                texts[fields] = {
+                    product: {
+                        without_phrase(" ".join(field_text(f, n) for n in fields),
+                                       inv.product.name)
+                        for inv in invs for f in inv.features
+                    }
+                    for product, invs in inventories.items()
+                }
     found = []
     for rule in ruleset.rules:
         reasons = _reasons(rule)
@@ -211,7 +214,8 @@ def word_support(ruleset: RuleSet, inventories: dict[str, list[Inventory]]) -> l
             if words is None:
                 continue
             support: dict[str, set[str]] = {entry: set() for entry in words.words}
-            for product, product_texts in texts[rule.fields].items():
+            fields = rule.fields if part == "words" else unless_fields(rule.fields)
+            for product, product_texts in texts[fields].items():
                 for text in product_texts:
                     for entry in words.entries_in(text):
                         support[entry].add(product)

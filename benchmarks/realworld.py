@@ -151,8 +151,9 @@ def main(argv: list[str] | None = None) -> int:
             "threshold_chosen": chosen,
             "word_entries_by_products": counts,
             "single_product_entries": [
-                {"rule": w.rule, "entry": w.entry, "product": w.products[0], "reason": w.reason}
-                for w in single
+                {"rule": w.rule, "part": w.part, "entry": w.entry, "product": w.products[0],
+                 "reason": w.reason}
+                for w in single + unless_single
             ],
         }, indent=2))
         return 0
@@ -197,9 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     print("entries by number of products they match: " + ", ".join(
         f"{k}: {counts.get(k, 0)}" for k in ("0", "1", "2", "3+")))
     reasoned = sum(w.reason is not None for w in single)
+    unless_reasoned = sum(w.reason is not None for w in unless_single)
     print(f"single-product entries: {len(single)} ({reasoned} with a general reason); "
-          f"single-product 'unless' entries: {len(unless_single)}")
-    for w in single if not args.words else support:
+          f"single-product 'unless' entries: {len(unless_single)} ({unless_reasoned} with a "
+          f"general reason)")
+    for w in single + unless_single if not args.words else support:
         products = ", ".join(w.products) or "-"
         reason = f"  # {w.reason}" if w.reason else ("  # NO REASON" if len(w.products) == 1 else "")
         print(f"  {w.rule} {w.part}: {w.entry!r} [{products}]{reason}")

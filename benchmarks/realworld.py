@@ -39,7 +39,7 @@ from freemium_advisor.evaluation import (  # noqa: E402
     word_support,
     without_entries,
 )
-from freemium_advisor.rules import load_ruleset  # noqa: E402
+from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "datasets" / "pricing2yaml", ROOT / "tests" / "data" / "pricing2yaml")
 COLUMNS = (
@@ -53,8 +53,8 @@ COLUMNS = (
     ("limited", "limited_agreement", "{:>7}"),
 )
 LABEL = 24
-# The one decision threshold chosen with these products in view (3 before, 1.5 now): leave
-# one product out picks it on the other products from this grid, then scores the held-out one.
+# The one decision threshold looked at with these products in view: leave one product out picks
+# it on the other products from this grid, then scores the held-out one.
 WALL_GRID = (1.5, 2.0, 2.5, 3.0)
 
 

@@ -24,8 +24,8 @@ sys.path.insert(0, str(ROOT))
 
 from freemium_advisor.analysis import analyze  # noqa: E402
 from freemium_advisor.formats import RenderOptions, json_format, terminal  # noqa: E402
-from freemium_advisor.inventory import parse_inventory  # noqa: E402
-from freemium_advisor.rules import load_ruleset  # noqa: E402
+from freemium_advisor.inventory_reader import parse_inventory  # noqa: E402
+from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "pricing2yaml"
 
@@ -83,8 +83,8 @@ def main(argv: list[str] | None = None) -> int:
         t_parse = best(lambda text=text: parse_inventory(text, "bench.yaml"), args.repeat)
         t_rules = best(load_ruleset, args.repeat)
         t_eval = best(lambda inventory=inventory: analyze(inventory, ruleset), args.repeat)
-        t_json = best(lambda analysis=analysis: json_format.render(analysis), args.repeat)
-        t_table = best(lambda analysis=analysis: terminal.render(analysis, RenderOptions()),
+        t_json = best(lambda analysis=analysis: json_format.render_analysis(analysis), args.repeat)
+        t_table = best(lambda analysis=analysis: terminal.render_analysis(analysis, RenderOptions()),
                        args.repeat)
         total = t_parse + t_rules + t_eval + t_json
         print(f"{count:>9} {t_parse:>7.3f}s {t_rules:>7.3f}s {t_eval:>8.3f}s {t_json:>7.3f}s "

@@ -1,4 +1,4 @@
-"""The library's front door: inventory + rules -> assessments + findings.
+"""The library's front door: inventory + rules -> one :class:`~freemium_advisor.result.Analysis`.
 
 >>> from freemium_advisor.analysis import analyze_file
 >>> analysis = analyze_file("examples/whiteboard.yaml")      # doctest: +SKIP
@@ -7,42 +7,30 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+import datetime as dt
 
-from freemium_advisor.engine import Assessment, evaluate
-from freemium_advisor.findings import Finding, find
-from freemium_advisor.inventory import Inventory, load_inventory
-from freemium_advisor.rules import RuleSet, load_ruleset
-from freemium_advisor.signals import RECOMMENDATIONS
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """Everything an output format needs: the inventory, the advice, the findings."""
-
-    inventory: Inventory
-    ruleset: RuleSet
-    assessments: tuple[Assessment, ...]
-    findings: tuple[Finding, ...]
-
-    def summary(self) -> dict[str, int]:
-        """How many features get each recommendation (every recommendation listed)."""
-        counts = Counter(a.recommendation for a in self.assessments)
-        return {r: counts.get(r, 0) for r in RECOMMENDATIONS}
-
-    def assessment(self, feature_id: str) -> Assessment:
-        """The assessment of one feature; an unknown id raises ``KeyError``."""
-        for assessment in self.assessments:
-            if assessment.feature.id == feature_id:
-                return assessment
-        raise KeyError(feature_id)
+from freemium_advisor.engine import evaluate
+from freemium_advisor.findings import apply_waivers, find
+from freemium_advisor.inventory import Inventory
+from freemium_advisor.inventory_reader import load_inventory
+from freemium_advisor.result import Analysis, Tool
+from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.rules import RuleSet
 
 
-def analyze(inventory: Inventory, ruleset: RuleSet) -> Analysis:
-    """Assess every feature and run the placement checks."""
+def analyze(inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None) -> Analysis:
+    """Assess every feature, run the checks and apply the inventory's waivers.
+
+    ``today`` decides which waivers have expired (the current date when not given).
+    """
     assessments = evaluate(inventory, ruleset)
-    return Analysis(inventory, ruleset, assessments, find(inventory, assessments))
+    findings, suppressed = apply_waivers(
+        find(inventory, assessments, ruleset), inventory, today or dt.date.today(), ruleset,
+    )
+    return Analysis(
+        Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,
+        assessments, findings, suppressed,
+    )
 
 
 def analyze_file(path: str, rule_packs: list[str] | tuple[str, ...] = ()) -> Analysis:

@@ -11,31 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freemium_advisor.inventory import Product, Tier
+from freemium_advisor.result import Weights
 from freemium_advisor.rules import Policy
 from freemium_advisor.signals import AUDIENCES
 
 
 CONFIDENCE_LABELS = ("low", "medium", "high")
-# No answered or inferred signal at all: the advice is the default, and nothing more is known.
-UNKNOWN = "unknown"
-
-
-@dataclass(frozen=True)
-class Weights:
-    """The sum of fired weights in each direction."""
-
-    free: float = 0.0
-    limit: float = 0.0
-    gated: float = 0.0
-
-    @property
-    def score(self) -> float:
-        """Positive leans free, negative leans gated."""
-        return round(self.free - self.limit - self.gated, 9) + 0.0
-
-    @property
-    def total(self) -> float:
-        return self.free + self.limit + self.gated
 
 
 @dataclass(frozen=True)
@@ -50,8 +31,11 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     """Decide free / free-limited / gated, and how far the decision is from flipping.
 
     * Leaning free (score > 0): ``free``, or ``free-limited`` when any usage reason fired.
-    * Leaning gated, but with growth value of at least ``min_growth_for_wall`` that outweighs
-      the feature-gating reasons, so that only usage reasons tip it: ``free-limited``.
+    * Leaning gated, but with growth value that outweighs the feature-gating reasons and is
+      either strong (at least ``min_growth_for_wall``) or at least as large as the usage
+      reasons, so that only usage reasons tip it: ``free-limited``. Moderate growth value
+      with a moderate cost gets a wall, not a gate; moderate growth value against production
+      use stays paid (MongoDB: any production use case requires the paid model, 00:43:57).
     * Otherwise ``gated`` (a tie too: freemium needs a strategic reason, 00:49:47).
 
     The margin is how much weight would have to move to change the outcome; the confidence
@@ -59,13 +43,14 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     disagrees).
     """
     score = weights.score
-    strong_growth = weights.free >= policy.min_growth_for_wall and weights.free > weights.gated
+    outweighs_gates = weights.free > weights.gated
+    enough_growth = max(weights.free - policy.min_growth_for_wall, weights.free - weights.limit)
     if score > 0:
         recommendation = "free-limited" if weights.limit > 0 else "free"
         margin = score
-    elif weights.limit > 0 and strong_growth:
+    elif weights.limit > 0 and outweighs_gates and enough_growth >= 0:
         recommendation = "free-limited"
-        margin = min(weights.free - policy.min_growth_for_wall, weights.free - weights.gated)
+        margin = min(enough_growth, weights.free - weights.gated)
     else:
         recommendation = "gated"
         margin = -score

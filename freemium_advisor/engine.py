@@ -7,18 +7,29 @@ feature, in inventory order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from freemium_advisor.decide import UNKNOWN, Weights, choose_tier, confidence_label, decide
+from freemium_advisor.decide import choose_tier, confidence_label, decide
+from freemium_advisor.errors import InputError
 from freemium_advisor.inventory import Feature, Inventory, Product
+from freemium_advisor.result import (
+    AGREEING,
+    EXPLICIT,
+    INFERRED,
+    UNKNOWN,
+    UNSET,
+    Assessment,
+    Evidence,
+    Reason,
+    Signal,
+    Weights,
+)
 from freemium_advisor.rules import Rule, RuleSet
+from freemium_advisor.sandbox import ExpressionError
 from freemium_advisor.signals import (
     AUDIENCE,
     AUDIENCES,
-    CRITERION_IDS,
     DEFAULT_CRITERION,
-    FLAG,
     LEVEL,
     LEVELS,
     SIGNAL_BY_NAME,
@@ -29,136 +40,6 @@ from freemium_advisor.words import head_phrase, normalize, without_phrase
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
-
-EXPLICIT = "explicit"
-INFERRED = "inferred"
-UNSET = "unset"
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """Words an inference rule found, and what it concluded from them."""
-
-    rule: str
-    words: tuple[str, ...]
-    message: str
-
-
-@dataclass(frozen=True)
-class Signal:
-    """A signal's value for one feature, and where the value came from."""
-
-    name: str
-    value: Any
-    source: str
-    evidence: tuple[Evidence, ...] = ()
-
-
-@dataclass(frozen=True)
-class Reason:
-    """A score rule that fired for a feature."""
-
-    rule: str
-    criterion: str
-    direction: str
-    weight: float
-    message: str
-    inferred: bool
-    evidence: tuple[Evidence, ...] = ()
-
-    @property
-    def contribution(self) -> float:
-        """Signed weight: positive towards free, negative towards a wall or a gate."""
-        return self.weight if self.direction == "free" else -self.weight
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """The advice for one feature, with everything needed to explain it."""
-
-    feature: Feature
-    recommendation: str
-    tier: str | None
-    weights: Weights
-    margin: float
-    confidence: float
-    confidence_label: str
-    reasons: tuple[Reason, ...]
-    signals: dict[str, Signal] = field(compare=False)
-    limit_metric: str | None = None
-    # With confidence "unknown": the signals whose answer alone would change the advice.
-    questions: tuple[str, ...] = ()
-    # Every reason for the advice rests on signals inferred from words, none on an answer.
-    by_words: bool = False
-
-    @property
-    def wall_advice(self) -> str | None:
-        """What to do with the usage wall the free tier has today (``limit``), if it has one.
-
-        ``raise`` it when the growth value clearly outweighs the usage cost (the advice leans
-        free with high confidence: a generous wall); ``keep`` it for any other free-limited
-        advice; ``remove`` it when the feature should be free without one, or not free at all.
-        """
-        if self.feature.limit is None:
-            return None
-        if self.recommendation == "free-limited":
-            return "raise" if self.weights.score > 0 and self.confidence_label == "high" else "keep"
-        return "remove"
-
-    @property
-    def tier_is_guess(self) -> bool:
-        """A gated feature whose audience nobody answered and no word suggested: its tier is
-        the cheapest paid one by default, a guess rather than a reading of the evidence."""
-        return self.recommendation == "gated" and self.signals["audience"].source == UNSET
-    @property
-    def score(self) -> float:
-        return round(self.weights.score, 3)
-
-    @property
-    def criteria(self) -> dict[str, float]:
-        """Net contribution of each criterion, every criterion listed."""
-        totals = dict.fromkeys(CRITERION_IDS, 0.0)
-        for reason in self.reasons:
-            if reason.criterion in totals:
-                totals[reason.criterion] += reason.contribution
-        return {k: round(v, 3) + 0.0 for k, v in totals.items()}
-
-    @property
-    def default(self) -> float:
-        """Net contribution of the default rules: what holds when no criterion speaks."""
-        return round(sum(r.contribution for r in self.reasons
-                         if r.criterion == DEFAULT_CRITERION.id), 3) + 0.0
-
-    @property
-    def known(self) -> bool:
-        """Whether anything but the default speaks: an answered or inferred signal, or a
-        rule that read the feature itself (being metered, say)."""
-        return self.confidence_label != UNKNOWN
-
-    @property
-    def main_reason(self) -> Reason | None:
-        """The heaviest reason that agrees with the recommendation."""
-        agreeing = AGREEING[self.recommendation]
-        candidates = [
-            (order, r) for order, r in enumerate(self.reasons) if r.direction in agreeing
-        ]
-        if not candidates:
-            return None
-        # Highest weight first; on a tie the PM's own answers before inferred ones, then the
-        # direction listed first, then rule order.
-        return min(
-            candidates,
-            key=lambda item: (-item[1].weight, item[1].inferred,
-                              agreeing.index(item[1].direction), item[0]),
-        )[1]
-
-
-# The directions of the reasons that speak for each recommendation.
-AGREEING = {
-    "free": ("free",),
-    "free-limited": ("limit", "free"),
-    "gated": ("gated", "limit"),
-}
 
 
 class Engine:
@@ -178,19 +59,18 @@ class Engine:
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
         texts = _Texts(feature, product_context["name"])
         for rule in self.infer_rules:
-            targets = [(n, v) for n, v in rule.sets if n not in feature.signals]
-            if not targets:
-                continue  # the PM answered every signal this rule could infer
-            words = texts.match(rule)
-            if not words or (rule.when and not rule.when(context)):
+            words = fires(rule, context, texts, feature.signals)
+            if words is None:
                 continue
             found = Evidence(
                 rule.id, words,
-                rule.message.render({**_message_context(context, values), "words": _quote(words)}),
+                _render(rule, rule.message, {**_message_context(context, values), "words": _quote(words)}),
             )
-            for name, value in targets:
+            for name, value in rule.sets:
+                if name in feature.signals:
+                    continue  # the PM's answer stands
                 current = values[name] if name in evidence else None
-                if current is None or _stronger(name, value, current):
+                if current is None or SIGNAL_BY_NAME[name].stronger(value, current):
                     values[name] = value
                     evidence[name] = [found]
                 elif value == current:
@@ -220,14 +100,14 @@ class Engine:
         reasons = []
         free = limit = gated = 0.0
         for rule in self.score_rules:
-            if not rule.when(context):
+            if fires(rule, context) is None:
                 continue
             read = [signals[name] for name in rule.reads]
             evidence = tuple(e for s in read if s.source == INFERRED for e in s.evidence)
             reasons.append(Reason(
                 rule.id, rule.criterion, rule.direction, rule.weight,
-                rule.message.render(message_context),
-                any(s.source == INFERRED for s in read), evidence,
+                _render(rule, rule.message, message_context),
+                any(s.source == INFERRED for s in read), evidence, rule.source,
             ))
             if rule.direction == "free":
                 free += rule.weight
@@ -238,9 +118,9 @@ class Engine:
         weights = Weights(free, limit, gated)
         decision = decide(weights, self.ruleset.policy)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product)
-        metric = None
+        metric = metric_rule = None
         if decision.recommendation == "free-limited":
-            metric = self.wall_metric(feature, product)
+            metric, metric_rule = self.wall_metric(feature, context)
         confidence, label, questions = decision.confidence, decision.confidence_label, ()
         by_words = _decided_by_words(reasons, decision.recommendation)
         if not any(s.source != UNSET for s in signals.values()) and all(
@@ -255,7 +135,7 @@ class Engine:
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
             decision.margin, confidence, label,
-            tuple(reasons), signals, metric, questions, by_words,
+            tuple(reasons), signals, metric, metric_rule, questions, by_words,
         )
 
     def questions(self, feature: Feature, product: Product, signals: dict[str, Signal],
@@ -273,23 +153,64 @@ class Engine:
                     break
         return tuple(deciding)
 
-    def wall_metric(self, feature: Feature, product: Product) -> str | None:
-        """What a usage wall should count: today's wall, the metric the pricing meters the
-        feature by, the first metric rule whose words the feature uses, else uses."""
+    def wall_metric(self, feature: Feature, context: dict) -> tuple[str, str | None]:
+        """What a usage wall should count, and the metric rule that named it if one did:
+        today's wall, the metric the pricing meters the feature by, the first metric rule
+        that fires, else uses."""
         if feature.limit:
-            return feature.limit.metric
+            return feature.limit.metric, None
         if feature.metered:
-            return feature.metered
-        return self.suggest_metric(feature, product) or FALLBACK_METRIC
+            return feature.metered, None
+        metric, rule = self.suggest_metric(feature, context)
+        return (metric, rule) if metric else (FALLBACK_METRIC, None)
 
-    def suggest_metric(self, feature: Feature, product: Product) -> str | None:
-        """The usage-wall metric of the first metric rule whose words the feature uses."""
-        texts = _Texts(feature, product.name)
+    def suggest_metric(self, feature: Feature, context: dict) -> tuple[str | None, str | None]:
+        """The usage-wall metric of the first metric rule that fires, and that rule's id."""
+        texts = _Texts(feature, context["product"]["name"])
         for rule in self.metric_rules:
-            words = texts.match(rule)
+            words = fires(rule, context, texts, feature.signals)
             if words:
-                return rule.metric.render({"words": _quote(words), "word": words[0]})
-        return None
+                return _render(rule, rule.metric, {"words": _quote(words), "word": words[0]}), rule.id
+        return None, None
+
+
+def fires(
+    rule: Rule, context: dict, texts: _Texts | None = None, answered: dict | None = None,
+) -> tuple[str, ...] | None:
+    """Whether ``rule`` fires: ``None`` if not, else the words it matched (none for score rules).
+
+    The one answer to "does this rule fire", for every kind of rule, used by the engine and
+    by the rules' own examples. A score rule fires when its ``when`` holds. An infer or
+    metric rule fires when its words are in the feature's text (and no ``unless`` word is)
+    and its ``when`` holds; an infer rule never fires when the PM answered every signal it
+    could set.
+    """
+    words: tuple[str, ...] = ()
+    if rule.kind != "score":
+        if rule.kind == "infer" and answered is not None and all(n in answered for n, _ in rule.sets):
+            return None
+        words = texts.match(rule) if texts is not None else ()
+        if not words:
+            return None
+    if rule.when is not None:
+        try:
+            if not rule.when(context):
+                return None
+        except ExpressionError as exc:
+            raise rule_error(rule, str(exc)) from None
+    return words
+
+
+def rule_error(rule: Rule, message: str) -> InputError:
+    """An error located at the rule's definition, naming the rule."""
+    return InputError(rule.file, rule.line, rule.column, f"rule '{rule.id}': {message}", rule=rule.id)
+
+
+def _render(rule: Rule, template, context: dict) -> str:
+    try:
+        return template.render(context)
+    except ExpressionError as exc:
+        raise rule_error(rule, str(exc)) from None
 
 
 def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
@@ -305,17 +226,13 @@ def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
 def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
     """Whether one rule fires for a feature on its own, reading only the PM's answers.
 
-    This is what a rule's ``examples`` are checked with: each rule is tested in isolation.
+    This is what a rule's ``examples`` are checked with: each rule is tested in isolation,
+    through the same :func:`fires` the engine uses.
     """
     values = {s.name: feature.signals.get(s.name, s.unset) for s in SIGNALS}
     context = {"signals": values, "feature": _feature_context(feature),
                "product": _product_context(product)}
-    if rule.kind != "score":
-        if rule.kind == "infer" and all(n in feature.signals for n, _ in rule.sets):
-            return False
-        if not _Texts(feature, product.name).match(rule):
-            return False
-    return rule.when is None or rule.when(context)
+    return fires(rule, context, _Texts(feature, product.name), feature.signals) is not None
 
 
 class _Texts:
@@ -372,15 +289,6 @@ def field_text(feature: Feature, field_name: str) -> str:
 def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
     """The fields an ``unless`` list reads: the same, with the whole name for its head."""
     return tuple(dict.fromkeys("name" if f == "head" else f for f in fields))
-
-
-def _stronger(name: str, value: Any, current: Any) -> bool:
-    kind = SIGNAL_BY_NAME[name].kind
-    if kind == AUDIENCE:
-        return AUDIENCES.index(value) > AUDIENCES.index(current)
-    if kind == FLAG:
-        return bool(value) and not current
-    return value > current
 
 
 def _quote(words: tuple[str, ...]) -> str:

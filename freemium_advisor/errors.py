@@ -7,7 +7,11 @@ from collections.abc import Iterable
 
 
 class InputError(Exception):
-    """Bad input (inventory, rule pack, import source), located by file, line and column.
+    """Bad input of any kind, located by file, line and column: the one error base type.
+
+    Inventories, rule packs (``rule`` names the rule, and the position is its definition's),
+    import sources, rule conditions that fail while evaluating, and output paths that
+    cannot be written all raise it; the CLI prints it as one line and exits 2.
 
     ``str(error)`` is the one-line message the CLI prints:
     ``features.yaml:12:5: error: unknown signal 'viraltiy' (did you mean 'virality'?)``.
@@ -16,12 +20,16 @@ class InputError(Exception):
     on the command line).
     """
 
-    def __init__(self, path: str | None, line: int | None, column: int | None, message: str):
+    def __init__(
+        self, path: str | None, line: int | None, column: int | None, message: str,
+        *, rule: str | None = None,
+    ):
         super().__init__(message)
         self.path = path
         self.line = line
         self.column = column
         self.message = message
+        self.rule = rule
 
     def __str__(self) -> str:
         if not self.path:
@@ -32,6 +40,18 @@ class InputError(Exception):
             if self.column is not None:
                 where += f":{self.column}"
         return f"{where}: error: {self.message}"
+
+
+class InputErrors(InputError):
+    """Several problems found in one pass (``validate`` lists them all); ``str`` is one per line."""
+
+    def __init__(self, errors: list[InputError]):
+        first = errors[0]
+        super().__init__(first.path, first.line, first.column, first.message, rule=first.rule)
+        self.errors = tuple(errors)
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

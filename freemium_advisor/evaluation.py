@@ -21,7 +21,8 @@ from freemium_advisor.analysis import analyze
 from freemium_advisor.engine import field_text, unless_fields
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory import Inventory, parse_inventory
+from freemium_advisor.inventory import Inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rules import RuleSet
 from freemium_advisor.words import WordList, without_phrase
 

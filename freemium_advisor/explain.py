@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from freemium_advisor.analysis import Analysis
-from freemium_advisor.engine import EXPLICIT, Assessment, Engine, Signal
-from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVEL, LEVELS, SIGNALS, display_value
+from freemium_advisor.engine import Engine
+from freemium_advisor.result import EXPLICIT, Analysis, Assessment, Signal
+from freemium_advisor.signals import SIGNALS
 
 
 @dataclass(frozen=True)
 class Flip:
-    """Answering ``signal: value`` would change the recommendation to ``recommendation``."""
+    """Answering ``signal: value`` would change the advice to ``recommendation`` in ``tier``.
+
+    The advice changes when the recommendation does, or when a gated feature moves to
+    another paid tier (a different audience), which is a change a PM acts on too.
+    """
 
     signal: str
     value: str
@@ -27,6 +31,9 @@ class Flip:
 
 @dataclass(frozen=True)
 class Explanation:
+    """One feature's assessment within its analysis, and the answers that would flip it."""
+
+    analysis: Analysis
     assessment: Assessment
     flips: tuple[Flip, ...]
 
@@ -35,33 +42,22 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
     """Explain one feature of an analysis; an unknown id raises ``KeyError``."""
     assessment = analysis.assessment(feature_id)
     engine = Engine(analysis.ruleset)
-    return Explanation(assessment, what_ifs(engine, assessment, analysis.inventory.product))
-
-
-def _candidates(spec, current) -> list:
-    """Other values of a signal, nearest to the current one first."""
-    if spec.kind == LEVEL:
-        values = range(len(LEVELS))
-        return sorted((v for v in values if v != current), key=lambda v: (abs(v - current), v))
-    if spec.kind == AUDIENCE:
-        return [a for a in AUDIENCES if a != current]
-    if spec.kind == FLAG:
-        return [not current]
-    raise AssertionError(spec.kind)  # pragma: no cover
+    return Explanation(analysis, assessment, what_ifs(engine, assessment, analysis.inventory.product))
 
 
 def what_ifs(engine: Engine, assessment: Assessment, product) -> tuple[Flip, ...]:
-    """For each signal, the smallest change of its answer that changes the recommendation."""
+    """For each signal, the smallest change of its answer that changes the advice (the
+    recommendation, or the tier a gated feature goes to)."""
     flips = []
     for spec in SIGNALS:
         current = assessment.signals[spec.name].value
-        for value in _candidates(spec, current):
+        for value in spec.alternatives(current):
             changed = dict(assessment.signals)
             changed[spec.name] = Signal(spec.name, value, EXPLICIT)
             outcome = engine.assess(assessment.feature, product, changed)
-            if outcome.recommendation != assessment.recommendation:
+            if (outcome.recommendation, outcome.tier) != (assessment.recommendation, assessment.tier):
                 flips.append(Flip(
-                    spec.name, display_value(spec, value), outcome.recommendation,
+                    spec.name, spec.display(value), outcome.recommendation,
                     outcome.tier, outcome.score,
                 ))
                 break  # the nearest value that flips is the useful one

@@ -1,160 +1,142 @@
-"""Findings: where today's placement (or the product's model) disagrees with the advice.
+"""Findings: where today's placement or the catalog disagrees with the advice and the framework.
 
-Each check is a small function registered in ``CHECKS`` with its id, severity and source;
-the CI check will fail a change on the ``error`` findings (a growth feature behind a gate).
+Each check's metadata (title, severity, message template, help, source, examples) is data in
+``checks/`` (:mod:`freemium_advisor.checkcatalog`); its logic is a function in
+:mod:`freemium_advisor.checklogic`, registered under the same id. :func:`find` turns the
+logic's hits into :class:`Finding` objects: the rule packs' ``policy.severity`` may change a
+check's severity or switch it off, and a finding that rests on inferred signals is one
+severity lower (a keyword guess must not fail a build on its own). :func:`apply_waivers`
+then sets aside what the inventory's waivers accept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import replace
 
-from freemium_advisor.engine import Assessment
+from freemium_advisor.checkcatalog import SEVERITIES, CheckSpec, check_by_id, load_checks
+from freemium_advisor.checklogic import LOGIC, Context, Hit
+from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.inventory import Inventory
+from freemium_advisor.result import Assessment, Finding, Suppression
+from freemium_advisor.rules import RuleSet
 
-SEVERITIES = ("error", "warning", "note")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One disagreement, located in the inventory file."""
-
-    check: str
-    severity: str
-    message: str
-    feature: str | None
-    line: int
-    column: int
-    source: str
+def lower(severity: str) -> str:
+    """One severity lower: error -> warning -> note (a note stays a note)."""
+    return SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
 
 
-@dataclass(frozen=True)
-class Check:
-    id: str
-    severity: str
-    title: str
-    source: str
-    run: Callable[[Inventory, tuple[Assessment, ...]], Iterator[tuple[str, str | None, tuple[int, int]]]]
-
-
-def _paid(inventory: Inventory, tier: str | None) -> bool:
-    return tier is not None and tier != inventory.product.free_tier.name
-
-
-def _why(assessment: Assessment) -> str:
-    reason = assessment.main_reason
-    return f" ({reason.rule}: {reason.message})" if reason else ""
-
-
-def gated_growth_feature(inventory, assessments):
-    for a in assessments:
-        if _paid(inventory, a.feature.current) and a.recommendation != "gated":
-            yield (
-                f"'{a.feature.name}' is gated in '{a.feature.current}' but promotes the growth "
-                f"model: make it {a.recommendation}{_why(a)}",
-                a.feature.id, a.feature.position("current"),
+def severities(ruleset: RuleSet | None) -> dict[str, str]:
+    """Each check's severity after the rule packs' ``policy.severity`` (``off`` switches it off)."""
+    catalog = check_by_id()
+    result = {c.id: c.severity for c in catalog.values()}
+    for check_id, level, (path, line, column) in getattr(ruleset.policy, "severity", ()) if ruleset else ():
+        if check_id not in catalog:
+            raise InputError(
+                path, line, column, f"no check '{check_id}' in policy.severity{did_you_mean(check_id, catalog)}",
             )
+        result[check_id] = level
+    return result
 
 
-def costly_feature_unlimited(inventory, assessments):
-    free = inventory.product.free_tier.name
-    for a in assessments:
-        if a.feature.current == free and a.feature.limit is None and a.recommendation == "free-limited":
-            metric = f" on {a.limit_metric}" if a.limit_metric else ""
-            yield (
-                f"'{a.feature.name}' is free without a usage wall; keep it free behind a "
-                f"limit{metric}{_why(a)}",
-                a.feature.id, a.feature.position("current"),
-            )
+def find(
+    inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet | None = None,
+) -> tuple[Finding, ...]:
+    """Run every check; findings come in catalog order, then inventory order.
 
-
-def free_feature_without_reason(inventory, assessments):
-    free = inventory.product.free_tier.name
-    for a in assessments:
-        if a.feature.current == free and a.recommendation == "gated":
-            tier = f" in '{a.tier}'" if a.tier else ""
-            yield (
-                f"'{a.feature.name}' is free, but nothing about it promotes the growth model: "
-                f"gate it{tier}{_why(a)}",
-                a.feature.id, a.feature.position("current"),
-            )
-
-
-def tier_mismatch(inventory, assessments):
-    for a in assessments:
-        current = a.feature.current
-        if _paid(inventory, current) and a.recommendation == "gated" and a.tier != current:
-            yield (
-                f"'{a.feature.name}' sits in '{current}'; its audience "
-                f"({a.signals['audience'].value or 'user'}) points to '{a.tier}'",
-                a.feature.id, a.feature.position("current"),
-            )
-
-
-def time_bound_trial(inventory, assessments):
-    product = inventory.product
-    if product.model in ("trial", "reverse-trial"):
-        days = f"{product.trial_days}-day " if product.trial_days else ""
-        yield (
-            f"a {days}time-bound {product.model} can be too short for larger customers to "
-            f"extract value; prefer usage-based freemium: free use without a time limit, "
-            f"paid for production use",
-            None, product.position("model"),
-        )
-
-
-def no_free_tier(inventory, assessments):
-    product = inventory.product
-    if product.model == "paid-only":
-        free = sum(a.recommendation != "gated" for a in assessments)
-        yield (
-            f"there is a freemium case for almost every product: {free} of "
-            f"{len(assessments)} features could make up a free tier",
-            None, product.position("model"),
-        )
-
-
-def no_aha_in_free(inventory, assessments):
-    if inventory.product.model != "freemium" or not assessments:
-        return
-    if not any(a.recommendation != "gated" and a.signals["aha"].value >= 2 for a in assessments):
-        yield (
-            "no feature recommended for the free tier is on the path to the aha moment; "
-            "the free tier needs a proof of concept (set 'aha' on the features that deliver it)",
-            None, inventory.product.position(""),
-        )
-
-
-CHECKS: tuple[Check, ...] = (
-    Check("gated-growth-feature", "error", "A feature that promotes growth is gated",
-          "Promote the growth model in free, gate what creates friction (00:51:09)",
-          gated_growth_feature),
-    Check("costly-feature-unlimited", "warning", "A costly feature is free without a wall",
-          "Usage-based freemium (00:43:53)", costly_feature_unlimited),
-    Check("free-feature-without-reason", "warning", "A feature is free without a strategic reason",
-          "Freemium is not a conversion tactic (00:49:47)", free_feature_without_reason),
-    Check("tier-mismatch", "note", "A gated feature sits in another tier than its audience's",
-          "Build for users, sell to buyers (00:20:14)", tier_mismatch),
-    Check("time-bound-trial", "warning", "A time-bound trial instead of usage-based freemium",
-          "Superficial time-bound trials alienate larger customers (00:42:47)", time_bound_trial),
-    Check("no-free-tier", "note", "The product has no free tier",
-          "There is a freemium case for almost every product (00:45:59)", no_free_tier),
-    Check("no-aha-in-free", "warning", "The free tier holds no aha moment",
-          "Aha moment / proof of concept (00:50:51)", no_aha_in_free),
-)
-
-
-def find(inventory: Inventory, assessments: tuple[Assessment, ...]) -> tuple[Finding, ...]:
-    """Run every check; findings come in check order, then inventory order."""
+    (:func:`apply_waivers` puts the findings it keeps in file order.)
+    """
+    levels = severities(ruleset)
+    ctx = Context(inventory, assessments)
     found = []
-    weak = {a.feature.id for a in assessments if a.by_words or not a.known}
-    for check in CHECKS:
-        for message, feature_id, (line, column) in check.run(inventory, assessments):
-            severity = check.severity
-            if feature_id in weak:
-                # Advice resting on words, or on nothing, is a weaker claim than advice from
-                # the PM's answers: its finding is one severity lower.
-                severity = SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
-            found.append(Finding(check.id, severity, message, feature_id, line, column,
-                                 check.source))
+    for spec in load_checks():
+        if levels[spec.id] == "off":
+            continue
+        for hit in LOGIC[spec.id](ctx):
+            found.append(_finding(spec, levels[spec.id], hit, inventory.path))
     return tuple(found)
+
+
+def _finding(spec: CheckSpec, severity: str, hit: Hit, path: str) -> Finding:
+    message = spec.render(hit.values)
+    inferred = hit.inferred is not None
+    if inferred:
+        severity = lower(severity)
+        words = ", ".join(f"'{w}'" for w in hit.inferred) or "its words"
+        message += f" (inferred from {words}: answer the signals to confirm)"
+    line, column = hit.position
+    return Finding(
+        spec.id, spec.title, severity, message, hit.feature, path, line, column, spec.source,
+        spec.help, hit.subject, inferred,
+    )
+
+
+def waiver_finding(spec: CheckSpec, waiver, subject: str, levels: dict[str, str]) -> Finding:
+    """A finding about a waiver itself (expired or stale), located at the waiver."""
+    values = {
+        "check": waiver.check, "reason": waiver.reason,
+        "subject": "the product" if subject == "the product" else f"feature '{subject}'",
+        "owner": waiver.owner, "expires": waiver.expires.isoformat() if waiver.expires else None,
+    }
+    return Finding(
+        spec.id, spec.title, levels.get(spec.id, spec.severity), spec.render(values),
+        None if subject == "the product" else subject, waiver.file, waiver.line, waiver.column,
+        spec.source, spec.help, f"{subject}/{waiver.check}",
+    )
+
+
+def apply_waivers(
+    findings: tuple[Finding, ...], inventory: Inventory, today: dt.date,
+    ruleset: RuleSet | None = None,
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """Split findings into (active, suppressed), adding the findings waivers raise themselves.
+
+    A feature's waiver accepts that feature's finding of a feature check; the product's
+    waivers accept product and tier checks. A waiver that names an unknown check, or a check
+    of the other scope, is bad input. One whose check did not fire is stale; an expired one
+    suppresses nothing and is reported.
+    """
+    catalog = check_by_id()
+    levels = severities(ruleset)
+    holders = [(f.id, f.waivers) for f in inventory.features] + [(None, inventory.product.waivers)]
+    active = list(findings)
+    suppressed: list[Finding] = []
+    raised: list[Finding] = []
+    for feature_id, waivers in holders:
+        for waiver in waivers:
+            spec = catalog.get(waiver.check)
+            if spec is None or spec.scope == "waiver":
+                known = [c for c, s in catalog.items() if s.scope != "waiver"]
+                raise InputError(
+                    waiver.file, waiver.line, waiver.column,
+                    f"no check '{waiver.check}' to waive{did_you_mean(waiver.check, known)}",
+                )
+            on_feature = spec.scope == "feature"
+            if on_feature != (feature_id is not None):
+                where = "on the feature it is about" if on_feature else "on the product"
+                raise InputError(
+                    waiver.file, waiver.line, waiver.column,
+                    f"'{waiver.check}' is a {spec.scope} check: waive it {where}",
+                )
+            matched = [f for f in active if f.check == waiver.check and f.feature == feature_id]
+            subject = feature_id or "the product"
+            if not matched:
+                kind = "stale-waiver"
+            elif waiver.expired(today):
+                kind = "expired-waiver"
+            else:
+                kind = None
+                for finding in matched:
+                    active.remove(finding)
+                    suppressed.append(replace(finding, suppression=Suppression(
+                        "waiver", waiver.reason, waiver.owner,
+                        waiver.expires.isoformat() if waiver.expires else None,
+                    )))
+            if kind and levels[kind] != "off":
+                raised.append(waiver_finding(catalog[kind], waiver, subject, levels))
+    return _in_file_order(active + raised), _in_file_order(suppressed)
+
+
+def _in_file_order(findings: list[Finding]) -> tuple[Finding, ...]:
+    # Findings read like a linter's: top to bottom; on one line, in check order.
+    return tuple(sorted(findings, key=lambda f: (f.file, f.line, f.column, f.check)))

@@ -26,16 +26,24 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     for source in inputs:
         if source != "-" and target.exists() and Path(source).exists() and target.samefile(source):
             raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
+    if target.is_dir():
+        raise InputError(path, None, None, "is a directory; name a file to write")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(path, None, None, f"no such folder '{folder}'")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
         # mkstemp creates 0600 files: give the result the mode a plain open() would have.
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         os.replace(temporary, target)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

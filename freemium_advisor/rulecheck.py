@@ -14,7 +14,7 @@ import yaml
 
 from freemium_advisor.engine import rule_fires
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rules import Rule, RuleSet
 
 

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
-from jinja2.exceptions import SecurityError, UndefinedError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
@@ -63,8 +62,8 @@ class Condition:
     def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
             return bool(self._compiled(**context, **LEVEL_CONSTANTS))
-        except (TypeError, UndefinedError, SecurityError, ZeroDivisionError) as exc:
-            raise ExpressionError(f"condition {self.source!r} failed: {exc}") from None
+        except Exception as exc:  # a user's expression may fail in any way: say which and where
+            raise ExpressionError(f"condition {self.source!r} failed: {_reason(exc)}") from None
 
 
 class MessageTemplate:
@@ -89,35 +88,43 @@ class MessageTemplate:
     def render(self, context: dict[str, Any]) -> str:
         try:
             return " ".join(self._template.render(**context).split())
-        except (TypeError, UndefinedError, SecurityError) as exc:
-            raise ExpressionError(f"message {self.source!r} failed: {exc}") from None
+        except Exception as exc:  # a user's template may fail in any way: say which and where
+            raise ExpressionError(f"message {self.source!r} failed: {_reason(exc)}") from None
+
+
+def _reason(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 def _reads_only_named_signals(tree: nodes.Node) -> bool:
     """True when the expression reads nothing but ``signals.<name>`` fields and constants."""
+    every = (tree, *tree.find_all(nodes.Node))
     owners = {
-        id(node.node) for node in tree.find_all((nodes.Getattr, nodes.Getitem))
+        id(node.node) for node in every if isinstance(node, (nodes.Getattr, nodes.Getitem))
         if isinstance(node.node, nodes.Name) and node.node.name == "signals"
         and (isinstance(node, nodes.Getattr) or isinstance(node.arg, nodes.Const))
     }
-    for name in tree.find_all(nodes.Name):
+    for name in (n for n in every if isinstance(n, nodes.Name)):
         if name.name in ("feature", "product"):
             return False
         if name.name == "signals" and id(name) not in owners:
             return False
-    return not any(True for _ in tree.find_all((nodes.Call, nodes.Filter, nodes.Test)))
+    return not any(isinstance(n, (nodes.Call, nodes.Filter, nodes.Test)) for n in every)
 
 
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
     """Reject unknown top-level names and unknown fields; return the signals read."""
-    assigned = {n.name for n in tree.find_all(nodes.Name) if n.ctx in ("store", "param")}
-    for node in tree.find_all(nodes.Name):
+    # find_all() walks the children only: a bare ``signals.aha`` is the root node itself.
+    every = (tree, *tree.find_all(nodes.Node))
+    assigned = {n.name for n in every if isinstance(n, nodes.Name) and n.ctx in ("store", "param")}
+    for node in (n for n in every if isinstance(n, nodes.Name)):
         if node.ctx == "load" and node.name not in allowed and node.name not in assigned:
             raise ExpressionError(
                 f"unknown name '{node.name}' in {where}{did_you_mean(node.name, allowed)}"
             )
     reads: dict[str, None] = {}
-    for node in tree.find_all((nodes.Getattr, nodes.Getitem)):
+    for node in (n for n in every if isinstance(n, (nodes.Getattr, nodes.Getitem))):
         owner = node.node
         if not isinstance(owner, nodes.Name) or owner.name not in FIELDS_OF:
             continue

@@ -9,8 +9,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from freemium_advisor.checkcatalog import load_checks
 from freemium_advisor.inventory import DEFAULT_TIERS, ID_PATTERN
-from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVEL, LEVELS, MODELS, SIGNALS
+from freemium_advisor.signals import AUDIENCES, MODELS, SIGNALS
+from freemium_advisor.waivers import waivers_schema
 
 SCHEMA_ID = (
     "https://raw.githubusercontent.com/freemium-advisor/freemium-advisor/main/"
@@ -18,21 +20,11 @@ SCHEMA_ID = (
 )
 
 
-def _signal_schema(spec) -> dict[str, Any]:
-    if spec.kind == LEVEL:
-        return {
-            "description": f"{spec.help} (none, low, medium, high; true = high, false = none)",
-            "oneOf": [{"enum": list(LEVELS)}, {"type": "boolean"}],
-        }
-    if spec.kind == AUDIENCE:
-        return {"description": spec.help, "enum": list(AUDIENCES)}
-    if spec.kind == FLAG:
-        return {"description": spec.help, "type": "boolean"}
-    raise AssertionError(spec.kind)  # pragma: no cover
-
-
 def inventory_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of an inventory file."""
+    checks = load_checks()
+    feature_checks = [c.id for c in checks if c.scope == "feature"]
+    product_checks = [c.id for c in checks if c.scope in ("product", "tier")]
     tier = {
         "oneOf": [
             {"type": "string", "minLength": 1},
@@ -85,8 +77,9 @@ def inventory_schema() -> dict[str, Any]:
                 "description": "the PM's answers; unanswered signals may be inferred from the words",
                 "type": "object",
                 "additionalProperties": False,
-                "properties": {spec.name: _signal_schema(spec) for spec in SIGNALS},
+                "properties": {spec.name: spec.json_schema() for spec in SIGNALS},
             },
+            "waive": waivers_schema(feature_checks),
         },
     }
     return {
@@ -118,6 +111,7 @@ def inventory_schema() -> dict[str, Any]:
                         "items": tier,
                         "default": list(DEFAULT_TIERS),
                     },
+                    "waive": waivers_schema(product_checks),
                 },
             },
             "features": {"type": ["array", "null"], "items": feature},
@@ -128,3 +122,10 @@ def inventory_schema() -> dict[str, Any]:
 def schema_text() -> str:
     """The schema as the JSON text that ships in ``schema/``."""
     return json.dumps(inventory_schema(), indent=2) + "\n"
+
+
+def result_schema_text() -> str:
+    """The JSON result's schema (see :mod:`freemium_advisor.result_schema`)."""
+    from freemium_advisor.result_schema import result_schema_text as text
+
+    return text()

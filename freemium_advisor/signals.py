@@ -1,12 +1,19 @@
 """The framework's vocabulary: the criteria a decision weighs and the signals a PM answers.
 
 Everything else (validation, the JSON Schema, rule expressions, the what-if search in
-``explain``) reads these tables, so a new signal is added here once.
+``explain``) reads these tables, so a new signal is added here once. The three kinds of
+signal (a level, an audience, a flag) differ in the answers they take; every place that
+depends on the kind asks the :class:`SignalSpec`, so the switch over kinds lives here alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from freemium_advisor.errors import did_you_mean as _did_you_mean
+from freemium_advisor.errors import one_of as _one_of
+from freemium_advisor.yamlpos import type_name
 
 LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
 AUDIENCES: tuple[str, ...] = ("user", "team", "admin", "enterprise")
@@ -81,6 +88,73 @@ class SignalSpec:
         """The value a signal has when neither the PM nor an inference rule set it."""
         return {LEVEL: 0, AUDIENCE: None, FLAG: False}[self.kind]
 
+    def parse(self, raw: Any, *, booleans_as_levels: bool = True) -> Any:
+        """The engine's value for an answer written in YAML; ``ValueError`` says why not.
+
+        Levels are stored as numbers (``none`` 0 .. ``high`` 3); in an inventory ``true`` and
+        ``false`` stand for ``high`` and ``none`` (not in a rule's ``sets``).
+        """
+        if self.kind == LEVEL:
+            if isinstance(raw, bool) and booleans_as_levels:
+                return LEVELS.index("high" if raw else "none")
+            if isinstance(raw, str) and raw in LEVELS:
+                return LEVELS.index(raw)
+            hint = " (or true/false)" if booleans_as_levels else ""
+            raise ValueError(
+                f"unknown level {str(raw)!r} for signal '{self.name}'"
+                f"{_did_you_mean(str(raw).lower(), LEVELS)}; expected {_one_of(LEVELS)}{hint}"
+            )
+        if self.kind == AUDIENCE:
+            if isinstance(raw, str) and raw in AUDIENCES:
+                return raw
+            raise ValueError(
+                f"unknown audience {str(raw)!r}{_did_you_mean(str(raw), AUDIENCES)}"
+                f"; expected {_one_of(AUDIENCES)}"
+            )
+        if isinstance(raw, bool):
+            return raw
+        raise ValueError(f"'{self.name}' must be true or false, not {type_name(raw)}")
+
+    def display(self, value: Any) -> str:
+        """A value as the PM writes it in the inventory (``high``, ``admin``, ``true``)."""
+        if self.kind == LEVEL:
+            return LEVELS[value]
+        if self.kind == FLAG:
+            return "true" if value else "false"
+        return "unset" if value is None else str(value)
+
+    def to_json(self, value: Any) -> Any:
+        """A value as JSON and YAML outputs carry it (levels by name)."""
+        return LEVELS[value] if self.kind == LEVEL else value
+
+    def alternatives(self, value: Any) -> list:
+        """Every other value, nearest to ``value`` first (what ``explain`` tries)."""
+        if self.kind == LEVEL:
+            others = (v for v in range(len(LEVELS)) if v != value)
+            return sorted(others, key=lambda v: (abs(v - value), v))
+        if self.kind == AUDIENCE:
+            return [a for a in AUDIENCES if a != value]
+        return [not value]
+
+    def stronger(self, value: Any, than: Any) -> bool:
+        """Whether inferred ``value`` says more than ``than`` (the strongest inference wins)."""
+        if self.kind == AUDIENCE:
+            return AUDIENCES.index(value) > AUDIENCES.index(than)
+        if self.kind == FLAG:
+            return bool(value) and not than
+        return value > than
+
+    def json_schema(self) -> dict[str, Any]:
+        """The schema of an answer in the inventory."""
+        if self.kind == LEVEL:
+            return {
+                "description": f"{self.help} (none, low, medium, high; true = high, false = none)",
+                "oneOf": [{"enum": list(LEVELS)}, {"type": "boolean"}],
+            }
+        if self.kind == AUDIENCE:
+            return {"description": self.help, "enum": list(AUDIENCES)}
+        return {"description": self.help, "type": "boolean"}
+
 
 SIGNALS: tuple[SignalSpec, ...] = (
     SignalSpec("virality", LEVEL, "virality",
@@ -105,20 +179,12 @@ SIGNALS: tuple[SignalSpec, ...] = (
 SIGNAL_BY_NAME: dict[str, SignalSpec] = {s.name: s for s in SIGNALS}
 
 
-def level_name(value: int) -> str:
-    """``2`` -> ``'medium'``."""
-    return LEVELS[value]
-
-
 def display_value(spec: SignalSpec, value) -> str:
     """A signal value as the PM writes it in the inventory."""
-    if spec.kind == LEVEL:
-        return level_name(value)
-    if spec.kind == FLAG:
-        return "true" if value else "false"
-    return "unset" if value is None else str(value)
+    return spec.display(value)
 
 
 def json_value(spec: SignalSpec, value):
     """A signal value as the JSON output carries it (levels by name)."""
-    return level_name(value) if spec.kind == LEVEL else value
+    return spec.to_json(value)
+

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from pathlib import Path
 
@@ -49,3 +51,46 @@ def write(tmp_path):
         return str(path)
 
     return make
+
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--update-goldens", action="store_true", default=False,
+        help="Rewrite the golden files under tests/golden/ from the current output.",
+    )
+
+
+@pytest.fixture
+def golden(request):
+    """Compare text with ``tests/golden/NAME`` (or rewrite it with ``--update-goldens``)."""
+    update = request.config.getoption("--update-goldens")
+
+    def check(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.exists(), f"no golden file {name}: run python -m pytest tests/test_golden.py --update-goldens"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"{name} differs; if the change is intended, run "
+            "python -m pytest tests/test_golden.py --update-goldens and review the diff"
+        )
+
+    return check
+
+
+# --- external tools the report tests drive (.ci/run installs them; a dev machine may not) ---
+
+def chromium() -> str | None:
+    """The system's Chromium (Debian's package): ``$CHROMIUM``, else ``chromium`` on PATH."""
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def mermaid_cli() -> str | None:
+    """mermaid-cli's ``mmdc``: ``$MMDC``, else where .ci/run installs it, else on PATH."""
+    local = ROOT / ".tools" / "node" / "node_modules" / ".bin" / "mmdc"
+    return os.environ.get("MMDC") or (str(local) if local.exists() else None) or shutil.which("mmdc")

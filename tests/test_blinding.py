@@ -15,8 +15,8 @@ from freemium_advisor.analysis import analyze
 from freemium_advisor.evaluation import BLIND_VALUE, blind, evaluate_pricing
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory import parse_inventory
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.rulepacks import load_ruleset
 
 DATASET = Path(__file__).parent / "data" / "pricing2yaml"
 PRICINGS = sorted(DATASET.glob("*/*.yml"))

@@ -6,7 +6,7 @@ import typer.main
 
 from freemium_advisor.cli import app
 from freemium_advisor.formats.rules_view import render_docs
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 from freemium_advisor.schema import schema_text
 from tests.conftest import ROOT
 
@@ -33,7 +33,7 @@ def _command_paths(command, prefix=()):
 def test_readme_lists_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     paths = list(_command_paths(typer.main.get_command(app)))
-    assert len(paths) == 11
+    assert len(paths) == 17
     missing = [p for p in paths if f"`freemium-advisor {p} " not in readme and f"`freemium-advisor {p}`" not in readme]
     assert missing == []
 
@@ -43,3 +43,24 @@ def test_readme_quick_start_is_what_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = ci.strip().splitlines()[-1]
     assert test_command in readme
+
+
+def test_readme_names_every_check_format_and_integration_file():
+    from freemium_advisor.formats import formats_for
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{name}`" in readme for name in formats_for("check"))
+    for section in ("### GitHub Actions", "### GitLab CI", "### pre-commit"):
+        assert section in readme
+    assert (ROOT / "action.yml").is_file() and (ROOT / ".pre-commit-hooks.yaml").is_file()
+
+
+def test_the_integration_files_run_the_check_command():
+    import yaml
+
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert [(h["id"], h["entry"]) for h in hooks] == [("freemium-advisor-check", "freemium-advisor check")]
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    commands = " ".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert "freemium-advisor check $FILES" in commands and "--format sarif" in commands

@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from freemium_advisor.errors import InputError
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.csv_table import import_csv
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 COLUMNS = (
@@ -31,7 +32,7 @@ TEAM = {
     "product": {
         "name": "Team",
         "model": "freemium",
-        "tiers": ["free", "pro", "business", "enterprise", "Plus"],
+        "tiers": ["free", "Plus", "enterprise"],
     },
     "features": [
         {"id": "share-board", "name": "Share boards",
@@ -62,7 +63,7 @@ def test_output_validates_and_is_deterministic():
     assert share.description == "Invite anyone, even guests,\nto a board"
     assert share.signals == {"virality": 3, "audience": "team", "production": False}
     assert inventory.feature("exports").limit.free is None
-    assert inventory.product.tier_names() == ["free", "pro", "business", "enterprise", "Plus"]
+    assert inventory.product.tier_names() == ["free", "Plus", "enterprise"]
     assert "    description: |-\n      Invite anyone, even guests,\n      to a board\n" in dumped
     assert "    signals: {virality: high, audience: team, production: false}\n" in dumped
 
@@ -81,11 +82,52 @@ def test_header_names_are_normalized_and_bom_crlf_and_semicolons_work():
     ]
 
 
-def test_current_tiers_match_case_insensitively_and_new_ones_are_appended():
-    text = "id,name,current\na,A,Pro\nb,B,Team\nc,C,team\nd,D,FREE\n"
-    data = import_csv(text, "t.csv")
-    assert data["product"]["tiers"] == ["free", "pro", "business", "enterprise", "Team"]
-    assert [f["current"] for f in data["features"]] == ["pro", "Team", "Team", "free"]
+def test_current_tiers_match_case_insensitively_and_only_tiers_in_use_are_kept():
+    text = "id,name,current\na,A,Pro\nb,B,Team\nc,C,team\nd,D,FREE\ne,E,Enterprise\n"
+    notes: list[str] = []
+    data = import_csv(text, "t.csv", notes=notes)
+    assert data["product"]["tiers"] == ["free", "pro", "Team", "enterprise"]
+    assert [f["current"] for f in data["features"]] == ["pro", "Team", "Team", "free", "enterprise"]
+    assert notes == [
+        "the tier order free, pro, Team, enterprise (cheapest first) is a guess from the plan "
+        "names; pass --tiers to set it"
+    ]
+
+
+def test_unknown_plan_names_go_below_enterprise_in_the_order_first_seen():
+    data = import_csv("id,name,current\na,A,Gold\nb,B,Enterprise\nc,C,Silver\n", "t.csv")
+    assert data["product"]["tiers"] == ["free", "Gold", "Silver", "enterprise"]
+
+
+def test_the_default_ladder_needs_no_note():
+    notes: list[str] = []
+    data = import_csv("id,name,current\na,A,pro\nb,B,enterprise\n", "t.csv", notes=notes)
+    assert (data["product"]["tiers"], notes) == (["free", "pro", "enterprise"], [])
+    assert import_csv("id,name\na,A\n", "t.csv")["product"]["tiers"] == [
+        "free", "pro", "business", "enterprise",
+    ]
+
+
+def test_tiers_and_name_given_on_the_command_line(run, tmp_path):
+    sheet = tmp_path / "team.csv"
+    sheet.write_text("id,name,current\na,A,Plus\nb,B,team\n", encoding="utf-8")
+    result = run("import", "csv", str(sheet), "--tiers", "free, plus, team, enterprise", "--name", "Boardly")
+    assert (result.exit_code, result.stderr) == (0, "")
+    data = yaml.safe_load(result.stdout)
+    assert data["product"] == {
+        "name": "Boardly", "model": "freemium", "tiers": ["free", "plus", "team", "enterprise"],
+    }
+    assert [f["current"] for f in data["features"]] == ["plus", "team"]
+    wrong = run("import", "csv", str(sheet), "--tiers", "free,pro")
+    assert (wrong.exit_code, wrong.stderr) == (
+        2, f"{sheet}:2:3: error: unknown tier 'Plus'; --tiers lists free or pro\n"
+    )
+    guessed = run("import", "csv", str(sheet))
+    assert guessed.exit_code == 0
+    assert guessed.stderr == (
+        f"{sheet}: note: the tier order free, Plus, team (cheapest first) is a guess from the "
+        "plan names; pass --tiers to set it\n"
+    )
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import parse_inventory
+from freemium_advisor.inventory_reader import parse_inventory
 
 HEADER = """\
 version: 1
@@ -29,7 +29,7 @@ CASES = [
     (
         "  - id: share\n    nmae: Share\n",
         "7:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, name, "
-        "description, category, current, addon, limit, metered or signals",
+        "description, category, current, addon, limit, metered, signals or waive",
     ),
     (
         "  - id: share\n    name: Share\n    current: premium\n",
@@ -193,3 +193,40 @@ def test_default_tier_audiences(names, expected):
     from freemium_advisor.inventory import default_tier_audiences
 
     assert default_tier_audiences(names) == expected
+
+
+def test_validate_lists_every_problem_in_one_run(run, write):
+    path = write("features.yaml", """\
+        version: 1
+        product:
+          name: Boardly
+          model: freemum
+          tiers: [free, pro]
+        features:
+          - id: share
+            name: Share
+            current: prro
+            signals: {viraltiy: high, aha: hihg}
+          - id: share
+            nmae: Again
+          - id: sso
+            name: SSO
+            addon: maybe
+          - id: export
+        """)
+    result = run("validate", path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{path}:4:10: error: unknown model 'freemum' (did you mean 'freemium'?); "
+        "expected freemium, trial, reverse-trial or paid-only",
+        f"{path}:9:14: error: unknown tier 'prro' in 'current' (did you mean 'pro'?); "
+        "the tiers are free or pro",
+        f"{path}:10:15: error: unknown signal 'viraltiy' (did you mean 'virality'?)",
+        f"{path}:10:36: error: unknown level 'hihg' for signal 'aha' (did you mean 'high'?); "
+        "expected none, low, medium or high (or true/false)",
+        f"{path}:12:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, "
+        "name, description, category, current, addon, limit, metered, signals or waive",
+        f"{path}:15:12: error: 'addon' must be true or false, not text",
+        f"{path}:16:5: error: feature is missing 'name'",
+    ]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from freemium_advisor.rulecheck import check_rule
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.rulepacks import load_ruleset
 
 RULESET = load_ruleset()
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"

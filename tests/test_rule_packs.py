@@ -7,8 +7,8 @@ import pytest
 
 from freemium_advisor.analysis import analyze
 from freemium_advisor.errors import InputError
-from freemium_advisor.inventory import parse_inventory
-from freemium_advisor.rules import load_ruleset
+from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.rulepacks import load_ruleset
 
 # Neutral words of more than one word (a bare one-word name is a core object), so that no
 # inference rule fires and only the packs under test matter.
@@ -131,7 +131,7 @@ PACK_ERRORS = [
         "    message: M\n    source: {principle: P}\n    words: [share]\n"
         "    sets: {virality: hihg}\n",
         "9:11: error: rule 'mine': unknown level 'hihg' for signal 'virality' (did you mean "
-        "'high'?)",
+        "'high'?); expected none, low, medium or high",
     ),
     (
         "rules:\n  - id: mine\n    criterion: virality\n",
@@ -140,7 +140,7 @@ PACK_ERRORS = [
     (
         "policy:\n  min_growth: 3\n",
         "2:3: error: unknown policy key 'min_growth' (did you mean 'min_growth_for_wall'?); "
-        "expected min_growth_for_wall, confidence_high or confidence_medium",
+        "expected min_growth_for_wall, confidence_high, confidence_medium or severity",
     ),
 ]
 
@@ -164,3 +164,31 @@ def test_a_sandboxed_condition_cannot_reach_python(write):
     with pytest.raises(Exception) as error:
         analyze(inventory, ruleset)
     assert "unsafe" in str(error.value) or "__class__" in str(error.value)
+
+
+def test_every_broken_rule_of_a_pack_is_reported_in_one_run(run, write):
+    pack = write("pack.yaml", """\
+        rules:
+          - id: first
+            criterion: viralty
+            title: A
+            when: "true"
+            direction: free
+            weight: 1
+            message: m
+            source: {principle: P}
+          - id: second
+            criterion: virality
+            title: B
+            when: signals.viraltiy
+            direction: free
+            weight: 1
+            message: m
+            source: {principle: P}
+        disable: [no-such-rule]
+        """)
+    result = run("rules", "list", "-r", pack)
+    assert result.exit_code == 2
+    assert [line.split(": error: ")[0] for line in result.stderr.splitlines()] == [
+        f"{pack}:18:11", f"{pack}:3:16", f"{pack}:13:11",
+    ]

@@ -1,40 +1,61 @@
-"""Output formats: one small module per format, all behind the same two functions.
+"""Output formats: one small module per format, each command with its own list of formats.
 
-Every format module offers ``render(analysis, options) -> str`` (the whole analysis) and
-``render_explanation(explanation, options) -> str`` (one feature). The CLI picks a module
-by name from ``FORMATS``; adding a format means adding a module and a line here.
+``COMMAND_FORMATS`` says, for every command that has a ``--format`` option, which formats it
+offers and which function renders each (``module:function`` inside this package, imported
+only when used, so that JSON output never loads the terminal libraries). The first format
+listed is the command's default. Adding a format means writing its function behind the
+interface in :mod:`freemium_advisor.formats.interface` and adding it here; a test builds
+every (command, format) pair.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from enum import Enum
-from types import ModuleType
+from collections.abc import Callable
+from importlib import import_module
 
-from freemium_advisor.formats import json_format, terminal
+from freemium_advisor.formats.interface import RenderOptions
 
+__all__ = ["COMMAND_FORMATS", "RenderOptions", "formats_for", "formatter"]
 
-@dataclass(frozen=True)
-class RenderOptions:
-    """How the text is shown: colors (ANSI) or not, and the width to wrap tables at."""
-
-    color: bool = False
-    width: int = 100
-
-
-class OutputFormat(str, Enum):
-    """The ``--format`` choices."""
-
-    table = "table"
-    json = "json"
-
-
-FORMATS: dict[OutputFormat, ModuleType] = {
-    OutputFormat.table: terminal,
-    OutputFormat.json: json_format,
+COMMAND_FORMATS: dict[str, dict[str, str]] = {
+    "analyze": {
+        "table": "terminal:render_analysis",
+        "json": "json_format:render_analysis",
+    },
+    "explain": {
+        "text": "terminal:render_explanation",
+        "json": "json_format:render_explanation",
+    },
+    "report": {
+        "markdown": "markdown_report:render_report",
+        "html": "html_report:render_report",
+    },
+    "rules list": {
+        "table": "rules_view:render_list_table",
+        "json": "rules_view:render_list_json",
+    },
+    "check": {
+        "text": "check_text:render_check",
+        "json": "json_format:render_check",
+        "github": "github:render_check",
+        "gitlab": "gitlab:render_check",
+        "sarif": "sarif:render_check",
+        "junit": "junit:render_check",
+        "markdown": "markdown_comment:render_check",
+    },
+    "diff": {
+        "text": "diff_view:render_text",
+        "json": "diff_view:render_json",
+    },
 }
 
 
-def formatter(name: OutputFormat | str) -> ModuleType:
-    """The module that renders format ``name``."""
-    return FORMATS[OutputFormat(name)]
+def formats_for(command: str) -> tuple[str, ...]:
+    """The format names ``command`` offers, its default first."""
+    return tuple(COMMAND_FORMATS[command])
+
+
+def formatter(command: str, name: str) -> Callable[..., str]:
+    """The function that renders ``command``'s result in format ``name``."""
+    module_name, function = COMMAND_FORMATS[command][name].split(":")
+    return getattr(import_module(f"freemium_advisor.formats.{module_name}"), function)

@@ -54,10 +54,13 @@ def rule_to_dict(rule) -> dict:
     return data
 
 
-def render_list(ruleset, format, options) -> str:
-    """All rules in load order, as a table or as JSON."""
-    if str(getattr(format, "value", format)) == "json":
-        return json.dumps([rule_to_dict(r) for r in ruleset.rules], indent=2) + "\n"
+def render_list_json(ruleset, options=None) -> str:
+    """All rules in load order, as JSON."""
+    return json.dumps([rule_to_dict(r) for r in ruleset.rules], indent=2, ensure_ascii=False) + "\n"
+
+
+def render_list_table(ruleset, options=None) -> str:
+    """All rules in load order, as a table."""
     console, buffer = text_console(options)
     table = Table(title=f"{len(ruleset.rules)} rules", title_justify="left")
     table.add_column("Id", no_wrap=True)

@@ -8,10 +8,18 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
+from rich.tree import Tree
 
 from freemium_advisor.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME, display_value
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
+# Each recommendation has its own shade, so the split bar reads without color too.
+BAR = {"free": "█", "free-limited": "▒", "gated": "░"}
+BAR_WIDTH = 40
+# Below this width the six-column table would have to cut the advice: a list instead.
+TABLE_MIN_WIDTH = 80
+ADVICE_WIDE = 14
+DIRECTION_TITLES = {"free": "towards free", "limit": "towards a usage wall", "gated": "towards a gate"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 
 
@@ -32,18 +40,46 @@ def text_console(options) -> tuple[Console, io.StringIO]:
 
 
 def _signed(value: float) -> str:
-    return f"{value:+g}"
+    return f"{value + 0.0:+g}"
 
 
-def render(analysis, options=None) -> str:
-    """The analysis as a table with a summary line and the findings below it."""
+def plural(count: int, noun: str) -> str:
+    """``1 feature``, ``2 features``."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def render_analysis(analysis, options=None) -> str:
+    """The analysis as a table (a list on narrow terminals), the split, and the findings."""
     console, buffer = text_console(options)
+    if console.width < TABLE_MIN_WIDTH:
+        _print_list(console, analysis)
+    else:
+        _print_table(console, analysis)
+    _print_split(console, analysis)
+    _print_findings(console, analysis)
+    return buffer.getvalue()
+
+
+def _advice(a) -> Text:
+    text = Text(a.recommendation, style=STYLE[a.recommendation])
+    if a.limit_metric:
+        text.append(f"\nwall: {a.limit_metric}")
+    if a.wall_advice and a.wall_advice != "keep":
+        text.append(f"\n({a.wall_advice} today's wall)")
+    return text
+
+
+def _print_table(console: Console, analysis) -> None:
     product = analysis.inventory.product
     table = Table(title=f"{product.name}: freemium advice", title_justify="left", expand=True)
     table.add_column("Feature", ratio=3, min_width=12)
     tier_width = min(max(len(name) for name in product.tier_names()), 16)
     table.add_column("Current", width=max(tier_width, 7))
-    table.add_column("Advice", ratio=2, min_width=12)
+    # The advice is what the reader came for: a fixed width that always holds its longest
+    # word (and a wall's name on wider terminals), so the ratio columns (feature, reason) are
+    # the ones that shrink.
+    advice_width = ADVICE_WIDE if console.width >= 100 else len("free-limited")
+    table.add_column("Advice", width=advice_width)
     table.add_column("Tier", width=max(tier_width, 4))
     table.add_column("Conf.", justify="right", no_wrap=True)
     table.add_column("Main reason", ratio=3, min_width=12, overflow="fold")
@@ -54,38 +90,92 @@ def render(analysis, options=None) -> str:
             reason_text = Text(f"no evidence; ask: {', '.join(a.questions)}")
         if reason and reason.inferred:
             reason_text.append("\n(inferred)", style="dim")
-        advice = a.recommendation
-        if a.limit_metric:
-            advice += f"\nwall: {a.limit_metric}"
-        if a.wall_advice and a.wall_advice != "keep":
-            advice += f"\n({a.wall_advice} today's wall)"
         table.add_row(
             Text(a.feature.name),
             Text(a.feature.current or "-"),
-            Text(advice, style=STYLE[a.recommendation]),
+            _advice(a),
             Text(a.tier or "-"),
             Text(f"{a.confidence:.2f}" if a.known else a.confidence_label),
             reason_text,
         )
     console.print(table)
+
+
+def _print_list(console: Console, analysis) -> None:
+    """One block per feature: the name, then the advice first on its own line, so a narrow
+    terminal wraps the reason and never cuts the advice."""
+    console.print(Text(f"{analysis.inventory.product.name}: freemium advice", style="bold"))
+    for a in analysis.assessments:
+        console.print(Text(a.feature.name, style="bold"))
+        line = Text("  ")
+        line.append(a.recommendation, style=STYLE[a.recommendation])
+        if a.tier:
+            line.append(f" in {a.tier}")
+        if a.limit_metric:
+            line.append(f", wall: {a.limit_metric}")
+        console.print(line)
+        reason = a.main_reason
+        detail = f"  today {a.feature.current or '-'}; confidence {a.confidence:.2f}"
+        if reason:
+            detail += f"; {reason.rule}" + (" (inferred)" if reason.inferred else "")
+        console.print(Text(detail, style="dim"))
+
+
+def split_cells(summary: dict[str, int], width: int) -> dict[str, int]:
+    """How many of ``width`` cells each recommendation gets: proportional (largest remainder),
+    and at least one for any recommendation given at all, so a lone feature still shows."""
+    total = sum(summary.values())
+    if not total:
+        return dict.fromkeys(summary, 0)
+    exact = {name: width * n / total for name, n in summary.items()}
+    cells = {name: max(int(value), 1 if summary[name] else 0) for name, value in exact.items()}
+    by_remainder = sorted(summary, key=lambda name: (-(exact[name] - int(exact[name])), name))
+    for name in by_remainder:
+        if sum(cells.values()) >= width:
+            break
+        if summary[name]:
+            cells[name] += 1
+    while sum(cells.values()) > width:  # the minimum of one cell can overshoot
+        largest = max(cells, key=lambda name: cells[name])
+        cells[largest] -= 1
+    return cells
+
+
+def _print_split(console: Console, analysis) -> None:
     summary = analysis.summary()
     counts = ", ".join(f"{n} {name}" for name, n in summary.items())
-    console.print(f"{len(analysis.assessments)} features: {escape(counts)}.")
-    _print_findings(console, analysis)
-    return buffer.getvalue()
+    console.print(f"{plural(len(analysis.assessments), 'feature')}: {escape(counts)}.")
+    if analysis.assessments:
+        bar = Text()
+        for name, cells in split_cells(summary, min(BAR_WIDTH, console.width - 2)).items():
+            bar.append(BAR[name] * cells, style=STYLE[name])
+        console.print(bar)
+        legend = Text()
+        for index, name in enumerate(summary):
+            legend.append(", " if index else "")
+            legend.append(BAR[name], style=STYLE[name])
+            legend.append(f" {name}")
+        console.print(legend)
+    tiers = [
+        f"{t.name} {sum(a.tier == t.name for a in analysis.assessments)}"
+        for t in analysis.inventory.product.tiers
+    ]
+    console.print(Text(f"Advised per tier: {', '.join(tiers)}."))
 
 
 def _print_findings(console: Console, analysis) -> None:
+    if analysis.suppressed:
+        console.print(f"{plural(len(analysis.suppressed), 'finding')} waived in the inventory.")
     if not analysis.findings:
         console.print("No findings.")
         return
-    console.print(f"{len(analysis.findings)} finding(s):")
-    path = analysis.inventory.path
+    console.print(f"{plural(len(analysis.findings), 'finding')}:")
     for f in analysis.findings:
-        line = Text(f"{path}:{f.line}:{f.column}: ")
+        line = Text(f"{f.file}:{f.line}:{f.column}: ")
         line.append(f.severity, style=SEVERITY_STYLE[f.severity])
         line.append(f" [{f.check}] {f.message}")
-        console.print(line)
+        # One line per finding, whatever the width: tools and people grep these.
+        console.print(line, soft_wrap=True)
 
 
 def render_explanation(explanation, options=None) -> str:
@@ -109,18 +199,7 @@ def render_explanation(explanation, options=None) -> str:
     )
 
     console.print()
-    console.print(Text("Rules that fired", style="bold"))
-    table = Table(show_header=True, box=None, pad_edge=False)
-    table.add_column("Weight", justify="right", no_wrap=True)
-    table.add_column("Rule", no_wrap=True)
-    table.add_column("Why", overflow="fold")
-    for reason in sorted(a.reasons, key=lambda r: (-r.weight, r.rule)):
-        why = Text(reason.message)
-        for e in reason.evidence:
-            why.append(f"\n  inferred by {e.rule} from {', '.join(repr(w) for w in e.words)}",
-                       style="dim")
-        table.add_row(_signed(reason.contribution), f"{reason.rule}\n({reason.criterion})", why)
-    console.print(table)
+    console.print(_reason_tree(a))
 
     console.print()
     console.print(Text("Criteria", style="bold"))
@@ -168,3 +247,26 @@ def render_explanation(explanation, options=None) -> str:
             f"(score {_signed(flip.score)})"
         )
     return buffer.getvalue()
+
+
+def _reason_tree(a) -> Tree:
+    """The rules that fired as a tree: a branch per direction, heaviest rule first, and under
+    each rule the words an inferred signal came from."""
+    tree = Tree(Text("Rules that fired", style="bold"), guide_style="dim")
+    if not a.reasons:
+        tree.add("No rule fired.")
+    for direction, title in DIRECTION_TITLES.items():
+        reasons = sorted((r for r in a.reasons if r.direction == direction), key=lambda r: (-r.weight, r.rule))
+        if not reasons:
+            continue
+        total = sum(r.weight for r in reasons)
+        branch = tree.add(Text(f"{title}: {total:g}", style=STYLE.get(
+            {"limit": "free-limited"}.get(direction, direction), "")))
+        for reason in reasons:
+            line = Text(f"{_signed(reason.contribution)} ")
+            line.append(reason.rule, style="bold")
+            line.append(f" ({reason.criterion}): {reason.message}")
+            node = branch.add(line)
+            for e in reason.evidence:
+                node.add(Text(f"inferred by {e.rule} from {', '.join(repr(w) for w in e.words)}", style="dim"))
+    return tree

@@ -29,12 +29,26 @@ _SEPARATOR = re.compile(r"[\s\-]+")
 _DELIMITERS = (",", ";", "\t")  # spreadsheets in comma-decimal locales save with ';'
 
 
-def import_csv(text: str, path: str) -> dict:
+# Plan names as pricing pages use them, cheapest first: how an unknown ladder is guessed.
+PLAN_ORDER = (
+    "free", "starter", "basic", "personal", "individual", "plus", "standard", "pro",
+    "professional", "team", "teams", "business", "premium", "enterprise",
+)
+
+
+def import_csv(
+    text: str, path: str, *, name: str | None = None, tiers: list[str] | None = None,
+    notes: list[str] | None = None,
+) -> dict:
     """Turn CSV text into an inventory dict; ``path`` names the product and the messages.
 
-    Tiers are free, pro, business and enterprise, then any other ``current`` value in the
-    order first seen. A bad header or row raises :class:`InputError` at its line (the line
-    the row starts on) and 1-based column.
+    ``tiers`` is the tier ladder, cheapest first (``current`` cells must name one of them,
+    in any case). Without it the ladder is the free tier and the tiers the sheet uses,
+    ordered as pricing pages usually order plan names (free, starter, plus, pro, team,
+    business, enterprise; other names just below enterprise): a guess, which is said in
+    ``notes`` when a name outside free, pro, business and enterprise is involved. ``name`` is
+    the product's name (default: from the file name). A bad header or row raises
+    :class:`InputError` at its line (the line the row starts on) and 1-based column.
     """
     rows = _rows(text.lstrip("\ufeff"), path)
     header = next(rows, None)
@@ -45,7 +59,8 @@ def import_csv(text: str, path: str) -> dict:
     columns = _columns(*header, path)
     features: list[dict] = []
     first_line: dict[str, int] = {}
-    tiers = {tier.lower(): tier for tier in DEFAULT_TIERS}
+    ladder = {tier.lower(): tier for tier in (tiers or DEFAULT_TIERS)}
+    used: dict[str, str] = {}
     for line, cells in rows:
         row = _Row(path, line, columns, cells)
         feature = row.feature()
@@ -56,11 +71,42 @@ def import_csv(text: str, path: str) -> dict:
             )
         first_line[feature["id"]] = line
         if "current" in feature:
-            # "Pro" and "pro" are one tier; the first spelling seen names it.
-            feature["current"] = tiers.setdefault(feature["current"].lower(), feature["current"])
+            key = feature["current"].lower()
+            if tiers and key not in ladder:
+                raise row.fail(
+                    "current",
+                    f"unknown tier {feature['current']!r}{did_you_mean(key, ladder)}"
+                    f"; --tiers lists {one_of(list(ladder.values()))}",
+                )
+            # "Pro" and "pro" are one tier; a known spelling, else the first seen, names it.
+            feature["current"] = used.setdefault(key, ladder.get(key, feature["current"]))
         features.append(feature)
-    product = {"name": _product_name(path), "model": "freemium", "tiers": list(tiers.values())}
+    product = {
+        "name": name or _product_name(path),
+        "model": "freemium",
+        "tiers": list(ladder.values()) if tiers else _guess_ladder(used, notes),
+    }
     return {"version": FORMAT_VERSION, "product": product, "features": features}
+
+
+def _guess_ladder(used: dict[str, str], notes: list[str] | None) -> list[str]:
+    """The free tier and the tiers in use, cheapest first by plan name."""
+    if not used:
+        return list(DEFAULT_TIERS)
+    names = {"free": "free", **used}
+    enterprise = PLAN_ORDER.index("enterprise")
+
+    def rank(key: str) -> float:
+        return PLAN_ORDER.index(key) if key in PLAN_ORDER else enterprise - 0.5
+
+    ordered = sorted(names, key=lambda key: rank(key))  # sorted() is stable: first seen first
+    ladder = [names[key] for key in ordered]
+    if notes is not None and any(key not in DEFAULT_TIERS for key in ordered):
+        notes.append(
+            f"the tier order {', '.join(ladder)} (cheapest first) is a guess from the plan "
+            "names; pass --tiers to set it"
+        )
+    return ladder
 
 
 def _rows(text: str, path: str):

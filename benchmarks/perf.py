@@ -1,0 +1,99 @@
+"""End-to-end speed and memory against PyYAML on the same machine, in one run.
+
+    python benchmarks/perf.py [--features 1000 10000 100000] [--repeat 3]
+
+Generates inventories of N features (names and descriptions of the real pricings in
+tests/data, cycled, with unique ids) and, for each, runs in fresh processes:
+
+* ``freemium-advisor analyze FILE --format json`` and the table view (``--format table``,
+  written to a file, as in CI logs);
+* a bare ``yaml.load(FILE, Loader=CSafeLoader)``: the reference, PyYAML's C loader merely
+  reading the same file.
+
+It prints the best CPU time (user + system, from ``os.wait4``) of each, the ratios to the
+reference, the time ratio between sizes (linearity), and each run's peak memory (maximum
+resident set). Start-up is compared with ``python -c "import typer, rich, yaml"``:
+``freemium-advisor --version`` and ``analyze`` of a 300-feature inventory. A script, not a
+test: tests assert behaviour and never time anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.speed import corpus, inventory_text  # noqa: E402
+
+REFERENCE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
+IMPORT_FLOOR = "import typer, rich, yaml"
+
+
+def run(argv: list[str]) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak resident memory in MB of one fresh process."""
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {stderr.strip()}")
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def best(argv: list[str], repeat: int) -> tuple[float, float]:
+    """The least CPU time over ``repeat`` runs, and the largest peak memory."""
+    results = [run(argv) for _ in range(repeat)]
+    return min(r[0] for r in results), max(r[1] for r in results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--features", type=int, nargs="+", default=[1000, 10000, 100000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    python = sys.executable
+    cli = [python, "-m", "freemium_advisor"]
+    names = corpus()
+    print(f"python {sys.version.split()[0]}; {os.cpu_count()} cores; best CPU time of {args.repeat}")
+    header = (f"{'features':>9} {'MB':>6} {'yaml.load':>10} {'json':>8} {'ratio':>6} "
+              f"{'table':>8} {'ratio':>6} {'json MB':>8} {'table MB':>9}")
+    print(header)
+    previous: tuple[int, float] | None = None
+    linear = []
+    with tempfile.TemporaryDirectory() as folder:
+        for count in args.features:
+            path = Path(folder) / f"inventory-{count}.yaml"
+            path.write_text(inventory_text(count, names), encoding="utf-8")
+            out = str(Path(folder) / "out")
+            repeat = args.repeat if count <= 10000 else max(1, args.repeat - 1)
+            reference, _ = best([python, "-c", REFERENCE, str(path)], repeat)
+            json_time, json_mb = best([*cli, "analyze", str(path), "-f", "json", "-o", out], repeat)
+            table_time, table_mb = best([*cli, "analyze", str(path), "-f", "table", "-o", out], repeat)
+            size = path.stat().st_size / 1e6
+            print(f"{count:>9} {size:>6.1f} {reference:>9.2f}s {json_time:>7.2f}s "
+                  f"{json_time / reference:>5.2f}x {table_time:>7.2f}s {table_time / reference:>5.2f}x "
+                  f"{json_mb:>8.0f} {table_mb:>9.0f}")
+            if previous:
+                linear.append(f"{count}/{previous[0]} features: json time x{json_time / previous[1]:.1f}")
+            previous = (count, json_time)
+        for line in linear:
+            print(line)
+
+        floor, _ = best([python, "-c", IMPORT_FLOOR], args.repeat)
+        version, _ = best([*cli, "--version"], args.repeat)
+        small = Path(folder) / "inventory-300.yaml"
+        small.write_text(inventory_text(300, names), encoding="utf-8")
+        analyze_small, _ = best([*cli, "analyze", str(small), "-f", "json", "-o", out], args.repeat)
+    print(f"start-up: import typer, rich, yaml {floor:.3f}s; --version {version:.3f}s "
+          f"({version / floor:.2f}x); analyze 300 features {analyze_small:.3f}s "
+          f"({analyze_small / floor:.2f}x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""The advice commands: ``analyze``, ``explain`` and ``validate``."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from freemium_advisor.cli.app import (
+    COLOR_OPTION,
+    EXIT_CODES_HELP,
+    OUTPUT_OPTION,
+    RULES_OPTION,
+    app,
+    format_choices,
+    format_option,
+    render_options,
+)
+from freemium_advisor.errors import InputError, did_you_mean
+from freemium_advisor.formats import formatter
+from freemium_advisor.outputs import STDOUT, write_output
+
+AnalyzeFormat = format_choices("analyze")
+ExplainFormat = format_choices("explain")
+
+FILE_ARGUMENT = typer.Argument(..., help="The inventory YAML file ('-' reads stdin).", metavar="FILE")
+
+
+def complete_feature_id(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Shell completion for FEATURE_ID: the ids of the inventory named before it."""
+    from freemium_advisor.inventory_reader import load_inventory
+
+    path = ctx.params.get("file")
+    if not path or path == STDOUT:
+        return []
+    try:
+        inventory = load_inventory(path)
+    except InputError:
+        return []
+    return [f.id for f in inventory.features if f.id.startswith(incomplete)]
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def analyze(
+    file: str = FILE_ARGUMENT,
+    format: AnalyzeFormat = format_option(AnalyzeFormat),
+    rules: Optional[List[str]] = RULES_OPTION,
+    output: str = OUTPUT_OPTION,
+    color: Optional[bool] = COLOR_OPTION,
+) -> None:
+    """Recommend free, free-limited or gated (and a tier) for every feature.
+
+    The table shows each feature's current tier, the advice, the tier, the confidence and
+    the main reason; --format json prints the full result (signals, every rule that fired
+    with its source, criteria totals, findings) for scripts, as described by
+    'freemium-advisor schema --result'.
+
+    Example: freemium-advisor analyze examples/whiteboard.yaml --format json -o advice.json
+    """
+    from freemium_advisor.analysis import analyze_file
+
+    output = output or STDOUT
+    analysis = analyze_file(file, rules or ())
+    text = formatter("analyze", format.value)(analysis, render_options(color, output))
+    write_output(text, output, inputs=(file, *analysis.ruleset.files))
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def explain(
+    file: str = FILE_ARGUMENT,
+    feature_id: str = typer.Argument(
+        ..., help="The id of the feature to explain.", metavar="FEATURE_ID",
+        autocompletion=complete_feature_id,
+    ),
+    format: ExplainFormat = format_option(ExplainFormat),
+    rules: Optional[List[str]] = RULES_OPTION,
+    color: Optional[bool] = COLOR_OPTION,
+) -> None:
+    """Explain one feature's recommendation and what would flip it.
+
+    Shows every rule that fired and its weight, the criteria totals, the margin and
+    confidence, the signals (answered or inferred, and from which words), and which single
+    answer would change the recommendation.
+
+    Example: freemium-advisor explain examples/whiteboard.yaml share-board
+    """
+    from freemium_advisor.analysis import analyze_file
+    from freemium_advisor.explain import explain as explain_feature
+
+    analysis = analyze_file(file, rules or ())
+    try:
+        explanation = explain_feature(analysis, feature_id)
+    except KeyError:
+        ids = [a.feature.id for a in analysis.assessments]
+        raise InputError(
+            analysis.path, None, None, f"no feature '{feature_id}'{did_you_mean(feature_id, ids)}",
+        ) from None
+    text = formatter("explain", format.value)(explanation, render_options(color, STDOUT))
+    write_output(text, STDOUT)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def validate(file: str = FILE_ARGUMENT) -> None:
+    """Check an inventory against the format, without analyzing it.
+
+    Prints "FILE: ok (N features)", or every problem found, one line each with its line
+    and column (exit 2).
+
+    Example: freemium-advisor validate features.yaml
+    """
+    from freemium_advisor.inventory_reader import load_inventory
+
+    inventory = load_inventory(file)
+    count = len(inventory.features)
+    typer.echo(f"{inventory.path}: ok ({count} feature{'' if count == 1 else 's'})")

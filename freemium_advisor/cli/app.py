@@ -1,0 +1,194 @@
+"""The command-line application: its groups, the options every command shares, errors.
+
+Every expected failure becomes one line on stderr and exit 2: bad input of any kind (an
+:class:`~freemium_advisor.errors.InputError` from anywhere in the library) and usage errors
+(an unknown option, a bad ``--format`` value, a missing argument). Exit 1 only ever means
+findings at or above the threshold, or failing rule or check examples; ``--help`` stays rich.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from enum import Enum
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from freemium_advisor import __version__
+from freemium_advisor.errors import InputError
+from freemium_advisor.formats import RenderOptions, formats_for
+from freemium_advisor.outputs import STDOUT
+
+PROG = "freemium-advisor"
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_BAD_INPUT = 2
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 findings at or above the threshold, or failing rule or check "
+    "examples ('rules test', 'checks test'); 2 bad input or usage."
+)
+
+
+class OneLineErrors(TyperGroup):
+    """A command group whose every expected failure is one line on stderr."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        code = self._run(args, prog_name, complete_var, **extra)
+        sys.exit(code)
+
+    def _run(self, args, prog_name, complete_var, **extra) -> int:
+        from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except NoArgsIsHelpError as exc:
+            typer.echo(exc.ctx.get_help(), err=True)
+            return EXIT_BAD_INPUT
+        except UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else prog_name or PROG
+            typer.echo(
+                f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')",
+                err=True,
+            )
+            return EXIT_BAD_INPUT
+        except ClickException as exc:
+            typer.echo(f"{prog_name or PROG}: error: {_one_line(exc.format_message())}", err=True)
+            return EXIT_BAD_INPUT
+        except InputError as exc:
+            typer.echo(str(exc), err=True)
+            return EXIT_BAD_INPUT
+        except typer.Abort:
+            typer.echo(f"{prog_name or PROG}: aborted", err=True)
+            return EXIT_BAD_INPUT
+        return result if isinstance(result, int) else EXIT_OK
+
+
+def _plain_help() -> None:
+    """Help screens as people write them: ``analyze [OPTIONS] FILE``, no ``<bool>`` on flags.
+
+    Typer 0.29 prints every parameter's Python type (``<str>`` beside ``FILE``, ``<bool>``
+    beside ``--force``) and wraps required arguments in braces in the usage line. A flag
+    has no value to describe and our arguments name theirs, so both are left out here, in
+    the one place the CLI adjusts Typer.
+    """
+    from typer.core import TyperArgument, TyperOption
+
+    option_type = TyperOption.display_type_rich
+    argument_type = TyperArgument.display_type_rich
+    argument_usage = TyperArgument._usage_display_name
+
+    def option_display(self, ctx):
+        return None if self.is_flag and self.metavar is None else option_type(self, ctx)
+
+    def argument_display(self, ctx):
+        return None if self.metavar is not None else argument_type(self, ctx)
+
+    def argument_usage_name(self):
+        name = argument_usage(self)
+        # A repeatable argument reads "{FILE}...": keep its dots, drop the braces.
+        dots = "..." if name.endswith("...") else ""
+        name = name[: len(name) - len(dots)]
+        return (name[1:-1] if name.startswith("{") and name.endswith("}") else name) + dots
+
+    TyperOption.display_type_rich = option_display
+    TyperArgument.display_type_rich = argument_display
+    TyperArgument._usage_display_name = argument_usage_name
+
+
+_plain_help()
+
+
+def _one_line(message: str) -> str:
+    # The parameter coercion prefixes choice errors with its own category name.
+    return " ".join(message.replace("Value error, ", "").split())
+
+
+def _typer(help: str) -> typer.Typer:
+    return typer.Typer(
+        cls=OneLineErrors,
+        help=help,
+        epilog=EXIT_CODES_HELP,
+        no_args_is_help=True,
+        context_settings={"help_option_names": ["-h", "--help"]},
+        pretty_exceptions_enable=False,
+        rich_markup_mode="markdown",
+    )
+
+
+app = _typer(
+    "Decide, feature by feature, what to give away free, what to keep free behind a usage "
+    "wall and what to gate (and in which tier), with a rationale that cites Elena Verna's "
+    "B2B growth framework.\n\n"
+    "Start with 'freemium-advisor init', then 'freemium-advisor analyze features.yaml'."
+)
+rules_app = _typer("List, show, test and document the rules (built-in and your own packs).")
+import_app = _typer("Turn an existing pricing page or spreadsheet into a feature inventory.")
+checks_app = _typer("List and document the checks behind 'check' and the findings of 'analyze'.")
+app.add_typer(rules_app, name="rules")
+app.add_typer(import_app, name="import")
+app.add_typer(checks_app, name="checks")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"{PROG} {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: bool = typer.Option(
+        False, "--version", "-V", callback=_version, is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """Freemium and paywall design advisor."""
+
+
+# --- options every command writes the same way ---------------------------------------------
+
+RULES_OPTION = typer.Option(
+    None, "--rules", "-r",
+    help="A rule pack (YAML file or folder) to load after the built-in rules; repeatable.",
+    metavar="PATH",
+)
+OUTPUT_OPTION = typer.Option(
+    STDOUT, "--output", "-o", help="Write to this file instead of stdout ('-' is stdout).",
+    metavar="FILE",
+)
+COLOR_OPTION = typer.Option(
+    None, "--color/--no-color",
+    help="Force colors on or off (default: on for a terminal, off if NO_COLOR is set).",
+    show_default=False,
+)
+
+
+def format_choices(command: str) -> type[Enum]:
+    """An enum of the formats ``command`` offers: its ``--format`` choices and nothing else."""
+    names = formats_for(command)
+    return Enum(f"{command.title().replace(' ', '')}Format", {n: n for n in names}, type=str)
+
+
+def format_option(choices: type[Enum], help: str = "Output format.") -> Any:
+    """The ``--format`` option for an enum made by :func:`format_choices`; the first is the default."""
+    return typer.Option(next(iter(choices)), "--format", "-f", help=help, case_sensitive=False)
+
+
+def render_options(color: bool | None, output: str) -> RenderOptions:
+    """Colors and width for text going to ``output`` (``-`` is stdout)."""
+    to_terminal = output == STDOUT and sys.stdout.isatty()
+    if color is None:
+        # no-color.org: a NO_COLOR that is set and not empty turns colors off.
+        color = to_terminal and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    if to_terminal:
+        width = shutil.get_terminal_size((100, 24)).columns
+    else:
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else 100
+    return RenderOptions(color=bool(color), width=width)

@@ -1,0 +1,52 @@
+"""Commands that help write an inventory: ``init`` and ``schema``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
+from freemium_advisor.errors import InputError
+from freemium_advisor.outputs import STDOUT, write_output
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def init(
+    path: str = typer.Argument(
+        "features.yaml", help="Where to write the inventory ('-' for stdout).", metavar="PATH"
+    ),
+    name: str = typer.Option("My product", "--name", "-n", metavar="NAME", help="The product's name."),
+    force: bool = typer.Option(False, "--force", help="Overwrite PATH if it exists."),
+) -> None:
+    """Write a commented starter inventory that passes validation, to edit into your own.
+
+    Example: freemium-advisor init features.yaml --name Boardly
+    """
+    from freemium_advisor.starter import starter_inventory
+
+    if path != STDOUT and Path(path).exists() and not force:
+        raise InputError(path, None, None, "already exists (use --force to overwrite it)")
+    write_output(starter_inventory(name, path), path)
+    if path != STDOUT:
+        typer.echo(f"Wrote {path}. Next: freemium-advisor analyze {path}", err=True)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def schema(
+    output: str = OUTPUT_OPTION,
+    result: bool = typer.Option(
+        False, "--result", help="The schema of the JSON result ('analyze --format json') instead.",
+    ),
+) -> None:
+    """Print the JSON Schema of the inventory format (or, with --result, of the JSON result).
+
+    Point an editor at the inventory schema with a first line such as
+    "# yaml-language-server: $schema=inventory.schema.json"; validate what scripts read
+    from 'analyze --format json' with the result schema.
+
+    Example: freemium-advisor schema --result -o result.schema.json
+    """
+    from freemium_advisor.schema import result_schema_text, schema_text
+
+    write_output(result_schema_text() if result else schema_text(), output or STDOUT)

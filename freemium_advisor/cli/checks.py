@@ -1,0 +1,61 @@
+"""The ``checks`` commands: list, test and document the check catalog."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from freemium_advisor.cli.app import EXIT_CODES_HELP, EXIT_FINDINGS, OUTPUT_OPTION, RULES_OPTION, checks_app
+from freemium_advisor.outputs import STDOUT, write_output
+
+
+@checks_app.command("list", epilog=EXIT_CODES_HELP)
+def checks_list() -> None:
+    """List the checks: id, default severity, scope and title, one line each.
+
+    Example: freemium-advisor checks list | grep error
+    """
+    from freemium_advisor.checkcatalog import load_checks
+
+    for spec in load_checks():
+        typer.echo(f"{spec.id:<28} {spec.severity:<8} {spec.scope:<8} {spec.title}")
+
+
+@checks_app.command("test", epilog=EXIT_CODES_HELP)
+def checks_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
+    """Run every check's examples (inventories it must fire on, and stay quiet on).
+
+    Exits 1 if any example fails: run it after changing rule weights in a pack, to see
+    which checks the change affects.
+
+    Example: freemium-advisor checks test --rules my-rules/
+    """
+    from freemium_advisor.checkcatalog import load_checks
+    from freemium_advisor.checkexamples import check_examples
+    from freemium_advisor.rulepacks import load_ruleset
+
+    ruleset = load_ruleset(rules or ())
+    results = [r for spec in load_checks() for r in check_examples(spec, ruleset)]
+    failures = [r for r in results if not r.passed]
+    for failure in failures:
+        expectation = "fire" if failure.outcome == "fails" else "stay quiet"
+        found = "; ".join(f.message for f in failure.findings) or "no finding"
+        typer.echo(f"FAIL {failure.check}: example {failure.outcome}[{failure.index}] should "
+                   f"{expectation} but gave: {found}")
+    typer.echo(f"{len(results) - len(failures)} of {len(results)} check examples pass.")
+    if failures:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@checks_app.command("docs", epilog=EXIT_CODES_HELP)
+def checks_docs(output: str = OUTPUT_OPTION) -> None:
+    """Write the Markdown check reference generated from the check files.
+
+    The repository's docs/checks.md is this output.
+
+    Example: freemium-advisor checks docs -o docs/checks.md
+    """
+    from freemium_advisor.formats.checks_view import render_docs
+
+    write_output(render_docs(), output or STDOUT)

@@ -1,0 +1,135 @@
+"""The CI gate: ``check`` (fail a build on findings) and ``diff`` (what a change alters)."""
+
+from __future__ import annotations
+
+import os
+from enum import Enum
+from typing import List, Optional
+
+import typer
+
+from freemium_advisor.cli.app import (
+    COLOR_OPTION,
+    EXIT_CODES_HELP,
+    EXIT_FINDINGS,
+    OUTPUT_OPTION,
+    RULES_OPTION,
+    app,
+    format_choices,
+    format_option,
+    render_options,
+)
+from freemium_advisor.formats import formats_for, formatter
+from freemium_advisor.outputs import STDOUT, write_output
+
+CheckFormat = format_choices("check")
+DiffFormat = format_choices("diff")
+FailOn = Enum("FailOn", {n: n for n in ("error", "warning", "note", "never")}, type=str)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def check(
+    files: List[str] = typer.Argument(
+        ..., help="Inventory files, or folders to search for inventories.", metavar="FILE",
+    ),
+    format: Optional[CheckFormat] = typer.Option(
+        None, "--format", "-f", case_sensitive=False, show_default=False, metavar="FORMAT",
+        help="text, json, github, gitlab, sarif, junit or markdown [default: text; github "
+        "when GITHUB_ACTIONS=true].",
+    ),
+    fail_on: Optional[FailOn] = typer.Option(
+        None, "--fail-on", case_sensitive=False, show_default=False, metavar="LEVEL",
+        help="error, warning, note or never: fail (exit 1) on findings of this severity or "
+        "worse [default: error].",
+    ),
+    rules: Optional[List[str]] = RULES_OPTION,
+    baseline: Optional[str] = typer.Option(
+        None, "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline.",
+    ),
+    write_baseline: Optional[str] = typer.Option(
+        None, "--write-baseline", metavar="FILE",
+        help="Record today's findings in FILE (and exit 0), to accept them all at once.",
+    ),
+    base: Optional[str] = typer.Option(
+        None, "--base", metavar="REF",
+        help="Report only findings a change introduced or altered since this git ref.",
+    ),
+    config: Optional[str] = typer.Option(
+        None, "--config", metavar="FILE",
+        help="Settings file [default: the nearest .freemium-advisor.yaml upwards].",
+    ),
+    output: str = OUTPUT_OPTION,
+    color: Optional[bool] = COLOR_OPTION,
+) -> None:
+    """Check inventories in CI: fail on findings at or above --fail-on.
+
+    Compares each feature's current tier with the advice and runs the catalog checks
+    ('freemium-advisor checks list'). Waivers in the inventory, a --baseline and --base REF
+    leave out what was accepted; the summary line (on stderr) counts findings by severity
+    and the suppressed ones.
+
+    Formats: <text|json|github|gitlab|sarif|junit|markdown>
+
+    Example: freemium-advisor check features.yaml --base origin/main --format github
+    """
+    from freemium_advisor.baseline import baseline_text, read_baseline
+    from freemium_advisor.basediff import file_at_ref
+    from freemium_advisor.config import find_config, load_config
+    from freemium_advisor.gate import FAIL_ON, inventory_files, plural, run_check
+    from freemium_advisor.rulepacks import load_ruleset
+
+    config_path = config or find_config()
+    settings = load_config(config_path, FAIL_ON, formats_for("check")) if config_path else None
+    fmt = (format.value if format else None) or (settings and settings.format) or (
+        "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    )
+    threshold = (fail_on.value if fail_on else None) or (settings and settings.fail_on) or "error"
+    packs = rules or (settings and settings.rules) or ()
+    ruleset = load_ruleset(packs)
+    paths = inventory_files(files)
+
+    if write_baseline:
+        run = run_check(paths, ruleset, threshold)
+        write_output(baseline_text(run.findings), write_baseline, inputs=tuple(paths))
+        typer.echo(f"Wrote {plural(len(run.findings), 'finding')} to {write_baseline}.", err=True)
+        return
+
+    baseline_file = baseline or (settings and settings.baseline)
+    accepted = read_baseline(baseline_file) if baseline_file else None
+    base_texts = {p: file_at_ref(p, base) for p in paths} if base else None
+    run = run_check(paths, ruleset, threshold, baseline=accepted, base_texts=base_texts, base_ref=base)
+    output = output or STDOUT
+    text = formatter("check", fmt)(run, render_options(color, output))
+    write_output(text, output, inputs=(*paths, *ruleset.files))
+    typer.echo(run.summary(), err=True)
+    if run.failed:
+        raise typer.Exit(EXIT_FINDINGS)
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def diff(
+    old: str = typer.Argument(..., help="The inventory before: a file or REF:path.", metavar="OLD"),
+    new: str = typer.Argument(..., help="The inventory after: a file or REF:path.", metavar="NEW"),
+    format: DiffFormat = format_option(DiffFormat),
+    rules: Optional[List[str]] = RULES_OPTION,
+) -> None:
+    """List what changed between two inventories: placement, signals and advice.
+
+    Features are matched by id; each line is one change ('~'), an added ('+') or a
+    removed ('-') feature.
+
+    Example: freemium-advisor diff main:features.yaml features.yaml
+    """
+    from freemium_advisor.analysis import analyze
+    from freemium_advisor.basediff import read_revision
+    from freemium_advisor.inventory_reader import parse_inventory
+    from freemium_advisor.inventorydiff import diff_analyses
+    from freemium_advisor.rulepacks import load_ruleset
+
+    ruleset = load_ruleset(rules or ())
+    analyses = []
+    for spec in (old, new):
+        name, text = read_revision(spec)
+        analyses.append(analyze(parse_inventory(text, name), ruleset))
+    result = diff_analyses(*analyses)
+    write_output(formatter("diff", format.value)(result, render_options(None, STDOUT)), STDOUT)

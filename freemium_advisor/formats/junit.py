@@ -1,0 +1,57 @@
+"""``check --format junit``: JUnit XML, a test case per feature and per catalog check.
+
+A finding at or above ``--fail-on`` is a ``<failure>``; a finding below it is written to the
+test case's ``system-out``; a suppressed one too, saying why. A file is a test suite.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from freemium_advisor.checkcatalog import load_checks
+
+
+def _case(suite: ET.Element, classname: str, name: str, findings, run) -> tuple[int, int]:
+    case = ET.SubElement(suite, "testcase", classname=classname, name=name)
+    failures = 0
+    notes = []
+    for f in findings:
+        line = f"{f.file}:{f.line}:{f.column}: {f.severity} [{f.check}] {f.message}"
+        if f.suppression is not None:
+            notes.append(f"suppressed ({f.suppression.kind}: {f.suppression.reason}): {line}")
+        elif run.fails(f):
+            failures += 1
+            failure = ET.SubElement(case, "failure", type=f.check, message=f.message)
+            failure.text = line
+        else:
+            notes.append(line)
+    if notes:
+        ET.SubElement(case, "system-out").text = "\n".join(notes)
+    return 1, failures
+
+
+def render_check(run, options=None) -> str:
+    """A ``testsuites`` document: one suite per file, cases for features and catalog checks."""
+    root = ET.Element("testsuites", name="freemium-advisor check")
+    catalog = [s for s in load_checks() if s.scope != "feature"]
+    total = failed = 0
+    for analysis in run.results:
+        suite = ET.SubElement(root, "testsuite", name=analysis.path)
+        everything = analysis.findings + analysis.suppressed
+        tests = failures = 0
+        for a in analysis.assessments:
+            mine = [f for f in everything if f.feature == a.feature.id and f.check != "stale-waiver"
+                    and f.check != "expired-waiver"]
+            t, fl = _case(suite, analysis.path, f"feature {a.feature.id}", mine, run)
+            tests, failures = tests + t, failures + fl
+        for spec in catalog:
+            mine = [f for f in everything if f.check == spec.id]
+            t, fl = _case(suite, analysis.path, f"check {spec.id}", mine, run)
+            tests, failures = tests + t, failures + fl
+        suite.set("tests", str(tests))
+        suite.set("failures", str(failures))
+        total, failed = total + tests, failed + failures
+    root.set("tests", str(total))
+    root.set("failures", str(failed))
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"

@@ -1,0 +1,52 @@
+"""``check --format markdown``: a pull-request comment body.
+
+The verdict and counts, a table of the findings that count, and collapsed details: each
+check's help and source, and the suppressed findings with the reason they do not count.
+"""
+
+from __future__ import annotations
+
+from freemium_advisor.checkcatalog import check_by_id
+from freemium_advisor.gate import plural
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def render_check(run, options=None) -> str:
+    """The comment body, in Markdown."""
+    counts = run.counts()
+    verdict = "❌ failed" if run.failed else "✅ passed"
+    lines = [
+        f"### freemium-advisor check: {verdict}",
+        "",
+        f"{plural(counts['error'], 'error')}, {plural(counts['warning'], 'warning')}, "
+        f"{plural(counts['note'], 'note')}, {counts['suppressed']} suppressed; "
+        f"fails on `{run.fail_on}`.",
+        "",
+    ]
+    if run.findings:
+        lines += ["| severity | where | check | message |", "|---|---|---|---|"]
+        lines += [
+            f"| {f.severity} | `{f.file}:{f.line}` | `{f.check}` | {_cell(f.message)} |"
+            for f in run.findings
+        ]
+        lines.append("")
+        catalog = check_by_id()
+        lines += ["<details><summary>What the checks mean</summary>", ""]
+        for check_id in sorted({f.check for f in run.findings}):
+            spec = catalog[check_id]
+            source = f" ({spec.source.cite()})" if spec.source else ""
+            lines.append(f"- **{check_id}**: {_cell(spec.help)}{_cell(source)}")
+        lines += ["", "</details>", ""]
+    else:
+        lines += ["No findings.", ""]
+    if run.suppressed:
+        lines += [f"<details><summary>{len(run.suppressed)} suppressed</summary>", ""]
+        lines += [
+            f"- `{f.file}:{f.line}` `{f.check}` ({f.suppression.kind}: {_cell(f.suppression.reason)})"
+            for f in run.suppressed
+        ]
+        lines += ["", "</details>", ""]
+    return "\n".join(lines)

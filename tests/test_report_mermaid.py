@@ -1,0 +1,57 @@
+"""The Markdown report's Mermaid blocks parse and render, checked with the real renderer.
+
+mermaid-cli (``@mermaid-js/mermaid-cli`` from npm, which .ci/run installs into ``.tools/``)
+drives the system's Chromium. It exits 0 even on a syntax error and writes an SVG saying
+"Syntax error", so the test reads every SVG, not only the exit code. Without the tool the test
+skips and says why.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+import pytest
+
+from tests.conftest import EXAMPLES, ROOT, chromium, mermaid_cli
+from tests.test_report import HOSTILE
+
+MMDC, BROWSER = mermaid_cli(), chromium()
+pytestmark = pytest.mark.skipif(
+    not (MMDC and BROWSER),
+    reason="needs mermaid-cli and Chromium: PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools/node "
+    "@mermaid-js/mermaid-cli and apt-get install chromium (.ci/run does both)",
+)
+CASES = [f"examples/{p.name}" for p in sorted(EXAMPLES.glob("*.yaml"))] + ["hostile"]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_mermaid_blocks_render_without_syntax_errors(run, tmp_path, monkeypatch, case):
+    monkeypatch.chdir(ROOT)
+    if case == "hostile":
+        case = str(tmp_path / "hostile.yaml")
+        (tmp_path / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    result = run("report", case)
+    assert result.exit_code == 0
+    blocks = result.stdout.count("```mermaid\n")
+    assert blocks == 2  # the pie of the split and the quadrant chart
+    (tmp_path / "report.md").write_text(result.stdout, encoding="utf-8")
+    config = tmp_path / "puppeteer.json"
+    config.write_text(json.dumps({"executablePath": BROWSER, "args": ["--no-sandbox"]}), encoding="utf-8")
+    done = subprocess.run(
+        [MMDC, "-p", str(config), "-i", "report.md", "-o", "out.md"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    svgs = sorted(tmp_path.glob("out-*.svg"))
+    assert len(svgs) == blocks
+    for svg in svgs:
+        text = svg.read_text(encoding="utf-8")
+        assert "Syntax error" not in text, svg.name
+        assert "<svg" in text
+    # The charts hold what they should: the pie's slices and one point per feature.
+    pie, quadrant = (svg.read_text(encoding="utf-8") for svg in svgs)
+    assert "free" in pie
+    features = len(re.findall(r"^### \d+\. ", result.stdout, re.MULTILINE))
+    assert quadrant.count('class="data-point"') == features

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from freemium_advisor.errors import InputError
-from freemium_advisor.yamlpos import decode_utf8
+from freemium_advisor.textfile import decode_text
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -18,6 +18,8 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 def verify_ref(ref: str, near: str) -> None:
     """Fail with one line unless ``ref`` names a commit in the repository holding ``near``."""
+    if ref.startswith("-"):  # git would read it as an option ('--output=FILE' writes a file)
+        raise InputError(None, None, None, f"unknown git ref '{ref}'")
     folder = _folder(near)
     done = _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folder)
     if done.returncode != 0:
@@ -34,7 +36,7 @@ def file_at_ref(path: str, ref: str) -> str | None:
     done = _git(["show", f"{ref}:./{file.name}"], _folder(path))
     if done.returncode != 0:
         return None
-    return decode_utf8(done.stdout, f"{ref}:{path}")
+    return decode_text(done.stdout, f"{ref}:{path}")
 
 
 def read_revision(spec: str) -> tuple[str, str]:

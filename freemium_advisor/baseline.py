@@ -33,6 +33,8 @@ def read_baseline(path: str) -> frozenset[str]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise InputError(name, exc.lineno, exc.colno, f"not a baseline: invalid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits; deep nesting
+        raise InputError(name, None, None, "not a baseline: numbers or nesting beyond any baseline") from None
     findings = data.get("findings") if isinstance(data, dict) else None
     if (not isinstance(data, dict) or data.get("baseline_version") != BASELINE_VERSION
             or not isinstance(findings, list)

@@ -17,6 +17,7 @@ from pathlib import Path
 from freemium_advisor.analysis import analyze
 from freemium_advisor.errors import InputError
 from freemium_advisor.inventory_reader import load_inventory, parse_inventory
+from freemium_advisor.limits import MAX_FILE_BYTES
 from freemium_advisor.result import SEVERITIES, Analysis, Finding, Suppression
 from freemium_advisor.rules import RuleSet
 
@@ -95,6 +96,8 @@ def inventory_files(paths: Iterable[str]) -> list[str]:
 
 def _looks_like_inventory(path: Path) -> bool:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return True  # not read whole here: the loader refuses it with a clear error
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return False

@@ -92,7 +92,9 @@ class _InventoryReader:
         check, path = self.check, ("product",)
         value = check.mapping(value, path, "'product'")
         check.keys(value, path, PRODUCT_KEYS, ("name",), "product")
-        name = check.attempt(lambda: check.text(value["name"], (*path, "name"), "name"), "")
+        # A missing name was reported by keys() above: carry on with an empty one.
+        name = check.attempt(lambda: check.text(value["name"], (*path, "name"), "name"), "") \
+            if "name" in value else ""
         description = check.attempt(lambda: check.text(
             value.get("description", ""), (*path, "description"), "description", allow_empty=True,
         ), "")

@@ -4,11 +4,13 @@ or failed run never leaves a half-written file, and an input file is never overw
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
 from pathlib import Path
 
 from freemium_advisor.errors import InputError
+from freemium_advisor.textfile import was_read
 
 STDOUT = "-"
 
@@ -16,21 +18,34 @@ STDOUT = "-"
 def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     """Write ``text`` to ``path`` (``-`` for stdout) in one atomic step.
 
-    ``inputs`` are the files the command read: writing over one of them is refused.
+    Writing over a file this run has read (any inventory, rule pack, template or
+    configuration, and stdin when it is a file), or over one of ``inputs``, is refused:
+    files are compared by device and inode, so no other name or link for them slips through.
     """
     if path == STDOUT:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
     target = Path(path)
-    for source in inputs:
-        if source != "-" and target.exists() and Path(source).exists() and target.samefile(source):
-            raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
-    if target.is_dir():
+    if was_read(target) or any(_same_file(target, source) for source in inputs):
+        raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
+    try:
+        mode = target.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and stat.S_ISDIR(mode):
         raise InputError(path, None, None, "is a directory; name a file to write")
+    if mode is not None and not stat.S_ISREG(mode):
+        # /dev/stdout, /dev/null, a FIFO: a stream to write to, never a file to replace
+        # (renaming over /dev/null would put a regular file in its place).
+        _write_stream(text, path)
+        return
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(path, None, None, f"no such folder '{folder}'")
+    if target.is_symlink():  # replace the file it points at, and keep the link
+        target = Path(os.path.realpath(target))
+        folder = target.parent
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
@@ -38,6 +53,9 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             stream.write(text)
+            stream.flush()
+            # On disk before the rename: after a crash the name holds the old or the new text.
+            os.fsync(stream.fileno())
         # mkstemp creates 0600 files: give the result the mode a plain open() would have.
         os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
         os.replace(temporary, target)
@@ -47,6 +65,21 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _write_stream(text: str, path: str) -> None:
+    try:
+        with open(path, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
+
+
+def _same_file(target: Path, source: str) -> bool:
+    try:
+        return source != STDOUT and target.exists() and target.samefile(source)
+    except OSError:
+        return False
 
 
 def _umask() -> int:

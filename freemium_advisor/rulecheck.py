@@ -30,12 +30,15 @@ class ExampleResult:
 
 def example_feature(rule: Rule, example: dict):
     """Build the (feature, product) an example describes, validated like an inventory."""
+    where = f"examples of rule '{rule.id}'"
     feature = {k: v for k, v in example.items() if k != "product"}
     feature.setdefault("id", "example")
     feature.setdefault("name", "Example feature")
+    if not isinstance(example.get("product", {}), dict):
+        raise InputError(where, None, None, "an example's 'product' must be a mapping")
     product = {"name": "Example product", **example.get("product", {})}
     text = yaml.safe_dump({"version": 1, "product": product, "features": [feature]})
-    inventory = parse_inventory(text, f"examples of rule '{rule.id}'")
+    inventory = parse_inventory(text, where)
     return inventory.features[0], inventory.product
 
 

@@ -6,6 +6,7 @@ of a built-in rule points at the override), so every message says where to look.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +15,7 @@ from freemium_advisor.rules import KINDS, READABLE_FIELDS, TEXT_FIELDS, Rule, So
 from freemium_advisor.sandbox import Condition, MessageTemplate, checked
 from freemium_advisor.signals import DIRECTIONS, RULE_CRITERION_IDS, SIGNAL_BY_NAME
 from freemium_advisor.words import WordList
+from freemium_advisor.yamlpos import type_name
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from freemium_advisor.rulepacks import Draft
@@ -111,7 +113,8 @@ def compile_rule(draft: Draft) -> Rule:
                 f"; expected {one_of(DIRECTIONS)}",
             )
         weight = fields["weight"]
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+        # .inf or .nan would make every total infinite or undefined.
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not 0 <= weight < math.inf:
             raise fail("weight", "'weight' must be a number, 0 or more")
         rule.update(direction=direction, weight=float(weight))
     else:
@@ -150,6 +153,9 @@ def _source(value: Any, fail) -> Source:
     principle = value.get("principle")
     if not isinstance(principle, str) or not principle.strip():
         raise fail("source", "'source' needs a 'principle'")
+    for key in ("seed", "quote"):
+        if value.get(key) is not None and not isinstance(value[key], str):
+            raise fail("source", f"source {key} must be text, not {type_name(value[key])}")
     timestamp = value.get("timestamp")
     if timestamp is not None and not (isinstance(timestamp, str) and TIMESTAMP.match(timestamp)):
         raise fail("source", f"source timestamp {timestamp!r} must look like '00:51:09' (quote it)")

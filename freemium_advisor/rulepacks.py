@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -102,7 +103,7 @@ class _Loader:
     def add_file(self, doc: Document) -> None:
         data = doc.data
         if data is None:
-            return
+            raise InputError(doc.path, 1, 1, f"the rule pack is empty; expected {one_of(FILE_KEYS)}")
         if not isinstance(data, dict):
             raise doc.error((), f"a rule pack must be a mapping, not {type_name(data)}")
         for key in data:
@@ -113,6 +114,8 @@ class _Loader:
                     f"; expected {one_of(FILE_KEYS)}",
                     at_key=True,
                 )
+            if data[key] is None:  # 'rules:' with nothing after it is a mistake, not "no rules"
+                raise doc.error((key,), f"'{key}' is empty; give it a value or remove it")
         with self.collecting():
             self._add_rules(doc, data.get("rules"))
         with self.collecting():
@@ -154,6 +157,8 @@ class _Loader:
 
     def _known_rule(self, doc: Document, path: tuple, rule_id: Any) -> str:
         known = list(self.drafts)
+        if not isinstance(rule_id, str):
+            raise doc.error(path, f"a rule id must be text, not {type_name(rule_id)}")
         if rule_id not in self.drafts:
             raise doc.error(
                 path, f"no rule '{rule_id}' to change{did_you_mean(str(rule_id), known)}",
@@ -205,7 +210,7 @@ class _Loader:
                     f"; expected {one_of((*POLICY_KEYS, SEVERITY_KEY))}",
                     at_key=True,
                 )
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
                 raise doc.error(path, f"policy '{key}' must be a number, 0 or more")
             self.policy[key] = float(value)
             self.policy_where[key] = (doc, path)

@@ -3,18 +3,30 @@
 A condition such as ``signals.virality >= high and product.collaborative`` is parsed once,
 checked against the names a rule may read (a misspelled signal is an error when the pack
 loads, not a silent ``false`` later), and compiled.
+
+Rule packs are shared between teams, so they are untrusted code. On top of Jinja2's sandbox:
+only expressions, ``if`` and text are allowed (no loops, calls, assignments, macros or
+includes, so evaluation takes time in proportion to the rule's size); no name or attribute
+starting with ``_``; a short list of filters; ``*``, ``**``, ``%`` and ``+`` checked so that no
+value grows past :data:`~freemium_advisor.limits.MAX_VALUE`; and a message renders only text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
+from jinja2 import StrictUndefined, TemplateSyntaxError, Undefined, meta, nodes
+from jinja2.exceptions import SecurityError
 from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import did_you_mean, one_of
+from freemium_advisor.limits import MAX_EXPONENT, MAX_EXPRESSION, MAX_POWER_BITS, MAX_VALUE
 from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
 
 FEATURE_FIELDS = ("id", "name", "description", "category", "text", "metered", "name_words")
@@ -22,12 +34,158 @@ PRODUCT_FIELDS = ("name", "description", "model", "trial_days", "collaborative",
 LEVEL_CONSTANTS = {name: value for value, name in enumerate(LEVELS)}
 CONDITION_NAMES = ("signals", "feature", "product", *LEVELS)
 FIELDS_OF = {"signals": tuple(SIGNAL_BY_NAME), "feature": FEATURE_FIELDS, "product": PRODUCT_FIELDS}
-
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+FILTERS = (
+    "abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last",
+    "length", "lower", "round", "title", "trim", "upper",
+)
+# Everything else (for, set, macro, call, include, import, with, filter blocks, dicts...) is
+# refused: these are enough for a condition or a sentence, and none can loop or recurse.
+ALLOWED_NODES = (
+    nodes.Template, nodes.Output, nodes.TemplateData, nodes.If, nodes.Name, nodes.Const,
+    nodes.Getattr, nodes.Getitem, nodes.Slice, nodes.Compare, nodes.Operand, nodes.And,
+    nodes.Or, nodes.Not, nodes.Neg, nodes.Pos, nodes.CondExpr, nodes.Concat, nodes.Filter,
+    nodes.Test, nodes.List, nodes.Tuple, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div,
+    nodes.FloorDiv, nodes.Mod, nodes.Pow, nodes.Keyword,
+)
 
 
 class ExpressionError(ValueError):
-    """A condition or message that does not compile; the message says why."""
+    """A condition or message that does not compile or fails; the message says why."""
+
+
+def _size(value: Any, seen: dict[int, int] | None = None) -> int:
+    """Characters and items in ``value``, nested lists included (each shared list once per
+    use: ``[[1] * 1000] * 1000`` is a million, which is what printing it would make)."""
+    if isinstance(value, str):
+        return len(value)
+    if not isinstance(value, (list, tuple)):
+        return 1
+    seen = {} if seen is None else seen
+    if id(value) not in seen:
+        seen[id(value)] = MAX_VALUE + 1  # a list inside itself: too big
+        seen[id(value)] = len(value) + sum(_size(item, seen) for item in value)
+    return seen[id(value)]
+
+
+def _too_big() -> SecurityError:
+    return SecurityError(f"a value longer than {MAX_VALUE:,} would be built")
+
+
+def _bounded(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and _size(value) > MAX_VALUE:
+        raise _too_big()
+    return value
+
+
+class BoundedSandbox(ImmutableSandboxedEnvironment):
+    """Jinja2's immutable sandbox, with the operators that can grow values checked.
+
+    Intercepted operators are also never folded at compile time, so ``'x' * 10**9`` fails
+    when it runs instead of hanging while the pack loads.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "%", "+"})
+
+    def call_binop(self, context, op: str, left: Any, right: Any) -> Any:
+        if op == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, (str, list, tuple)) and isinstance(count, int):
+                    if _size(sized) * max(count, 0) > MAX_VALUE:
+                        raise _too_big()
+            return operator.mul(left, right)
+        if op == "**":
+            if isinstance(right, (int, float)) and abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"an exponent above {MAX_EXPONENT}")
+            # ((x ** 64) ** 64) ** 64 multiplies the digits by 64 at each step.
+            if (isinstance(left, int) and isinstance(right, int)
+                    and left.bit_length() * right > MAX_POWER_BITS):
+                raise SecurityError(f"a power of more than {MAX_POWER_BITS:,} bits")
+            return operator.pow(left, right)
+        if op == "%":
+            if isinstance(left, str):
+                raise SecurityError("'%' formatting is not allowed; write the text out")
+            return operator.mod(left, right)
+        return _bounded(operator.add(left, right))
+
+
+def _as_text(value: Any) -> str:
+    """What a ``{{ ... }}`` in a message prints: text, never a Python repr."""
+    if isinstance(value, str):
+        return _bounded(value)
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()  # StrictUndefined: says what was missing
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, (list, tuple)) and all(
+        isinstance(item, (str, int, float)) and not isinstance(item, bool) for item in value
+    ):
+        return _bounded(", ".join(str(item) for item in value))
+    raise SecurityError(
+        f"a message may print text, numbers and lists of them, not {type(value).__name__}"
+    )
+
+
+def _join(value: Any, separator: str = "", attribute: Any = None) -> str:
+    if attribute is not None:
+        raise SecurityError("'join' takes no attribute in a rule")
+    if isinstance(value, str):
+        value = list(value)
+    if not isinstance(value, (list, tuple)):
+        raise SecurityError(f"'join' needs a list, not {type(value).__name__}")
+    items = [_as_text(item) for item in value]
+    size = sum(map(len, items)) + len(str(separator)) * max(len(items) - 1, 0)
+    if size > MAX_VALUE:
+        raise _too_big()
+    return str(separator).join(items)
+
+
+@contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Raise ``TimeoutError(message)`` in the block after ``seconds`` (where SIGALRM exists and
+    this is the main thread; elsewhere the block runs unbounded)."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not in_main_thread:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(message)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _on_text(text_filter: Callable[..., str]) -> Callable[..., str]:
+    """A string filter that reads its value as a message prints it (a list as ``a, b``),
+    where Jinja2's own would print a list's Python repr."""
+
+    def apply(value: Any, *args: Any, **kwargs: Any) -> str:
+        return text_filter(_as_text(value), *args, **kwargs)
+
+    return apply
+
+
+def _environment(**options: Any) -> BoundedSandbox:
+    env = BoundedSandbox(undefined=StrictUndefined, autoescape=False, **options)
+    env.globals.clear()  # range, dict, lipsum, cycler, joiner, namespace: none is needed
+    env.filters = {name: env.filters[name] for name in FILTERS}
+    for name in ("capitalize", "lower", "title", "trim", "upper"):
+        env.filters[name] = _on_text(env.filters[name])
+    env.filters["join"] = _join
+    return env
+
+
+_ENV = _environment()
+_TEXT_ENV = _environment(finalize=_as_text)
 
 
 class Condition:
@@ -35,6 +193,7 @@ class Condition:
 
     def __init__(self, source: str):
         self.source = source
+        _check_length(source, "condition")
         try:
             parser = Parser(_ENV, source, state="variable")
             tree = parser.parse_expression()
@@ -44,8 +203,9 @@ class Condition:
                 )
         except TemplateSyntaxError as exc:
             raise ExpressionError(f"invalid condition {source!r}: {exc.message}") from None
+        _check_constructs(tree, f"condition {source!r}")
         self.reads = _check_names(tree, CONDITION_NAMES, f"condition {source!r}")
-        self._compiled = _ENV.compile_expression(source, undefined_to_none=False)
+        self._compiled = _compile(lambda: _ENV.compile_expression(source, undefined_to_none=False))
         # Most conditions read a few signals and nothing else; their result is then a pure
         # function of those values, remembered so that thousands of features with the same
         # answers do not each pay for a Jinja2 context.
@@ -62,7 +222,7 @@ class Condition:
     def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
             return bool(self._compiled(**context, **LEVEL_CONSTANTS))
-        except Exception as exc:  # a user's expression may fail in any way: say which and where
+        except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
             raise ExpressionError(f"condition {self.source!r} failed: {_reason(exc)}") from None
 
 
@@ -71,10 +231,15 @@ class MessageTemplate:
 
     def __init__(self, source: str, extra: tuple[str, ...] = ()):
         self.source = source
+        _check_length(source, "message")
         try:
-            tree = _ENV.parse(source)
+            tree = _TEXT_ENV.parse(source)
         except TemplateSyntaxError as exc:
             raise ExpressionError(f"invalid message template: {exc.message}") from None
+        _check_constructs(tree, "message")
+        if any(True for _ in tree.find_all(nodes.Concat)):
+            # '~' turns a list into its Python repr; side by side, {{ a }}{{ b }} prints text.
+            raise ExpressionError("'~' is not allowed in a message; write {{ a }}{{ b }} instead")
         allowed = ("signals", "feature", "product", *extra)
         for name in sorted(meta.find_undeclared_variables(tree)):
             if name not in allowed:
@@ -83,18 +248,72 @@ class MessageTemplate:
                     f"; a message may use {one_of(allowed)}"
                 )
         _check_names(tree, allowed, "message")
-        self._template = _ENV.from_string(source)
+        self._template = _compile(lambda: _TEXT_ENV.from_string(source))
 
     def render(self, context: dict[str, Any]) -> str:
         try:
-            return " ".join(self._template.render(**context).split())
-        except Exception as exc:  # a user's template may fail in any way: say which and where
+            text = self._template.render(**context)
+        except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
             raise ExpressionError(f"message {self.source!r} failed: {_reason(exc)}") from None
+        if len(text) > MAX_VALUE:
+            raise ExpressionError(
+                f"message {self.source!r} renders more than {MAX_VALUE:,} characters"
+            )
+        return " ".join(text.split())
 
 
 def _reason(exc: Exception) -> str:
     text = " ".join(str(exc).split())
     return text or type(exc).__name__
+
+
+def _compile(compile_: Callable[[], Any]) -> Any:
+    try:
+        return compile_()
+    except TemplateSyntaxError as exc:  # an unknown test, say, found while compiling
+        raise ExpressionError(exc.message or str(exc)) from None
+
+
+def _check_length(source: str, what: str) -> None:
+    if len(source) > MAX_EXPRESSION:
+        raise ExpressionError(f"a {what} longer than {MAX_EXPRESSION:,} characters")
+
+
+def _check_constructs(tree: nodes.Node, where: str) -> None:
+    """Refuse what could loop, call, assign or reach Python internals."""
+    for node in (tree, *tree.find_all(nodes.Node)):
+        if not isinstance(node, ALLOWED_NODES):
+            raise ExpressionError(
+                f"{_describe(node)} is not allowed in a {where.split()[0]}; a rule may use "
+                "names, fields, comparisons, arithmetic, filters and if"
+            )
+        if isinstance(node, nodes.Getattr) and node.attr.startswith("_"):
+            raise ExpressionError(f"attribute '{node.attr}' is not allowed in {where}")
+        if (
+            isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const)
+            and isinstance(node.arg.value, str) and node.arg.value.startswith("_")
+        ):
+            raise ExpressionError(f"attribute '{node.arg.value}' is not allowed in {where}")
+        if isinstance(node, nodes.Name) and node.name.startswith("_"):
+            raise ExpressionError(f"name '{node.name}' is not allowed in {where}")
+        if isinstance(node, nodes.Filter) and node.name not in FILTERS:
+            raise ExpressionError(
+                f"filter '{node.name}' is not allowed in {where}{did_you_mean(node.name, FILTERS)}"
+                f"; a rule may use {one_of(FILTERS)}"
+            )
+        if isinstance(node, nodes.Test) and node.name not in _ENV.tests:
+            raise ExpressionError(f"unknown test '{node.name}' in {where}")
+
+
+def _describe(node: nodes.Node) -> str:
+    kinds = {
+        "For": "a {% for %} loop", "Call": "a call", "Assign": "{% set %}",
+        "AssignBlock": "{% set %}", "Macro": "a macro", "CallBlock": "{% call %}",
+        "Include": "{% include %}", "Import": "{% import %}", "FromImport": "{% import %}",
+        "Extends": "{% extends %}", "Block": "{% block %}", "With": "{% with %}",
+        "FilterBlock": "a {% filter %} block", "Dict": "a mapping literal",
+    }
+    return kinds.get(type(node).__name__, f"'{type(node).__name__}'")
 
 
 def _reads_only_named_signals(tree: nodes.Node) -> bool:

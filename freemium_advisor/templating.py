@@ -13,6 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from freemium_advisor.escaping import markdown_escape, mermaid_label
 from freemium_advisor.resources import data_dir
+from freemium_advisor.textfile import remember_read
 
 
 def signed(value: float) -> str:
@@ -53,4 +54,7 @@ def render_template(template: str, **context) -> str:
 
     Templates named ``*.html.j2`` are rendered with HTML autoescape.
     """
-    return _environment(template.endswith(".html.j2")).get_template(template).render(**context)
+    loaded = _environment(template.endswith(".html.j2")).get_template(template)
+    if loaded.filename:
+        remember_read(loaded.filename)  # so that no output of this run overwrites it
+    return loaded.render(**context)

@@ -2,8 +2,9 @@
 
 The template sees the JSON result (``analyze --format json``) as its context, field by field
 as ``docs/report-context.md`` documents it, plus the report filters (``md``, ``mermaid``,
-``signed``, ``number``). It runs in :class:`~jinja2.sandbox.ImmutableSandboxedEnvironment`:
-no attribute of Python internals, no mutation of the context. Anything that goes wrong in it
+``signed``, ``number``). It runs in :class:`~freemium_advisor.sandbox.BoundedSandbox` (Jinja2's
+immutable sandbox, with values bounded) for at most ``RENDER_SECONDS``: no attribute of Python
+internals, no mutation of the context. Anything that goes wrong in it
 (a syntax error, a missing name, a forbidden operation) is the template's fault: an
 :class:`~freemium_advisor.errors.InputError` naming the template and its line, exit 2.
 """
@@ -11,23 +12,28 @@ no attribute of Python internals, no mutation of the context. Anything that goes
 from __future__ import annotations
 
 import traceback
-from pathlib import Path
 
 from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import InputError
+from freemium_advisor.limits import RENDER_SECONDS
+from freemium_advisor.sandbox import BoundedSandbox, time_limit
 from freemium_advisor.templating import configure
+from freemium_advisor.textfile import read_text
 
 
 def render_user_template(path: str, context: dict, *, html: bool = False) -> str:
     """Render the template file ``path`` with ``context``; ``html`` turns autoescape on."""
     try:
-        source = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(path, None, None, f"cannot read the template: {reason}") from None
-    environment = configure(ImmutableSandboxedEnvironment(
+        # Checked like every input: a regular file (a FIFO or /dev/zero would never end),
+        # bounded in size, UTF-8.
+        source = read_text(path)[1]
+    except InputError as exc:
+        raise InputError(
+            path, exc.line, exc.column, f"cannot read the template: {exc.message}"
+        ) from None
+    # Bounded like rule packs: '*', '**', '%' and '+' cannot build huge values.
+    environment = configure(BoundedSandbox(
         # Only this one file: an include or import names it in the error instead of reading
         # whatever else lies on disk.
         loader=FunctionLoader(lambda name: (source, path, lambda: True) if name == path else None),
@@ -38,7 +44,8 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
         lstrip_blocks=True,
     ))
     try:
-        return environment.get_template(path).render(**context)
+        with time_limit(RENDER_SECONDS, f"rendering took more than {RENDER_SECONDS} s"):
+            return environment.get_template(path).render(**context)
     except TemplateSyntaxError as exc:
         raise InputError(path, exc.lineno, None, f"template error: {exc.message}") from None
     except InputError:

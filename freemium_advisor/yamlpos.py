@@ -8,22 +8,21 @@ once, so that every later message can point at the exact spot, and a duplicate k
 from __future__ import annotations
 
 import gc
-import sys
+import math
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 
 from freemium_advisor.errors import InputError
+from freemium_advisor.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_INTEGER, MAX_NODES, MAX_TEXT
+from freemium_advisor.textfile import CONTROL, control_message
+from freemium_advisor.textfile import STDIN, STDIN_NAME, read_text  # noqa: F401 - re-exported
 
 try:  # libyaml's C parser is several times faster; fall back to the pure-Python one.
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
-STDIN = "-"
-STDIN_NAME = "<stdin>"
 
 PathKey = tuple  # a path into the document: ("features", 3, "signals", "virality")
 
@@ -67,37 +66,6 @@ class Document:
         return marks.get(path, Mark(1, 1))
 
 
-def read_text(path: str) -> tuple[str, str]:
-    """Read a UTF-8 text file (or stdin for ``-``); return ``(display_name, text)``."""
-    if path == STDIN:
-        name = STDIN_NAME
-        raw = sys.stdin.buffer.read()
-    else:
-        name = path
-        try:
-            raw = Path(path).read_bytes()
-        except IsADirectoryError:
-            raise InputError(name, None, None, "is a directory, not a file") from None
-        except FileNotFoundError:
-            raise InputError(name, None, None, "no such file") from None
-        except OSError as exc:
-            raise InputError(name, None, None, f"cannot read: {exc.strerror}") from None
-    return name, decode_utf8(raw, name)
-
-
-def decode_utf8(raw: bytes, name: str) -> str:
-    """Decode UTF-8 (a leading BOM is dropped); a bad byte is reported by line and column."""
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(
-            name, line, column, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})"
-        ) from None
-
-
 def load_yaml(text: str, path: str) -> Document:
     """Parse one YAML document; duplicate keys, tags and merge keys are errors."""
     # Composing and walking creates many small objects and no reference cycles; the cyclic
@@ -113,8 +81,16 @@ def load_yaml(text: str, path: str) -> Document:
 
 
 def _load_yaml(text: str, path: str) -> Document:
+    _check_node_count(text, path)
     try:
         node = yaml.compose(text, Loader=_Loader)
+    except RecursionError:  # only the pure-Python parser recurses; libyaml stops at 1,000 levels
+        raise InputError(
+            path, None, None, f"invalid YAML: nested deeper than {MAX_DEPTH} levels"
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        line, column = _text_position(text, exc.position)
+        raise InputError(path, line, column, f"invalid YAML: {exc.reason}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -139,7 +115,9 @@ class _Builder:
         self.path = path
         self.values: dict[PathKey, Mark] = {}
         self.keys: dict[PathKey, Mark] = {}
-        self._active: set[int] = set()
+        self._active: set[int] = set()  # the nodes being built: one seen again is a cycle
+        self._built: set[int] = set()  # every node built once: one built again is an alias
+        self._repeated = 0  # nodes built again through aliases
 
     def _error(self, node: yaml.Node, message: str) -> InputError:
         return InputError(
@@ -147,18 +125,37 @@ class _Builder:
         )
 
     def build(self, node: yaml.Node, path: PathKey) -> Any:
+        # Aliases share composed nodes, so the composed graph stays small even when the data
+        # it stands for would fill the memory ("billion laughs"): building stops as soon as
+        # aliases have repeated MAX_ALIAS_NODES values, and before Python's recursion limit.
+        key = id(node)
+        if key in self._active:
+            raise self._error(node, "recursive YAML alias (a value that contains itself)")
+        if len(path) >= MAX_DEPTH:
+            raise self._error(node, f"nested deeper than {MAX_DEPTH} levels")
+        if key in self._built:
+            self._repeated += 1
+            if self._repeated > MAX_ALIAS_NODES:
+                raise self._error(
+                    node,
+                    f"YAML aliases expand this document by more than {MAX_ALIAS_NODES:,} values "
+                    "(an alias bomb?); write the values out instead",
+                )
+        self._built.add(key)
         self.values[path] = _mark(node)
-        if id(node) in self._active:
-            raise self._error(node, "recursive YAML alias")
-        self._active.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node)
+        self._active.add(key)
         try:
             if isinstance(node, yaml.MappingNode):
+                if node.tag != _MAP:
+                    raise self._error(node, f"unsupported YAML tag '{node.tag}'")
                 return self._mapping(node, path)
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-            return self._scalar(node)
+            if node.tag != _SEQ:
+                raise self._error(node, f"unsupported YAML tag '{node.tag}'")
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         finally:
-            self._active.discard(id(node))
+            self._active.discard(key)
 
     def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict:
         result: dict[str, Any] = {}
@@ -169,6 +166,11 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise self._error(key_node, "a mapping key must be a plain value")
             key = key_node.value
+            if len(key) > MAX_TEXT:
+                raise self._error(key_node, f"a key longer than {MAX_TEXT:,} characters")
+            control = CONTROL.search(key)
+            if control:  # written as an escape ("\e"): the text itself was checked when read
+                raise self._error(key_node, control_message(control.group()))
             if key in first_seen:
                 first = first_seen[key].start_mark.line + 1
                 raise self._error(key_node, f"duplicate key '{key}' (first defined on line {first})")
@@ -178,12 +180,63 @@ class _Builder:
         return result
 
     def _scalar(self, node: yaml.ScalarNode) -> Any:
+        if len(node.value) > MAX_TEXT:
+            raise self._error(node, f"a value longer than {MAX_TEXT:,} characters")
         if node.tag == "tag:yaml.org,2002:timestamp":
             return node.value  # dates stay text: nothing here computes with them
+        if node.tag == "tag:yaml.org,2002:int" and len(node.value) > 40:
+            # Converting thousands of digits is slow (and refused by Python 3.11+).
+            raise self._error(node, f"number too large (at most {MAX_INTEGER:,})")
         try:
-            return self._constructor.construct_object(node, deep=True)
+            value = self._constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
             raise self._error(node, f"unsupported YAML value: {exc.problem}") from None
+        except ValueError as exc:  # e.g. a malformed explicit !!int or !!float
+            raise self._error(node, f"invalid YAML value: {exc}") from None
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INTEGER:
+            raise self._error(node, f"number too large (at most {MAX_INTEGER:,})")
+        if isinstance(value, str):
+            control = CONTROL.search(value)
+            if control:  # written as an escape ("\e"): the text itself was checked when read
+                raise self._error(node, control_message(control.group()))
+        if isinstance(value, float) and math.isnan(value):
+            raise self._error(node, "'.nan' (not a number) is not a valid value")
+        return value
+
+
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+# Every YAML node but a lone top-level scalar needs one of these next to it, so a file has at
+# most 2 * (their count) + 1 nodes.
+_NODE_INDICATORS = (",", ":", "-", "[", "{", "?", "\n", "\r")
+_NODE_EVENTS = (yaml.ScalarEvent, yaml.SequenceStartEvent, yaml.MappingStartEvent, yaml.AliasEvent)
+
+
+def _check_node_count(text: str, path: str) -> None:
+    """Refuse more than MAX_NODES values before composing: a composed node costs hundreds of
+    bytes, so 16 MB of ``[1,1,1,...`` would take gigabytes and minutes."""
+    if 2 * sum(map(text.count, _NODE_INDICATORS)) + 1 <= MAX_NODES:
+        return  # the cheap bound: the usual case, no second parse
+    count = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, _NODE_EVENTS):
+                count += 1
+                if count > MAX_NODES:
+                    mark = event.start_mark
+                    raise InputError(
+                        path, mark.line + 1, mark.column + 1,
+                        f"more than {MAX_NODES:,} values in one file; split it or trim it",
+                    )
+    except yaml.YAMLError:
+        return  # composing reports the syntax error, with its position
+
+
+def _text_position(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
 
 
 def _mark(node: yaml.Node) -> Mark:

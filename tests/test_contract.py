@@ -113,17 +113,18 @@ def test_every_failure_is_one_line_and_exit_2(run, tmp_path):
     assert failures == []
 
 
-@pytest.mark.parametrize("pack,rule", [
-    (BAD_CONDITION_PACK, "divides-by-zero"),
-    (SANDBOX_PACK, "reads-a-dunder"),
-    (BROKEN_MESSAGE_PACK, "bad-message"),
+@pytest.mark.parametrize("pack,rule,where", [
+    (BAD_CONDITION_PACK, "divides-by-zero", "2:5"),
+    # An underscore attribute is refused when the pack loads, at the condition itself.
+    (SANDBOX_PACK, "reads-a-dunder", "5:11"),
+    (BROKEN_MESSAGE_PACK, "bad-message", "2:5"),
 ])
-def test_a_rule_that_fails_at_run_time_names_itself_and_its_definition(run, tmp_path, pack, rule):
+def test_a_rule_that_fails_at_run_time_names_itself_and_its_definition(run, tmp_path, pack, rule, where):
     path = tmp_path / "pack.yaml"
     path.write_text(pack, encoding="utf-8")
     result = run("analyze", WHITEBOARD, "-r", str(path))
     assert result.exit_code == 2
-    assert result.stderr.startswith(f"{path}:2:5: error: rule '{rule}': ")
+    assert result.stderr.startswith(f"{path}:{where}: error: rule '{rule}': ")
 
 
 def test_usage_errors_are_one_line_with_a_pointer_to_help(run):

@@ -208,27 +208,6 @@ def test_every_free_plan_is_the_free_rung_and_a_cheaper_namesake_is_a_parallel_l
     }
 
 
-ADDONS_ONLY = """\
-saasName: Hooks
-features:
-  hooks: {valueType: BOOLEAN, defaultValue: false, type: DOMAIN}
-  logs: {valueType: BOOLEAN, defaultValue: false, type: MANAGEMENT}
-  other: {valueType: BOOLEAN, defaultValue: false, type: DOMAIN}
-addOns:
-  LOGS: {price: 20, features: {logs: {value: true}}}
-  HOOKS: {price: 5, features: {hooks: {value: true}}}
-"""
-
-
-def test_a_pricing_sold_only_through_add_ons_imports_with_the_add_ons_as_tiers():
-    data = import_pricing2yaml(ADDONS_ONLY, "p.yml")
-    assert data["product"]["model"] == "paid-only"
-    assert data["product"]["tiers"] == ["free", "HOOKS", "LOGS"]
-    assert [(f["id"], f.get("current")) for f in data["features"]] == [
-        ("hooks", "HOOKS"), ("logs", "LOGS"), ("other", None),
-    ]
-
-
 def test_syntax_3_file_and_odd_feature_keys():
     features = by_id(load("clockify", 2024))
     assert features["accessToAllCake.comProducts"]["name"] == "Access to all cake.com products"

@@ -366,7 +366,7 @@ def test_template_cannot_mutate_its_context(write, run):
 
 def test_missing_template_is_bad_input(run):
     result = run("report", WHITEBOARD, "-t", "no/such.j2")
-    assert (result.exit_code, result.stderr) == (2, "no/such.j2: error: cannot read the template: No such file or directory\n")
+    assert (result.exit_code, result.stderr) == (2, "no/such.j2: error: cannot read the template: no such file\n")
 
 
 def test_output_over_the_template_is_refused(write, run):

@@ -108,8 +108,8 @@ PACK_ERRORS = [
     ),
     (
         "override:\n  virality-high: {when: __import__('os')}\n",
-        "2:25: error: rule 'virality-high': unknown name '__import__' in condition "
-        "\"__import__('os')\"",
+        "2:25: error: rule 'virality-high': a call is not allowed in a condition; a rule may "
+        "use names, fields, comparisons, arithmetic, filters and if",
     ),
     (
         "override:\n  virality-high: {message: '{{ signal.virality }}'}\n",
@@ -159,11 +159,9 @@ def test_a_sandboxed_condition_cannot_reach_python(write):
         override:
           virality-high: {when: "feature.name.__class__.__mro__"}
     """)
-    ruleset = load_ruleset([pack])
-    inventory = parse_inventory(INVENTORY, "f.yaml")
-    with pytest.raises(Exception) as error:
-        analyze(inventory, ruleset)
-    assert "unsafe" in str(error.value) or "__class__" in str(error.value)
+    with pytest.raises(InputError) as error:
+        load_ruleset([pack])
+    assert "rule 'virality-high': attribute '__mro__' is not allowed" in str(error.value)
 
 
 def test_every_broken_rule_of_a_pack_is_reported_in_one_run(run, write):

@@ -21,8 +21,10 @@ from freemium_advisor import __version__
 from freemium_advisor.errors import InputError
 from freemium_advisor.formats import RenderOptions, formats_for
 from freemium_advisor.outputs import STDOUT
+from freemium_advisor.textfile import forget_reads
 
 PROG = "freemium-advisor"
+MAX_WIDTH = 1_000  # columns of a table, whatever COLUMNS says
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
@@ -149,6 +151,7 @@ def main_callback(
     ),
 ) -> None:
     """Freemium and paywall design advisor."""
+    forget_reads()  # each run guards its own inputs against being overwritten
 
 
 # --- options every command writes the same way ---------------------------------------------
@@ -191,4 +194,5 @@ def render_options(color: bool | None, output: str) -> RenderOptions:
     else:
         columns = os.environ.get("COLUMNS", "")
         width = int(columns) if columns.isdigit() and int(columns) > 0 else 100
-    return RenderOptions(color=bool(color), width=width)
+    # COLUMNS=100000000 would have a table drawn that wide: minutes and gigabytes.
+    return RenderOptions(color=bool(color), width=min(width, MAX_WIDTH))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
@@ -34,6 +33,9 @@ def text_console(options) -> tuple[Console, io.StringIO]:
         color_system="standard" if options and options.color else None,
         highlight=False,
         emoji=False,
+        # Names, tiers and rule texts come from files anyone edits: "[/]" in one is text,
+        # not rich markup (which would crash the render or restyle the output).
+        markup=False,
         soft_wrap=False,
     )
     return console, buffer
@@ -144,7 +146,7 @@ def split_cells(summary: dict[str, int], width: int) -> dict[str, int]:
 def _print_split(console: Console, analysis) -> None:
     summary = analysis.summary()
     counts = ", ".join(f"{n} {name}" for name, n in summary.items())
-    console.print(f"{plural(len(analysis.assessments), 'feature')}: {escape(counts)}.")
+    console.print(f"{plural(len(analysis.assessments), 'feature')}: {counts}.")
     if analysis.assessments:
         bar = Text()
         for name, cells in split_cells(summary, min(BAR_WIDTH, console.width - 2)).items():

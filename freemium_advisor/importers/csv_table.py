@@ -16,6 +16,7 @@ from pathlib import PurePath
 from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.importers import IMPORTED_PRODUCT
 from freemium_advisor.inventory import DEFAULT_TIERS, FORMAT_VERSION, ID_PATTERN, ID_RULE
+from freemium_advisor.limits import MAX_IMPORTED_FEATURES, MAX_INTEGER
 from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVELS, SIGNAL_BY_NAME
 from freemium_advisor.yamlpos import STDIN_NAME
 
@@ -25,6 +26,7 @@ FIELDS = (
 COLUMNS = FIELDS + tuple(SIGNAL_BY_NAME)
 TRUE_WORDS = ("true", "yes", "y", "1", "x")
 FALSE_WORDS = ("false", "no", "n", "0")
+FORMULA_STARTS = tuple("=+-@")  # what makes a spreadsheet read a cell as a formula
 _SEPARATOR = re.compile(r"[\s\-]+")
 _DELIMITERS = (",", ";", "\t")  # spreadsheets in comma-decimal locales save with ';'
 
@@ -62,6 +64,8 @@ def import_csv(
     ladder = {tier.lower(): tier for tier in (tiers or DEFAULT_TIERS)}
     used: dict[str, str] = {}
     for line, cells in rows:
+        if len(features) == MAX_IMPORTED_FEATURES:
+            raise InputError(path, line, 1, f"more than {MAX_IMPORTED_FEATURES:,} features to import")
         row = _Row(path, line, columns, cells)
         feature = row.feature()
         if feature["id"] in first_line:
@@ -186,6 +190,13 @@ class _Row:
         for column in ("description", "category", "current"):
             if self.get(column):
                 feature[column] = self.get(column)
+        # Text cells are kept as text whatever they hold; but a tier name that a spreadsheet
+        # would run as a formula ('=cmd|...') is never a real plan, and would become a tier.
+        if feature.get("current", "")[:1] in FORMULA_STARTS:
+            raise self.fail(
+                "current",
+                f"{feature['current']!r} looks like a spreadsheet formula, not a tier name",
+            )
         if self.get("addon"):
             feature["addon"] = self.flag("addon")
         limit = self.limit()
@@ -214,7 +225,7 @@ class _Row:
             number = float(free)
         except ValueError:
             number = -1.0
-        if not math.isfinite(number) or number < 0:
+        if not math.isfinite(number) or not 0 <= number <= MAX_INTEGER:
             raise self.fail("limit_free", f"'limit_free' must be a number, 0 or more, not {free!r}")
         return {"metric": metric, "free": int(number) if number.is_integer() else number}
 

@@ -17,6 +17,7 @@ from typing import Any
 from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.importers import IMPORTED_PRODUCT, humanize
 from freemium_advisor.inventory import FORMAT_VERSION, ID_PATTERN, ID_RULE
+from freemium_advisor.limits import MAX_IMPORTED_FEATURES
 from freemium_advisor.yamlpos import STDIN_NAME, Document, load_yaml, type_name
 
 FREE_TIER = "free"  # the tier prepended when no plan is free
@@ -79,16 +80,18 @@ class _Pricing:
 
     def inventory(self) -> dict:
         features = self.section("features", "feature", required=True)
+        if len(features) > MAX_IMPORTED_FEATURES:
+            raise self.fail(("features",), f"more than {MAX_IMPORTED_FEATURES:,} features to import")
         for key in features:
             if not ID_PATTERN.match(key):
                 raise self.fail(
                     ("features", key), f"invalid feature id {key!r}: use {ID_RULE}", at_key=True
                 )
         limits = self.section("usageLimits", "usage limit", required=False)
-        plans = self.section("plans", "plan", required=not self.root.get("addOns"))
-        if not plans:
-            if self.root.get("addOns"):
-                return self.addon_only_inventory(features)
+        # A product sold only through add-ons has no plans ('plans: null' in Pricing2Yaml).
+        sold_as_addons = bool(self.section("addOns", "add-on", required=False))
+        plans = self.section("plans", "plan", required=not sold_as_addons)
+        if not plans and not sold_as_addons:
             raise self.fail(("plans",), "the pricing has no plans")
         prices = {plan: self.price(plan) for plan in plans}
         has_free = 0 in prices.values()
@@ -142,35 +145,14 @@ class _Pricing:
             item["metered"] = self.limit_metric(linked[key][0], limits)
         return item
 
-    def addon_only_inventory(self, features: dict) -> dict:
-        """A pricing sold only through add-ons: the add-ons are the paid tiers."""
-        addons = self.section("addOns", "add-on", required=True)
-        limits = self.section("usageLimits", "usage limit", required=False)
-        linked = self.linked_limits(limits, features)
-        prices = {name: self.price(name, "addOns") for name in addons}
-        tiers = sorted(addons, key=lambda name: (prices[name] is None, prices[name] or 0))
-        items = []
-        for key, spec in features.items():
-            item = self.describe(key, spec, linked, limits)
-            for name in tiers:
-                own = self.mapping(addons[name].get("features"), ("addOns", name, "features"),
-                                   f"'features' of add-on '{name}'", optional=True)
-                if key in own and _included(self.entry_value(
-                        own[key], ("addOns", name, "features", key), features,
-                        f"add-on '{name}'", "feature")):
-                    item["current"] = name
-                    break
-            items.append(item)
-        free = FREE_TIER if FREE_TIER not in addons else f"{FREE_TIER}-tier"
-        product = {
-            "name": self.product_name(), "description": self.product_description(),
-            "model": "paid-only", "tiers": [free, *tiers],
-        }
-        return {"version": FORMAT_VERSION, "product": product, "features": items}
-
-    def price(self, plan: str, section: str = "plans") -> float | None:
+    def price(self, plan: str) -> float | None:
         """A plan's numeric price, or ``None`` for "Contact Sales" and the like."""
-        raw = self.root[section][plan].get("price")
+        raw = self.root["plans"][plan].get("price")
+        if raw is not None and (isinstance(raw, bool) or not isinstance(raw, (int, float, str))):
+            raise self.fail(
+                ("plans", plan, "price"),
+                f"plan '{plan}' has an invalid price: a number or text, not {type_name(raw)}",
+            )
         price = _number(raw)
         if price is None and isinstance(raw, str):
             try:
@@ -178,7 +160,7 @@ class _Pricing:
             except ValueError:
                 return None
         if price is not None and (not math.isfinite(price) or price < 0):
-            raise self.fail((section, plan, "price"), f"plan '{plan}' has an invalid price {raw!r}")
+            raise self.fail(("plans", plan, "price"), f"plan '{plan}' has an invalid price {raw!r}")
         return price
 
     def plan_values(self, plan: str, section: str, specs: dict) -> dict:
@@ -219,6 +201,11 @@ class _Pricing:
                     f"not {type_name(available)}",
                 )
             for index, plan in enumerate(available):
+                if not isinstance(plan, str):
+                    raise self.fail(
+                        (*path, "availableFor", index),
+                        f"'availableFor' of add-on '{addon}' must list plan names, not {type_name(plan)}",
+                    )
                 if plan not in plans:
                     raise self.fail(
                         (*path, "availableFor", index),
@@ -248,6 +235,12 @@ class _Pricing:
                     path, f"'linkedFeatures' must be a list of features, not {type_name(keys)}"
                 )
             for index, key in enumerate(keys):
+                if not isinstance(key, str):
+                    raise self.fail(
+                        (*path, index),
+                        f"'linkedFeatures' of usage limit '{name}' must list feature names, "
+                        f"not {type_name(key)}",
+                    )
                 if key not in features:
                     raise self.fail(
                         (*path, index),

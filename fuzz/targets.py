@@ -1,0 +1,122 @@
+"""The fuzz targets: bytes in; a result or an :class:`InputError` out, never anything else.
+
+Each target is what the command does with a file a stranger wrote, end to end: decode, parse,
+validate, and for rule packs evaluate every rule on a small inventory; an imported inventory
+must also validate, since the tool writes it for the user to analyze. The configuration and
+the baseline of 'check' are read too.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+
+from freemium_advisor.analysis import analyze
+from freemium_advisor.baseline import read_baseline
+from freemium_advisor.config import load_config
+from freemium_advisor.explain import explain
+from freemium_advisor.formats import RenderOptions, formats_for, formatter, rules_view
+from freemium_advisor.gate import FAIL_ON
+from freemium_advisor.importers import dump_inventory
+from freemium_advisor.importers.csv_table import import_csv
+from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
+from freemium_advisor.inventory import Inventory
+from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.rulecheck import check_ruleset
+from freemium_advisor.rulepacks import builtin_rule_dir, load_ruleset
+from freemium_advisor.textfile import decode_text
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+NAME = "fuzzed"
+
+
+def inventory(data: bytes) -> None:
+    """Validate an inventory, analyze it with the built-in rules, and render every format."""
+    parsed = parse_inventory(decode_text(data, NAME), NAME)
+    _render(analyze(parsed, _builtin_rules()))
+
+
+def rules(data: bytes) -> None:
+    """Load a rule pack after two built-in files, run its examples, and evaluate it."""
+    path = _scratch_file()
+    path.write_bytes(data)
+    # The policy and the virality rules (which the seeds override) stand for the built-in
+    # pack: loading all of it would make every input ten times slower.
+    base = [str(builtin_rule_dir() / name) for name in ("policy.yaml", "virality.yaml")]
+    ruleset = load_ruleset([*base, str(path)], builtin=False)
+    check_ruleset(ruleset)
+    _render(analyze(_sample_inventory(), ruleset))
+    rules_view.render_list_table(ruleset, RenderOptions())
+    rules_view.render_list_json(ruleset)
+    rules_view.render_docs(ruleset)
+    for rule in ruleset.rules:
+        rules_view.render_rule(rule, RenderOptions())
+
+
+def csv(data: bytes) -> None:
+    """Import a CSV sheet; the inventory written must validate."""
+    _validates(import_csv(decode_text(data, NAME), NAME))
+
+
+def pricing2yaml(data: bytes) -> None:
+    """Import a Pricing2Yaml pricing; the inventory written must validate."""
+    _validates(import_pricing2yaml(decode_text(data, NAME), NAME))
+
+
+def config(data: bytes) -> None:
+    """Load a ``.freemium-advisor.yaml``."""
+    path = _scratch_file()
+    path.write_bytes(data)
+    load_config(path, FAIL_ON, formats_for("check"))
+
+
+def baseline(data: bytes) -> None:
+    """Read a baseline file (JSON)."""
+    path = _scratch_file()
+    path.write_bytes(data)
+    read_baseline(str(path))
+
+
+TARGETS: dict[str, Callable[[bytes], None]] = {
+    "inventory": inventory, "rules": rules, "csv": csv, "pricing2yaml": pricing2yaml,
+    "config": config, "baseline": baseline,
+}
+
+
+def seeds(target: str) -> list[bytes]:
+    """The seed corpus of a target, in name order."""
+    return [path.read_bytes() for path in sorted((CORPUS / target).iterdir()) if path.is_file()]
+
+
+def _render(analysis) -> None:
+    for name in formats_for("analyze"):
+        formatter("analyze", name)(analysis, RenderOptions())
+    if analysis.assessments:
+        explanation = explain(analysis, analysis.assessments[0].feature.id)
+        for name in formats_for("explain"):
+            formatter("explain", name)(explanation, RenderOptions())
+
+
+def _validates(data: dict) -> Inventory:
+    return parse_inventory(dump_inventory(data), "imported")
+
+
+@lru_cache(maxsize=1)
+def _builtin_rules():
+    return load_ruleset()
+
+
+@lru_cache(maxsize=1)
+def _sample_inventory() -> Inventory:
+    return parse_inventory((CORPUS / "inventory" / "whiteboard.yaml").read_text("utf-8"), "sample")
+
+
+@lru_cache(maxsize=1)
+def _scratch_file() -> Path:
+    # Rule packs are read from files; one scratch file is rewritten for every input.
+    handle, name = tempfile.mkstemp(prefix="fuzz-pack-", suffix=".yaml")
+    os.close(handle)
+    return Path(name)

@@ -1,0 +1,222 @@
+"""Rule packs are untrusted: escapes fail when the pack loads, evaluation is bounded, and a
+message prints only text. Each case runs the real command and expects one line naming the
+rule, exit 2, quickly."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.test_hardening_inputs import assert_bad_input
+
+INVENTORY = """\
+product: {name: Boardly, tiers: [free, pro, business]}
+features:
+  - id: share
+    name: Share boards with guests
+    signals: {virality: high}
+"""
+
+ESCAPES = [
+    "''.__class__.__mro__",
+    "''.__class__.__mro__[1].__subclasses__()",
+    "cycler.__init__.__globals__",
+    "lipsum.__globals__",
+    "self._TemplateReference__context",
+    "feature.name._private",
+    "feature['__class__']",
+    "feature.name.__class__",
+    "signals.virality.__class__.__base__",
+    "namespace()",
+    "range(10**9)|list",
+    "joiner()",
+    "feature.name.upper()",
+    "feature.name.format(x=1)",
+    "(feature.name|attr('__class__'))",
+    "feature.name|map('upper')|list",
+    "{'a': 1}",
+]
+
+
+RULE = {
+    "when": "signals.virality >= high", "message": "hi", "criterion": "virality",
+    "title": "Probe", "direction": "free", "weight": "1", "source": "{principle: P}",
+}
+
+
+def pack_text(field: str, value: str) -> str:
+    """A pack with one rule 'probe' (defined at 2:5) whose ``field`` is ``value``."""
+    fields = {**RULE, field: "'" + value.replace("'", "''") + "'"}
+    return "rules:\n  - id: probe\n" + "".join(f"    {k}: {v}\n" for k, v in fields.items())
+
+
+@pytest.fixture
+def files(write):
+    def make(pack: str) -> tuple[str, str]:
+        return write("inv.yaml", INVENTORY), write("pack.yaml", pack)
+
+    return make
+
+
+def analyze(run, inventory: str, pack: str):
+    started = time.perf_counter()
+    result = run("analyze", inventory, "-r", pack)
+    assert time.perf_counter() - started < 5, "a rule pack must not slow the run down"
+    return result
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_escapes_in_a_condition_fail_when_the_pack_loads(run, files, escape):
+    inventory, pack = files(pack_text("when", escape))
+    result = run("rules", "list", "-r", pack)
+    assert_bad_input(result, f"{pack}:", "error: rule 'probe': ")
+    assert "not allowed" in result.stderr or "unknown name" in result.stderr
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+def test_escapes_in_a_message_fail_when_the_pack_loads(run, files, escape):
+    inventory, pack = files(pack_text("message", "Hi {{ " + escape + " }}"))
+    result = run("rules", "list", "-r", pack)
+    assert_bad_input(result, f"{pack}:", "error: rule 'probe': ")
+    assert "not allowed" in result.stderr or "unknown name" in result.stderr
+
+
+@pytest.mark.parametrize("template", [
+    "{% for a in feature.text %}{% for b in feature.text %}{{ a }}{% endfor %}{% endfor %}",
+    "{% set x = feature.text %}{{ x }}",
+    "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}",
+    "{% include 'x' %}",
+    "{% extends 'x' %}",
+    "{% filter upper %}x{% endfilter %}",
+    "{% with a = 1 %}{{ a }}{% endwith %}",
+    "{{ feature.name|center(1000000000) }}",
+    "{{ feature.name|replace('', 'xxxxxxxx') }}",
+    "{{ feature.name|format(1) }}",
+    "{{ feature|pprint }}",
+    "{{ feature|tojson }}",
+    "{{ feature.name|random }}",
+])
+def test_loops_assignments_and_risky_filters_fail_when_the_pack_loads(run, files, template):
+    inventory, pack = files(pack_text("message", template))
+    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:", "error: rule 'probe': ")
+
+
+@pytest.mark.parametrize("condition, reason", [
+    ("(feature.text * 1000000000)|length > 0", "a value longer than 200,000 would be built"),
+    ("(1000000000 * feature.text)|length > 0", "a value longer than 200,000 would be built"),
+    ("([1, 2] * 1000000000)|length > 0", "a value longer than 200,000 would be built"),
+    ("('x' * 1000000000)|length > 0", "a value longer than 200,000 would be built"),
+    ("9 ** (9 ** 9) > 0", "an exponent above 64"),
+    ("2 ** 1000000 > 0", "an exponent above 64"),
+    ("((99 ** 64) ** 64) ** 64 > 0", "a power of more than 4,096 bits"),
+    ("([[1] * 100000] * 100000 ~ '')|length > 0", "a value longer than 200,000 would be built"),
+    ("([[1] * 100000] + [[1] * 100000])|length > 0", "a value longer than 200,000 would be built"),
+    ("('%0999999999d' % 1)|length > 0", "'%' formatting is not allowed"),
+    ("(feature.text * 10000 + feature.text * 10000)|length > 0", "longer than 200,000"),
+    ("((feature.text * 2000)|join('x' * 100000))|length > 0", "longer than 200,000"),
+    ("1 / 0", "division by zero"),
+    ("feature.name > 3", "'>' not supported"),
+    ("feature.nope", "unknown feature field 'nope'"),
+])
+def test_pathological_conditions_fail_naming_the_rule(run, files, condition, reason):
+    inventory, pack = files(pack_text("when", condition))
+    result = analyze(run, inventory, pack)
+    assert_bad_input(result, f"{pack}:", "error: rule 'probe': ")
+    assert reason in result.stderr
+
+
+@pytest.mark.parametrize("template, reason", [
+    ("{{ feature.text * 1000000000 }}", "a value longer than 200,000 would be built"),
+    ("{{ feature }}", "a message may print text, numbers and lists of them, not dict"),
+    ("{{ signals }}", "not dict"),
+    ("{{ feature.name.upper }}", "not builtin_function_or_method"),
+    ("{{ feature.name[999] }}", "has no element 999"),
+    ("{{ 10 ** 100 }}", "an exponent above 64"),
+])
+def test_pathological_messages_fail_naming_the_rule(run, files, template, reason):
+    inventory, pack = files(pack_text("message", template))
+    result = analyze(run, inventory, pack)
+    assert_bad_input(result, f"{pack}:2:5:", "error: rule 'probe': message ")
+    assert reason in result.stderr
+
+
+def test_a_message_renders_text_never_a_repr(run, files):
+    inventory, pack = files(pack_text(
+        "message",
+        "tiers {{ product.tiers }}; trial {{ product.trial_days }}; "
+        "collab {{ product.collaborative }}; {{ feature.name|upper }}; {{ product.tiers|title }}",
+    ))
+    result = run("analyze", inventory, "-r", pack, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    assert ("tiers free, pro, business; trial ; collab false; SHARE BOARDS WITH GUESTS; "
+            "Free, Pro, Business") in result.stdout
+    assert "['free'" not in result.stdout and "None" not in result.stdout
+
+
+def test_a_message_cannot_concatenate_into_a_repr(run, files):
+    inventory, pack = files(pack_text("message", "{{ product.tiers ~ '' }}"))
+    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:", "'~' is not allowed in a message")
+
+
+def test_an_overlong_condition_is_refused(run, files):
+    inventory, pack = files(pack_text("when", "signals.virality >= high" + " and true" * 300))
+    assert_bad_input(run("rules", "list", "-r", pack), f"{pack}:3:11:", "a condition longer than 2,000")
+
+
+@pytest.mark.parametrize("pack, where, message", [
+    ("", ":1:1:", "the rule pack is empty"),
+    ("# just a comment\n", ":1:1:", "the rule pack is empty"),
+    ("rules: null\n", ":1:8:", "'rules' is empty"),
+    ("rules:\n", ":1:7:", "'rules' is empty"),
+    ("override: null\n", ":1:11:", "'override' is empty"),
+    ("policy: null\n", ":1:9:", "'policy' is empty"),
+    ("disable:\n", ":1:9:", "'disable' is empty"),
+    ("[]\n", ":1:1:", "a rule pack must be a mapping, not a list"),
+    ("override:\n  virality-high: {weight: .nan}\n", ":2:27:", "'.nan' (not a number)"),
+    ("override:\n  virality-high: {weight: .inf}\n", ":2:27:", "rule 'virality-high': 'weight' must be a number"),
+    ("override:\n  virality-high: {weight: -.inf}\n", ":2:27:", "'weight' must be a number"),
+    ("override:\n  virality-high: {weight: 1.0e999}\n", ":2:27:", "'weight' must be a number"),
+    ("override:\n  virality-high: {weight: 99999999999999999999999}\n", ":2:27:", "number too large"),
+    ("policy: {min_growth_for_wall: .inf}\n", ":1:31:", "policy 'min_growth_for_wall' must be a number"),
+    ("policy: {confidence_high: .nan}\n", ":1:27:", "'.nan' (not a number)"),
+    ("override:\n  virality-high: {when: [a]}\n", ":2:25:", "'when' must be an expression written as text"),
+    ("override:\n  virality-high: {message: [a]}\n", ":2:28:", "'message' must be non-empty text"),
+    ("disable: [[a]]\n", ":1:11:", "a rule id must be text, not a list"),
+])
+def test_bad_packs(run, files, pack, where, message):
+    inventory, pack_path = files(pack)
+    assert_bad_input(run("analyze", inventory, "-r", pack_path), pack_path + where, message)
+
+
+def test_rules_test_reports_a_failing_condition_as_a_failed_example(run, files):
+    pack = """\
+rules:
+  - id: greedy
+    criterion: virality
+    title: Greedy
+    when: (feature.text * 1000000000)|length > 0
+    direction: free
+    weight: 1
+    message: x
+    source: {principle: none}
+    examples: {fires: [{name: A}]}
+"""
+    inventory, pack_path = files(pack)
+    result = run("rules", "test", "-r", pack_path)
+    assert result.exit_code == 1
+    assert "FAIL greedy: example fires[0] should fire but does not: rule 'greedy': condition" in result.stdout
+
+
+def test_markup_in_a_rule_is_printed_as_text(run, files):
+    # Was: rich.errors.MarkupError (a traceback) from 'rules list' for a principle "[/]".
+    pack = (
+        "rules:\n  - id: probe\n    criterion: virality\n    title: '[bold]Probe'\n"
+        "    when: 'true'\n    direction: free\n    weight: 1\n    message: '[/] hi'\n"
+        "    source: {principle: '[/]'}\n"
+    )
+    inventory, pack_path = files(pack)
+    for command in (("rules", "list"), ("rules", "show", "probe"), ("explain", inventory, "share")):
+        result = run(*command, "-r", pack_path)
+        assert result.exit_code == 0, (command, result.stderr)
+    assert "[/]" in run("rules", "list", "-r", pack_path).stdout

@@ -1,12 +1,24 @@
 """The real-world benchmark: how often does the advice agree with where real SaaS products
 placed their features? (A script, not a test: it measures; tests assert behaviour.)
 
-    python benchmarks/realworld.py [FOLDER] [--all-years] [--rules PATH] [--json]
+    python benchmarks/realworld.py [FOLDER] [--rules PATH] [--words] [--json]
 
 FOLDER holds one sub-folder per product with Pricing2Yaml files named by year (default:
 ../shared/datasets/pricing2yaml next to the repository, else the copy in tests/data). Each
 file is blinded (every plan's features and limits removed, every default set to one
 constant), imported, analyzed, and compared with the real placement.
+
+The report has four parts, so that tuning on these products cannot overfit quietly:
+
+1. the latest year of each product;
+2. every year of each product (older pricings, other feature names);
+3. leave-one-product-out: each product scored without the word-list entries that only it
+   supports (what the rules would say had that product never been seen); and with the one
+   threshold chosen while looking at these products (``min_growth_for_wall``) picked on the
+   other products from a grid. The weights are set from the framework, not fitted;
+4. word support: every word-list entry and the products whose features it finds something
+   in. An entry only one product supports needs a ``# why ENTRY: REASON`` comment in its
+   rule, a general reason in product language (``--words`` lists every entry).
 """
 
 from __future__ import annotations
@@ -14,12 +26,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from freemium_advisor.evaluation import Score, evaluate_pricing  # noqa: E402
+from freemium_advisor.evaluation import (  # noqa: E402
+    Score,
+    evaluate_pricing,
+    imported,
+    word_support,
+    without_entries,
+)
 from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "datasets" / "pricing2yaml", ROOT / "tests" / "data" / "pricing2yaml")
@@ -33,6 +52,10 @@ COLUMNS = (
     ("tier/all", "tier_match_all_gated", "{:>8}"),
     ("limited", "limited_agreement", "{:>7}"),
 )
+LABEL = 24
+# The one decision threshold looked at with these products in view: leave one product out picks
+# it on the other products from this grid, then scores the held-out one.
+WALL_GRID = (1.5, 2.0, 2.5, 3.0)
 
 
 def _cell(value) -> str:
@@ -43,55 +66,155 @@ def _cell(value) -> str:
 
 def _row(label: str, score: Score) -> str:
     cells = [fmt.format(_cell(getattr(score, attr))) for _, attr, fmt in COLUMNS]
-    return f"{label:<22}" + "  ".join(cells)
+    return f"{label:<{LABEL}}" + "  ".join(cells)
+
+
+def _header(title: str) -> str:
+    return f"{title:<{LABEL}}" + "  ".join(fmt.format(label) for label, _, fmt in COLUMNS)
+
+
+def _numbers(score: Score) -> dict:
+    return {attr: getattr(score, attr) for _, attr, _ in COLUMNS}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", nargs="?", help="folder of product folders")
-    parser.add_argument("--all-years", action="store_true", help="every year, not only the latest")
     parser.add_argument("--rules", action="append", default=[], help="an extra rule pack")
+    parser.add_argument("--words", action="store_true", help="list every word-list entry")
     parser.add_argument("--json", action="store_true", help="print the numbers as JSON")
     args = parser.parse_args(argv)
     folder = Path(args.folder) if args.folder else next(f for f in DEFAULT_FOLDERS if f.is_dir())
     ruleset = load_ruleset(args.rules)
 
-    results = []
+    files = {}
     for product in sorted(p for p in folder.iterdir() if p.is_dir()):
-        files = sorted(product.glob("*.yml")) + sorted(product.glob("*.yaml"))
-        for path in files if args.all_years else files[-1:]:
-            name = f"{product.name}/{path.name}"
-            has_free, score = evaluate_pricing(path.read_text(encoding="utf-8"), name, ruleset)
-            results.append((name, has_free, score))
+        paths = sorted(product.glob("*.yml")) + sorted(product.glob("*.yaml"))
+        files[product.name] = [(f"{product.name}/{p.name}", p.read_text(encoding="utf-8"))
+                               for p in paths]
+    inventories = {product: [imported(text, name) for name, text in texts]
+                   for product, texts in files.items()}
+    support = word_support(ruleset, inventories)
 
-    with_free = [s for _, has_free, s in results if has_free]
-    total = Score().merged(with_free)
+    def scores(rules, product):
+        """(name, has_free_plan, score) of every year of a product."""
+        return [(name, *evaluate_pricing(text, name, rules)) for name, text in files[product]]
+
+    results = {product: scores(ruleset, product) for product in files}
+    held_out = {}
+    for product in files:
+        only_here = {w.key for w in support if w.products == (product,)}
+        held_out[product] = (scores(without_entries(ruleset, only_here), product)
+                             if only_here else results[product])
+
+    by_threshold = {}
+    for value in WALL_GRID:
+        rules = replace(ruleset, policy=replace(ruleset.policy, min_growth_for_wall=value))
+        by_threshold[value] = {product: scores(rules, product) for product in files}
+
+    def free_plan(rows, latest: bool):
+        rows = rows[-1:] if latest else rows
+        return [score for _, has_free, score in rows if has_free]
+
+    def total(table, latest: bool) -> Score:
+        return Score().merged(s for rows in table.values() for s in free_plan(rows, latest))
+
+    def balanced(table, products, latest: bool) -> float:
+        merged = Score().merged(s for p in products for s in free_plan(table[p], latest))
+        return merged.balanced_accuracy or 0.0
+
+    threshold_held_out, chosen = {}, {}
+    for product in files:
+        others = [p for p in files if p != product]
+        chosen[product] = max(WALL_GRID, key=lambda v: (balanced(by_threshold[v], others, False), -v))
+        threshold_held_out[product] = by_threshold[chosen[product]][product]
+
+    single = [w for w in support if w.part == "words" and len(w.products) == 1]
+    unless_single = [w for w in support if w.part == "unless" and len(w.products) == 1]
+    counts = {}
+    for w in support:
+        if w.part == "words":
+            bucket = str(min(len(w.products), 3)) if len(w.products) < 3 else "3+"
+            counts[bucket] = counts.get(bucket, 0) + 1
+
     if args.json:
-        data = {
-            "products": {
-                name: {attr: getattr(s, attr) for _, attr, _ in COLUMNS} | {"free_plan": has_free}
-                for name, has_free, s in results
-            },
-            "total": {attr: getattr(total, attr) for _, attr, _ in COLUMNS},
-        }
-        print(json.dumps(data, indent=2))
+        print(json.dumps({
+            "latest": {name: _numbers(s) | {"free_plan": f}
+                       for rows in results.values() for name, f, s in rows[-1:]},
+            "total_latest": _numbers(total(results, True)),
+            "total_all_years": _numbers(total(results, False)),
+            "leave_one_product_out_latest": _numbers(total(held_out, True)),
+            "leave_one_product_out_all_years": _numbers(total(held_out, False)),
+            "threshold_leave_one_product_out_latest": _numbers(total(threshold_held_out, True)),
+            "threshold_leave_one_product_out_all_years": _numbers(
+                total(threshold_held_out, False)),
+            "threshold_chosen": chosen,
+            "word_entries_by_products": counts,
+            "single_product_entries": [
+                {"rule": w.rule, "part": w.part, "entry": w.entry, "product": w.products[0],
+                 "reason": w.reason}
+                for w in single + unless_single
+            ],
+        }, indent=2))
         return 0
-    header = f"{'product':<22}" + "  ".join(fmt.format(label) for label, _, fmt in COLUMNS)
+
     print(f"Rules: {len(ruleset.rules)}; data: {folder}")
-    print(header)
-    for name, has_free, score in results:
-        if has_free:
-            print(_row(name, score))
-    print(_row("TOTAL (free plan)", total))
-    macro = [s.balanced_accuracy for s in with_free if s.balanced_accuracy is not None]
-    print(f"{'macro balanced':<22}{sum(macro) / len(macro):.2f} over {len(macro)} products")
+    print()
+    print("1. Latest year")
+    print(_header("product"))
+    for rows in results.values():
+        for name, has_free, score in rows[-1:]:
+            if has_free:
+                print(_row(name, score))
+    print(_row("TOTAL (free plan)", total(results, True)))
+
+    print()
+    print("2. All years")
+    print(_header("product"))
+    for product, rows in results.items():
+        kept = free_plan(rows, False)
+        if kept:
+            print(_row(f"{product} ({len(kept)} years)", Score().merged(kept)))
+    print(_row("TOTAL (free plan)", total(results, False)))
+
+    print()
+    print("3. Leave one product out (entries only the held-out product supports removed)")
+    print(_header("held out"))
+    for product, rows in held_out.items():
+        kept = free_plan(rows, False)
+        if kept:
+            print(_row(f"{product} (all years)", Score().merged(kept)))
+    print(_row("TOTAL latest year", total(held_out, True)))
+    print(_row("TOTAL all years", total(held_out, False)))
+    print()
+    print(f"   and min_growth_for_wall chosen on the other products from {WALL_GRID} "
+          f"(shipped: {ruleset.policy.min_growth_for_wall:g})")
+    print("   chosen: " + ", ".join(f"{p} {v:g}" for p, v in chosen.items()))
+    print(_row("TOTAL latest year", total(threshold_held_out, True)))
+    print(_row("TOTAL all years", total(threshold_held_out, False)))
+
+    print()
+    print("4. Word support (inference and metric word lists; products across all years)")
+    print("entries by number of products they match: " + ", ".join(
+        f"{k}: {counts.get(k, 0)}" for k in ("0", "1", "2", "3+")))
+    reasoned = sum(w.reason is not None for w in single)
+    unless_reasoned = sum(w.reason is not None for w in unless_single)
+    print(f"single-product entries: {len(single)} ({reasoned} with a general reason); "
+          f"single-product 'unless' entries: {len(unless_single)} ({unless_reasoned} with a "
+          f"general reason)")
+    for w in single + unless_single if not args.words else support:
+        products = ", ".join(w.products) or "-"
+        reason = f"  # {w.reason}" if w.reason else ("  # NO REASON" if len(w.products) == 1 else "")
+        print(f"  {w.rule} {w.part}: {w.entry!r} [{products}]{reason}")
+
     print()
     print("Products without a free plan (the advice says what a free tier could hold):")
-    for name, has_free, score in results:
-        if not has_free:
-            free = sum(p.advice_free for p in score.placements)
-            print(f"  {name:<22} {free} of {score.count} features advised free or free-limited;"
-                  f" tier match {_cell(score.tier_match)}")
+    for rows in results.values():
+        for name, has_free, score in rows[-1:]:
+            if not has_free:
+                free = sum(p.advice_free for p in score.placements)
+                print(f"  {name:<30} {free} of {score.count} features advised free or "
+                      f"free-limited; tier match {_cell(score.tier_match)}")
     return 0
 
 

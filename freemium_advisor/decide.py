@@ -16,6 +16,9 @@ from freemium_advisor.rules import Policy
 from freemium_advisor.signals import AUDIENCES
 
 
+CONFIDENCE_LABELS = ("low", "medium", "high")
+
+
 @dataclass(frozen=True)
 class Decision:
     recommendation: str
@@ -28,8 +31,11 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     """Decide free / free-limited / gated, and how far the decision is from flipping.
 
     * Leaning free (score > 0): ``free``, or ``free-limited`` when any usage reason fired.
-    * Leaning gated, but with growth value of at least ``min_growth_for_wall`` that outweighs
-      the feature-gating reasons, so that only usage reasons tip it: ``free-limited``.
+    * Leaning gated, but with growth value that outweighs the feature-gating reasons and is
+      either strong (at least ``min_growth_for_wall``) or at least as large as the usage
+      reasons, so that only usage reasons tip it: ``free-limited``. Moderate growth value
+      with a moderate cost gets a wall, not a gate; moderate growth value against production
+      use stays paid (MongoDB: any production use case requires the paid model, 00:43:57).
     * Otherwise ``gated`` (a tie too: freemium needs a strategic reason, 00:49:47).
 
     The margin is how much weight would have to move to change the outcome; the confidence
@@ -37,24 +43,35 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     disagrees).
     """
     score = weights.score
-    strong_growth = weights.free >= policy.min_growth_for_wall and weights.free > weights.gated
+    outweighs_gates = weights.free > weights.gated
+    enough_growth = max(weights.free - policy.min_growth_for_wall, weights.free - weights.limit)
     if score > 0:
         recommendation = "free-limited" if weights.limit > 0 else "free"
         margin = score
-    elif weights.limit > 0 and strong_growth:
+    elif weights.limit > 0 and outweighs_gates and enough_growth >= 0:
         recommendation = "free-limited"
-        margin = min(weights.free - policy.min_growth_for_wall, weights.free - weights.gated)
+        margin = min(enough_growth, weights.free - weights.gated)
     else:
         recommendation = "gated"
         margin = -score
-    confidence = round(min(margin / weights.total, 1.0), 2) if weights.total else 0.0
-    if confidence >= policy.confidence_high:
-        label = "high"
-    elif confidence >= policy.confidence_medium:
-        label = "medium"
-    else:
-        label = "low"
-    return Decision(recommendation, round(margin, 3), confidence, label)
+    confidence = _unsigned(min(margin / weights.total, 1.0), 2) if weights.total else 0.0
+    return Decision(recommendation, _unsigned(margin, 3), confidence,
+                    confidence_label(confidence, policy))
+
+
+def confidence_label(confidence: float, policy: Policy, *, steps_down: int = 0) -> str:
+    """``high`` / ``medium`` / ``low`` by the policy's cut-offs, ``steps_down`` labels lower.
+
+    A label steps down when the reasons that decided were inferred from words rather than
+    answered by the PM: the words are weaker evidence than the answer.
+    """
+    rank = 2 if confidence >= policy.confidence_high else 1 if confidence >= policy.confidence_medium else 0
+    return CONFIDENCE_LABELS[max(rank - steps_down, 0)]
+
+
+def _unsigned(value: float, digits: int) -> float:
+    """``value`` rounded, with a negative zero made plain zero (a tie prints 0, never -0)."""
+    return round(value, digits) + 0.0
 
 
 def choose_tier(recommendation: str, audience: str | None, product: Product) -> Tier | None:

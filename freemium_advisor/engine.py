@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from freemium_advisor.decide import choose_tier, decide
+from freemium_advisor.decide import choose_tier, confidence_label, decide
 from freemium_advisor.errors import InputError
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.result import (
+    AGREEING,
     EXPLICIT,
     INFERRED,
+    UNKNOWN,
     UNSET,
     Assessment,
     Evidence,
@@ -25,11 +27,20 @@ from freemium_advisor.result import (
 from freemium_advisor.rules import Rule, RuleSet
 from freemium_advisor.sandbox import ExpressionError
 from freemium_advisor.signals import (
+    AUDIENCE,
+    AUDIENCES,
+    DEFAULT_CRITERION,
+    LEVEL,
+    LEVELS,
     SIGNAL_BY_NAME,
     SIGNALS,
     display_value,
 )
-from freemium_advisor.words import without_phrase
+from freemium_advisor.words import head_phrase, normalize, without_phrase
+
+# What a usage wall counts when nothing better names it: every feature can be counted in uses.
+FALLBACK_METRIC = "uses per month"
+
 
 class Engine:
     """A rule set made ready to evaluate features."""
@@ -109,15 +120,49 @@ class Engine:
         tier = choose_tier(decision.recommendation, signals["audience"].value, product)
         metric = metric_rule = None
         if decision.recommendation == "free-limited":
-            if feature.limit:
-                metric = feature.limit.metric
-            else:
-                metric, metric_rule = self.suggest_metric(feature, context)
+            metric, metric_rule = self.wall_metric(feature, context)
+        confidence, label, questions = decision.confidence, decision.confidence_label, ()
+        by_words = _decided_by_words(reasons, decision.recommendation)
+        if not any(s.source != UNSET for s in signals.values()) and all(
+            r.criterion == DEFAULT_CRITERION.id for r in reasons
+        ):
+            # Only the default spoke: there is no margin worth the name to report.
+            confidence, label = 0.0, UNKNOWN
+            questions = self.questions(feature, product, signals, decision.recommendation,
+                                       product_context)
+        elif by_words:
+            label = confidence_label(decision.confidence, self.ruleset.policy, steps_down=1)
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
-            decision.margin, decision.confidence, decision.confidence_label,
-            tuple(reasons), signals, metric, metric_rule,
+            decision.margin, confidence, label,
+            tuple(reasons), signals, metric, metric_rule, questions, by_words,
         )
+
+    def questions(self, feature: Feature, product: Product, signals: dict[str, Signal],
+                  recommendation: str, product_context: dict) -> tuple[str, ...]:
+        """The signals for which some answer alone changes the recommendation."""
+        deciding = []
+        for spec in SIGNALS:
+            for value in _answers(spec):
+                if value == signals[spec.name].value:
+                    continue
+                changed = {**signals, spec.name: Signal(spec.name, value, EXPLICIT)}
+                outcome = self.assess(feature, product, changed, product_context)
+                if outcome.recommendation != recommendation:
+                    deciding.append(spec.name)
+                    break
+        return tuple(deciding)
+
+    def wall_metric(self, feature: Feature, context: dict) -> tuple[str, str | None]:
+        """What a usage wall should count, and the metric rule that named it if one did:
+        today's wall, the metric the pricing meters the feature by, the first metric rule
+        that fires, else uses."""
+        if feature.limit:
+            return feature.limit.metric, None
+        if feature.metered:
+            return feature.metered, None
+        metric, rule = self.suggest_metric(feature, context)
+        return (metric, rule) if metric else (FALLBACK_METRIC, None)
 
     def suggest_metric(self, feature: Feature, context: dict) -> tuple[str | None, str | None]:
         """The usage-wall metric of the first metric rule that fires, and that rule's id."""
@@ -201,15 +246,51 @@ class _Texts:
         self._cache: dict[tuple[str, ...], str] = {}
 
     def match(self, rule: Rule) -> tuple[str, ...]:
-        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is."""
-        text = self._cache.get(rule.fields)
-        if text is None:
-            raw = " ".join(getattr(self.feature, name) for name in rule.fields)
-            text = self._cache[rule.fields] = without_phrase(raw, self.product_name)
-        words = rule.words.find_normalized(text)
-        if words and rule.unless and rule.unless.find_normalized(text):
+        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is.
+
+        ``unless`` reads the whole name where ``words`` read only its head: in "Export to
+        Excel for reporting" the export is the feature, and "for reporting" still vetoes it.
+        """
+        words = rule.words.find_normalized(self.text(rule.fields))
+        if words and rule.unless and rule.unless.find_normalized(
+            self.text(unless_fields(rule.fields))
+        ):
             return ()
         return words
+
+    def text(self, fields: tuple[str, ...]) -> str:
+        text = self._cache.get(fields)
+        if text is None:
+            raw = " ".join(field_text(self.feature, name) for name in fields)
+            text = self._cache[fields] = without_phrase(raw, self.product_name)
+        return text
+
+
+def _answers(spec) -> tuple:
+    if spec.kind == LEVEL:
+        return tuple(range(len(LEVELS)))
+    if spec.kind == AUDIENCE:
+        return AUDIENCES
+    return (True, False)
+
+
+def _decided_by_words(reasons: list[Reason], recommendation: str) -> bool:
+    """Whether every reason that speaks for the recommendation rests on inferred signals."""
+    agreeing = [r for r in reasons
+                if r.direction in AGREEING[recommendation] and r.criterion != DEFAULT_CRITERION.id]
+    return bool(agreeing) and all(r.inferred for r in agreeing)
+
+
+def field_text(feature: Feature, field_name: str) -> str:
+    """The text of one field a word list reads: a feature attribute, or the name's head."""
+    if field_name == "head":
+        return head_phrase(feature.name)
+    return getattr(feature, field_name)
+
+
+def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields an ``unless`` list reads: the same, with the whole name for its head."""
+    return tuple(dict.fromkeys("name" if f == "head" else f for f in fields))
 
 
 def _quote(words: tuple[str, ...]) -> str:
@@ -218,10 +299,13 @@ def _quote(words: tuple[str, ...]) -> str:
 
 def _feature_context(feature: Feature) -> dict:
     # Only what describes the feature: never where it sits today (current, limit, addon),
-    # so the advice cannot simply echo the present placement.
+    # so the advice cannot simply echo the present placement. Being metered (some usage of it
+    # is counted) is what the feature is, not where it sits: the count's values never show.
     return {
         "id": feature.id, "name": feature.name, "description": feature.description,
-        "category": feature.category, "text": feature.text,
+        "category": feature.category, "text": feature.text, "metered": feature.metered or "",
+        # How many words the name has, as word lists count them ("Auto-scaling" is two).
+        "name_words": len(normalize(feature.name).split()),
     }
 
 

@@ -10,17 +10,21 @@ that has it).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import yaml
 
 from freemium_advisor.analysis import analyze
+from freemium_advisor.engine import field_text, unless_fields
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
+from freemium_advisor.inventory import Inventory
 from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rules import RuleSet
+from freemium_advisor.words import WordList, without_phrase
 
 BLIND_VALUE = False
 
@@ -128,7 +132,8 @@ class ProductResult:
     score: Score
 
 
-def _imported(text: str, name: str) -> Any:
+def imported(text: str, name: str) -> Inventory:
+    """A Pricing2Yaml pricing as the inventory the advice reads."""
     return parse_inventory(dump_inventory(import_pricing2yaml(text, name)), name)
 
 
@@ -138,11 +143,11 @@ def evaluate_pricing(text: str, name: str, ruleset: RuleSet) -> tuple[bool, Scor
     Returns whether the product has a free plan, and the score over the features that some
     plan includes (features sold only as add-ons, or in no plan, have no placement).
     """
-    real = _imported(text, name)
+    real = imported(text, name)
     has_free_plan = real.product.model != "paid-only"
     pricing = yaml.safe_load(text)
     blinded_text = yaml.safe_dump(blind(pricing), sort_keys=False, allow_unicode=True)
-    analysis = analyze(_imported(blinded_text, name), ruleset)
+    analysis = analyze(imported(blinded_text, name), ruleset)
     advice = {a.feature.id: a for a in analysis.assessments}
     free_tier = real.product.free_tier.name
     placements = [
@@ -158,3 +163,105 @@ def evaluate_pricing(text: str, name: str, ruleset: RuleSet) -> tuple[bool, Scor
         if feature.current is not None
     ]
     return has_free_plan, Score(placements)
+
+
+# --- the protocol that keeps word lists honest ---------------------------------------------
+
+WORD_PARTS = ("words", "unless")
+_WHY = re.compile(r"#\s*why\s+(.+?):\s*(.+?)\s*$")
+
+
+@dataclass(frozen=True)
+class WordSupport:
+    """One entry of a word list and the products whose feature texts it finds something in."""
+
+    rule: str
+    part: str  # "words" or "unless"
+    entry: str
+    products: tuple[str, ...]
+    reason: str | None  # a "# why ENTRY: REASON" comment in the rule's block
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.rule, self.part, self.entry)
+
+
+def word_support(ruleset: RuleSet, inventories: dict[str, list[Inventory]]) -> list[WordSupport]:
+    """Every entry of every word list (inference and metric rules), with its support.
+
+    ``inventories`` maps a product to its inventories (one per year); a product supports an
+    entry when some feature text of it, as the rule reads it (its fields, the product's own
+    name blanked), contains the entry.
+    """
+    texts: dict[tuple[str, ...], dict[str, set[str]]] = {}
+    for rule in ruleset.rules:
+        if rule.words is None:
+            continue
+        for fields in (rule.fields, unless_fields(rule.fields)):
+            if fields not in texts:
+                texts[fields] = {
+                    product: {
+                        without_phrase(" ".join(field_text(f, n) for n in fields),
+                                       inv.product.name)
+                        for inv in invs for f in inv.features
+                    }
+                    for product, invs in inventories.items()
+                }
+    found = []
+    for rule in ruleset.rules:
+        reasons = _reasons(rule)
+        for part in WORD_PARTS:
+            words = getattr(rule, part)
+            if words is None:
+                continue
+            support: dict[str, set[str]] = {entry: set() for entry in words.words}
+            fields = rule.fields if part == "words" else unless_fields(rule.fields)
+            for product, product_texts in texts[fields].items():
+                for text in product_texts:
+                    for entry in words.entries_in(text):
+                        support[entry].add(product)
+            found += [
+                WordSupport(rule.id, part, entry, tuple(sorted(products)), reasons.get(entry))
+                for entry, products in support.items()
+            ]
+    return found
+
+
+def _reasons(rule) -> dict[str, str]:
+    """The ``# why ENTRY: REASON`` comments written in a rule's block of its file."""
+    path, line = rule.origin.rsplit(":", 2)[:2]
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    reasons = {}
+    for text in lines[int(line):]:
+        if text.lstrip().startswith("- id:"):
+            break
+        match = _WHY.search(text)
+        if match:
+            reasons[match.group(1).strip()] = match.group(2)
+    return reasons
+
+
+def without_entries(ruleset: RuleSet, drop: set[tuple[str, str, str]]) -> RuleSet:
+    """The rule set with some word-list entries removed (``(rule, part, entry)``).
+
+    A rule whose ``words`` lose every entry is left out, since it could find nothing.
+    """
+    if not drop:
+        return ruleset
+    rules = []
+    for rule in ruleset.rules:
+        changes = {}
+        for part in WORD_PARTS:
+            words = getattr(rule, part)
+            if words is None:
+                continue
+            kept = [w for w in words.words if (rule.id, part, w) not in drop]
+            if len(kept) != len(words.words):
+                changes[part] = WordList(kept) if kept else None
+        if "words" in changes and changes["words"] is None:
+            continue
+        rules.append(replace(rule, **changes) if changes else rule)
+    return replace(ruleset, rules=tuple(rules))

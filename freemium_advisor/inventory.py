@@ -20,7 +20,8 @@ TOP_KEYS = ("version", "product", "features")
 PRODUCT_KEYS = ("name", "description", "model", "trial_days", "collaborative", "tiers", "waive")
 TIER_KEYS = ("name", "audience")
 FEATURE_KEYS = (
-    "id", "name", "description", "category", "current", "addon", "limit", "signals", "waive",
+    "id", "name", "description", "category", "current", "addon", "limit", "metered", "signals",
+    "waive",
 )
 LIMIT_KEYS = ("metric", "free")
 
@@ -86,6 +87,9 @@ class Feature:
     # (line, column) of each key written for this feature: "current", "signals.virality"...
     positions: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
     waivers: tuple[Waiver, ...] = field(default=(), compare=False)
+    # What the product counts when the feature is used ("boards", "API calls"): a fact about
+    # the feature, unlike ``limit``, which is where today's free tier draws the line.
+    metered: str | None = None
 
     def position(self, key: str) -> tuple[int, int]:
         """Where ``key`` is written, or where the feature starts if it is not written."""

@@ -218,6 +218,9 @@ class _InventoryReader:
         addon = check.attempt(lambda: check.boolean(value.get("addon", False), (*path, "addon"), "addon"), False)
         limit = check.attempt(lambda: self.limit(value["limit"], (*path, "limit")), None) \
             if "limit" in value else None
+        metered = check.attempt(
+            lambda: check.text(value["metered"], (*path, "metered"), "metered"), None,
+        ) if "metered" in value else None
         signals = check.attempt(lambda: self.signals(value.get("signals"), (*path, "signals")), {})
         waivers = parse_waivers(check, (*path, "waive"), value.get("waive"))
         if feature_id is None or name is None:
@@ -225,7 +228,7 @@ class _InventoryReader:
         mark = self.doc.value_mark(path)
         return Feature(
             feature_id, name, description, category, current, addon, limit, signals,
-            mark.line, mark.column, self.positions(path, value), waivers,
+            mark.line, mark.column, self.positions(path, value), waivers, metered,
         )
 
     def current(self, current: Any, path: tuple, product: Product | None) -> str | None:

@@ -16,7 +16,7 @@ from typing import Any
 from freemium_advisor import __version__
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.rules import RuleSet, Source
-from freemium_advisor.signals import CRITERION_IDS, RECOMMENDATIONS
+from freemium_advisor.signals import CRITERION_IDS, DEFAULT_CRITERION, RECOMMENDATIONS
 
 TOOL_NAME = "freemium-advisor"
 SEVERITIES = ("error", "warning", "note")
@@ -24,6 +24,15 @@ SEVERITIES = ("error", "warning", "note")
 EXPLICIT = "explicit"
 INFERRED = "inferred"
 UNSET = "unset"
+# The confidence label when nothing but the default spoke: the advice is only the default.
+UNKNOWN = "unknown"
+
+# The directions of the reasons that speak for each recommendation.
+AGREEING = {
+    "free": ("free",),
+    "free-limited": ("limit", "free"),
+    "gated": ("gated", "limit"),
+}
 
 
 @dataclass(frozen=True)
@@ -105,6 +114,10 @@ class Assessment:
     signals: dict[str, Signal] = field(compare=False)
     limit_metric: str | None = None
     limit_rule: str | None = None  # the metric rule that named the wall, if one did
+    # With confidence "unknown": the signals whose answer alone would change the advice.
+    questions: tuple[str, ...] = ()
+    # Every reason for the advice rests on signals inferred from words, none on an answer.
+    by_words: bool = False
 
     @property
     def score(self) -> float:
@@ -112,20 +125,49 @@ class Assessment:
 
     @property
     def criteria(self) -> dict[str, float]:
-        """Net contribution of each criterion, every criterion listed."""
+        """Net contribution of each criterion, every criterion listed (not the default)."""
         totals = dict.fromkeys(CRITERION_IDS, 0.0)
         for reason in self.reasons:
-            totals[reason.criterion] += reason.contribution
+            if reason.criterion in totals:
+                totals[reason.criterion] += reason.contribution
         return {k: _rounded(v) for k, v in totals.items()}
+
+    @property
+    def default(self) -> float:
+        """Net contribution of the default rules: what holds when no criterion speaks."""
+        return _rounded(sum(r.contribution for r in self.reasons
+                            if r.criterion == DEFAULT_CRITERION.id))
+
+    @property
+    def known(self) -> bool:
+        """Whether anything but the default speaks: an answered or inferred signal, or a
+        rule that read the feature itself (being metered, say)."""
+        return self.confidence_label != UNKNOWN
+
+    @property
+    def wall_advice(self) -> str | None:
+        """What to do with the usage wall the free tier has today (``limit``), if it has one.
+
+        ``raise`` it when the growth value clearly outweighs the usage cost (the advice leans
+        free with high confidence: a generous wall); ``keep`` it for any other free-limited
+        advice; ``remove`` it when the feature should be free without one, or not free at all.
+        """
+        if self.feature.limit is None:
+            return None
+        if self.recommendation == "free-limited":
+            return "raise" if self.weights.score > 0 and self.confidence_label == "high" else "keep"
+        return "remove"
+
+    @property
+    def tier_is_guess(self) -> bool:
+        """A gated feature whose audience nobody answered and no word suggested: its tier is
+        the cheapest paid one by default, a guess rather than a reading of the evidence."""
+        return self.recommendation == "gated" and self.signals["audience"].source == UNSET
 
     @property
     def main_reason(self) -> Reason | None:
         """The heaviest reason that agrees with the recommendation."""
-        agreeing = {
-            "free": ("free",),
-            "free-limited": ("limit", "free"),
-            "gated": ("gated", "limit"),
-        }[self.recommendation]
+        agreeing = AGREEING[self.recommendation]
         candidates = [
             (order, r) for order, r in enumerate(self.reasons) if r.direction in agreeing
         ]

@@ -14,6 +14,7 @@ from freemium_advisor.result import SEVERITIES
 from freemium_advisor.signals import (
     AUDIENCES,
     CRITERION_IDS,
+    DEFAULT_CRITERION,
     DIRECTIONS,
     MODELS,
     RECOMMENDATIONS,
@@ -27,6 +28,7 @@ RESULT_SCHEMA_ID = (
 CONFIDENCE_LABELS = ("high", "medium", "low", "unknown")
 SUPPRESSION_KINDS = ("waiver", "baseline", "base")
 SIGNAL_SOURCES = ("explicit", "inferred", "unset")
+WALL_ADVICE = ("keep", "raise", "remove")
 
 
 def _object(properties: dict[str, Any], *, description: str | None = None) -> dict[str, Any]:
@@ -69,7 +71,7 @@ def result_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``analyze --format json`` and ``check --format json``."""
     reason = _object({
         "rule": TEXT,
-        "criterion": {"enum": list(CRITERION_IDS)},
+        "criterion": {"enum": [*CRITERION_IDS, DEFAULT_CRITERION.id]},
         "direction": {"enum": list(DIRECTIONS)},
         "weight": {"type": "number", "minimum": 0},
         "message": TEXT,
@@ -87,6 +89,10 @@ def result_schema() -> dict[str, Any]:
         "name": TEXT,
         "recommendation": {"enum": list(RECOMMENDATIONS)},
         "tier": {"type": ["string", "null"], "description": "null when there is no tier to gate into"},
+        "tier_is_guess": {
+            "type": "boolean",
+            "description": "gated without an answered or inferred audience: the tier is a default",
+        },
         "current": OPTIONAL_TEXT,
         "score": NUMBER,
         "margin": NUMBER,
@@ -99,7 +105,19 @@ def result_schema() -> dict[str, Any]:
             ],
             "description": "the usage wall, for free-limited advice",
         },
+        "wall_advice": {
+            "oneOf": [{"type": "null"}, {"enum": list(WALL_ADVICE)}],
+            "description": "what to do with today's free-tier wall (null when there is none)",
+        },
         "criteria": _object({c: NUMBER for c in CRITERION_IDS}),
+        "default": {
+            "type": "number",
+            "description": "the default rule's share of the score, outside every criterion",
+        },
+        "questions": {
+            "type": "array", "items": {"enum": [s.name for s in SIGNALS]},
+            "description": "with confidence unknown: the signals whose answer alone would decide",
+        },
         "signals": _object({s.name: signal for s in SIGNALS}),
         "reasons": {"type": "array", "items": reason},
         "position": POSITION,

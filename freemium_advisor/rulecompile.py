@@ -11,9 +11,9 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from freemium_advisor.errors import InputError, did_you_mean, one_of
-from freemium_advisor.rules import KINDS, TEXT_FIELDS, Rule, Source
+from freemium_advisor.rules import KINDS, READABLE_FIELDS, TEXT_FIELDS, Rule, Source
 from freemium_advisor.sandbox import Condition, MessageTemplate, checked
-from freemium_advisor.signals import CRITERION_IDS, DIRECTIONS, SIGNAL_BY_NAME
+from freemium_advisor.signals import DIRECTIONS, RULE_CRITERION_IDS, SIGNAL_BY_NAME
 from freemium_advisor.words import WordList
 from freemium_advisor.yamlpos import type_name
 
@@ -62,11 +62,11 @@ def compile_rule(draft: Draft) -> Rule:
         if key not in fields:
             raise fail(None, f"a {kind} rule needs '{key}'")
     criterion = fields["criterion"]
-    if criterion not in CRITERION_IDS:
+    if criterion not in RULE_CRITERION_IDS:
         raise fail(
             "criterion",
-            f"unknown criterion {criterion!r}{did_you_mean(str(criterion), CRITERION_IDS)}"
-            f"; expected {one_of(CRITERION_IDS)}",
+            f"unknown criterion {criterion!r}{did_you_mean(str(criterion), RULE_CRITERION_IDS)}"
+            f"; expected {one_of(RULE_CRITERION_IDS)}",
         )
 
     def text(key: str) -> str:
@@ -132,9 +132,9 @@ def _fields(fields: dict, fail) -> tuple[str, ...]:
     value = fields.get("fields", list(TEXT_FIELDS))
     if (
         not isinstance(value, list) or not value
-        or any(not isinstance(f, str) or f not in TEXT_FIELDS for f in value)
+        or any(not isinstance(f, str) or f not in READABLE_FIELDS for f in value)
     ):
-        raise fail("fields", f"'fields' must list some of {one_of(TEXT_FIELDS)}")
+        raise fail("fields", f"'fields' must list some of {one_of(READABLE_FIELDS)}")
     return tuple(value)
 
 

@@ -19,6 +19,8 @@ from freemium_advisor.words import WordList
 
 KINDS = ("score", "infer", "metric")
 TEXT_FIELDS = ("name", "description", "category")
+# What a word list may read: the three texts, or the name's head phrase (see words.head_phrase).
+READABLE_FIELDS = (*TEXT_FIELDS, "head")
 
 
 @dataclass(frozen=True)

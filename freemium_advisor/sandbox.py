@@ -29,7 +29,7 @@ from freemium_advisor.errors import did_you_mean, one_of
 from freemium_advisor.limits import MAX_EXPONENT, MAX_EXPRESSION, MAX_POWER_BITS, MAX_VALUE
 from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
 
-FEATURE_FIELDS = ("id", "name", "description", "category", "text")
+FEATURE_FIELDS = ("id", "name", "description", "category", "text", "metered", "name_words")
 PRODUCT_FIELDS = ("name", "description", "model", "trial_days", "collaborative", "tiers")
 LEVEL_CONSTANTS = {name: value for value, name in enumerate(LEVELS)}
 CONDITION_NAMES = ("signals", "feature", "product", *LEVELS)

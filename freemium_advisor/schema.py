@@ -67,6 +67,12 @@ def inventory_schema() -> dict[str, Any]:
                     "free": {"type": "number", "minimum": 0},
                 },
             },
+            "metered": {
+                "description": "what the product counts when the feature is used (a usage "
+                             "metric such as boards or API calls), whatever the limits",
+                "type": "string",
+                "minLength": 1,
+            },
             "signals": {
                 "description": "the PM's answers; unanswered signals may be inferred from the words",
                 "type": "object",

@@ -56,6 +56,14 @@ CRITERIA: tuple[Criterion, ...] = (
               "Does it land a segment not monetized now, with expansion potential?"),
 )
 CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in CRITERIA)
+# Not one of the framework's criteria: what holds when no criterion says anything. A rule
+# filed under it is shown as the default it is, never as evidence about the feature.
+DEFAULT_CRITERION = Criterion(
+    "default", "Default (no strategic reason found)",
+    "What holds when nothing says the feature serves the growth model?",
+)
+RULE_CRITERIA: tuple[Criterion, ...] = (*CRITERIA, DEFAULT_CRITERION)
+RULE_CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in RULE_CRITERIA)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ class WordList:
 
     def __init__(self, words: list[str]):
         self.words = tuple(words)
+        self._entries: tuple[tuple[str, re.Pattern], ...] | None = None
         alternatives = []
         for entry in words:
             parts = _ENTRY_SEPARATORS.sub(" ", entry.lower()).split()
@@ -35,10 +36,7 @@ class WordList:
                 raise ValueError(
                     f"invalid word {entry!r}: use letters and digits, and '*' only at the end"
                 )
-            alternatives.append(
-                r"\ ".join(re.escape(p.rstrip("*")) + (r"[^\W_]*" if p.endswith("*") else "")
-                           for p in parts)
-            )
+            alternatives.append(_alternative(parts))
         # Longer alternatives first, so "audit log" wins over "audit" when both are listed.
         alternatives.sort(key=len, reverse=True)
         self._pattern = re.compile(r"(?<= )(?:" + "|".join(alternatives) + r")(?= )")
@@ -53,6 +51,46 @@ class WordList:
         for match in self._pattern.finditer(text):
             found.setdefault(match.group(0), None)
         return tuple(found)
+
+    def entries_in(self, text: str) -> tuple[str, ...]:
+        """The entries of the list (as written) that find something in normalized ``text``.
+
+        Slower than :meth:`find`; it is what a word-support report needs: which entry of a
+        list a text supports, not which words of the text matched.
+        """
+        if self._entries is None:
+            self._entries = tuple(
+                (entry, re.compile(r"(?<= )" + _alternative(
+                    _ENTRY_SEPARATORS.sub(" ", entry.lower()).split()) + r"(?= )"))
+                for entry in self.words
+            )
+        return tuple(entry for entry, pattern in self._entries if pattern.search(text))
+
+
+def _alternative(parts: list[str]) -> str:
+    """The regular expression of one entry's words: ``*`` at a word's end is any ending."""
+    return r"\ ".join(
+        re.escape(p.rstrip("*")) + (r"[^\W_]*" if p.endswith("*") else "") for p in parts
+    )
+
+
+# Words that open a complement: in "Add reminders to tasks" the feature is the reminders; the
+# tasks after "to" are only where they go.
+PREPOSITIONS = frozenset(
+    "to on in inside into from for with by of across via through between within as at "
+    "over per".split()
+)
+
+
+def head_phrase(name: str) -> str:
+    """A feature name up to its first preposition: what the feature is, not what it is for.
+
+    ``"Search text inside images"`` -> ``"search text"``; ``"Voice and video calls"`` is all
+    head. A preposition opening the name (``"On canvas commenting"``) cuts nothing.
+    """
+    words = normalize(name).split()
+    cut = next((i for i, w in enumerate(words) if i > 0 and w in PREPOSITIONS), len(words))
+    return " ".join(words[:cut])
 
 
 def without_phrase(text: str, phrase: str) -> str:

@@ -5,6 +5,7 @@ really removes every trace of placement."""
 from __future__ import annotations
 
 import copy
+import random
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,33 @@ def test_advice_is_the_same_when_plans_are_emptied(path):
     assert original, "the pricing imports no feature"
     assert advice(empty_plans(pricing), path.name) == original
     assert advice(blind(pricing), path.name) == original
+
+
+def shuffled_without_plan_descriptions(pricing: dict, seed: int) -> dict:
+    """A copy whose features (and usage limits) come in another order, with every plan's
+    and add-on's description removed."""
+    changed = copy.deepcopy(pricing)
+    for section in ("features", "usageLimits"):
+        if isinstance(changed.get(section), dict):
+            items = list(changed[section].items())
+            random.Random(seed).shuffle(items)
+            changed[section] = dict(items)
+    for section in ("plans", "addOns"):
+        for spec in (changed.get(section) or {}).values():
+            if isinstance(spec, dict):
+                spec.pop("description", None)
+    return changed
+
+
+@pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)
+def test_advice_is_the_same_when_features_are_shuffled_and_plan_descriptions_removed(path):
+    """Order in the file and the plans' sales copy are no evidence about a feature."""
+    pricing = yaml.safe_load(path.read_text(encoding="utf-8"))
+    original = sorted(advice(pricing, path.name))
+    for seed in (1, 2):
+        changed = shuffled_without_plan_descriptions(pricing, seed)
+        assert list(changed["features"]) != list(pricing["features"]) or len(pricing["features"]) < 2
+        assert sorted(advice(changed, path.name)) == original
 
 
 @pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)

@@ -128,7 +128,8 @@ def test_analyze_json_follows_the_contract(run):
         assert feature_keys <= set(f)
         assert f["recommendation"] in ("free", "free-limited", "gated")
         assert list(f["criteria"]) == list(CRITERION_IDS) and len(f["criteria"]) == 10
-        assert f["score"] == pytest.approx(sum(f["criteria"].values()))
+        # The default tie-breaker is no criterion: it is listed apart.
+        assert f["score"] == pytest.approx(sum(f["criteria"].values()) + f["default"])
         assert f["reasons"]
         for reason in f["reasons"]:
             assert reason_keys <= set(reason)

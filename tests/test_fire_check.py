@@ -51,7 +51,8 @@ def test_a_metric_rule_whose_when_is_false_sets_no_wall(tmp_path):
     ruleset, analysis = _analysis(tmp_path, "false")
     storage = analysis.assessment("storage")
     assert storage.recommendation == "free-limited"
-    assert (storage.limit_metric, storage.limit_rule) == (None, None)
+    # No metric rule named the wall: every wall is still named, by the fallback count of uses.
+    assert (storage.limit_metric, storage.limit_rule) == ("uses per month", None)
     # ... and the rule's own examples agree with the engine.
     assert all(r.passed for r in check_ruleset(ruleset) if r.rule == "metric-never")
 

@@ -48,14 +48,18 @@ BOARDLY = {
     },
     "features": [
         # useBoardGuests is linked first but FREE already has the top plan's 2: maxBoards wins.
+        # Metered by the first linked limit, whatever its values.
         {"id": "shareBoards", "name": "Share boards", "description": "Invite anyone to a board.",
-         "category": "domain", "current": "FREE", "limit": {"metric": "board", "free": 3}},
+         "category": "domain", "current": "FREE", "limit": {"metric": "board", "free": 3},
+         "metered": "board guests"},
         # An empty description is left out; a limit without a unit is named from its key.
         {"id": "SSL/TLSEncryption", "name": "SSL/TLS encryption", "category": "guarantee",
-         "current": "FREE", "limit": {"metric": "encrypted domains", "free": 1}},
-        # NUMERIC 0 is not included; historyDays is no free wall for a feature FREE lacks.
+         "current": "FREE", "limit": {"metric": "encrypted domains", "free": 1},
+         "metered": "encrypted domains"},
+        # NUMERIC 0 is not included; historyDays is no free wall for a feature FREE lacks,
+        # but it meters the feature all the same.
         {"id": "boardHistory", "name": "Board history", "category": "information",
-         "current": "BUSINESS"},
+         "current": "BUSINESS", "metered": "day"},
         # TEXT "NONE" is not included.
         {"id": "support", "name": "Support", "description": "Who answers.",
          "category": "support", "current": "BUSINESS"},
@@ -155,7 +159,7 @@ def test_slack_2024_names_and_categories():
 def test_a_product_without_a_free_plan_gets_one_prepended():
     data = load("dropbox", 2024)
     assert data["product"]["model"] == "paid-only"
-    assert data["product"]["tiers"] == ["free", "PLUS", "BUSINESS", "ESSENTIALS", "BUSINESS_PLUS"]
+    assert data["product"]["tiers"][0] == "free"
     assert all(f.get("current") != "free" for f in data["features"])
     assert all("limit" not in f for f in data["features"])
 
@@ -167,12 +171,41 @@ def test_a_product_without_a_free_plan_gets_one_prepended():
         ("userguiding", 2024, ["free", "BASIC", "PROFESSIONAL", "CORPORATE"]),
         ("trustmary", 2020, ["free", "LIGHT", "PLUS", "ENTERPRISE"]),  # all "Contact Sales"
         ("clockify", 2019, ["FREE", "PLUS", "ENTERPRISE", "PREMIUM"]),  # 9.99 tie, file order
-        ("figma", 2024, ["STARTER", "PROFESSIONAL", "DEV_MODE_ORGANIZATION",
-                         "DEV_MODE_ENTERPRISE", "ORGANIZATION", "ENTERPRISE"]),
+        # The cheaper Dev Mode seats are parallel lines of Organization and Enterprise.
+        ("figma", 2024, ["STARTER", "PROFESSIONAL", "ORGANIZATION", "ENTERPRISE"]),
+        # Business Plus costs more than Plus: a rung of its own.
+        ("dropbox", 2024, ["free", "PLUS", "BUSINESS", "ESSENTIALS", "BUSINESS_PLUS"]),
     ],
 )
 def test_tiers_are_ordered_cheapest_first(product, year, tiers):
     assert load(product, year)["product"]["tiers"] == tiers
+
+
+def test_a_feature_of_a_parallel_line_stands_on_its_rung():
+    features = by_id(load("figma", 2024))
+    currents = {f.get("current") for f in features.values()}
+    assert not any(str(c).startswith("DEV_MODE") for c in currents)
+
+
+PARALLEL = """\
+features:
+  chat: {valueType: BOOLEAN, defaultValue: false, type: DOMAIN}
+  devTools: {valueType: BOOLEAN, defaultValue: false, type: DOMAIN}
+  audit: {valueType: BOOLEAN, defaultValue: false, type: MANAGEMENT}
+plans:
+  FREE: {price: 0, features: {chat: {value: true}}}
+  COMMUNITY: {price: 0.0, features: {devTools: {value: true}}}
+  TEAM: {price: 10, features: {audit: {value: true}}}
+  DEV_TEAM: {price: 5, features: {devTools: {value: true}}}
+"""
+
+
+def test_every_free_plan_is_the_free_rung_and_a_cheaper_namesake_is_a_parallel_line():
+    data = import_pricing2yaml(PARALLEL, "p.yml")
+    assert data["product"]["tiers"] == ["FREE", "TEAM"]
+    assert {f["id"]: f["current"] for f in data["features"]} == {
+        "chat": "FREE", "devTools": "FREE", "audit": "TEAM",
+    }
 
 
 def test_syntax_3_file_and_odd_feature_keys():

@@ -29,7 +29,7 @@ CASES = [
     (
         "  - id: share\n    nmae: Share\n",
         "7:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, name, "
-        "description, category, current, addon, limit, signals or waive",
+        "description, category, current, addon, limit, metered, signals or waive",
     ),
     (
         "  - id: share\n    name: Share\n    current: premium\n",
@@ -226,7 +226,7 @@ def test_validate_lists_every_problem_in_one_run(run, write):
         f"{path}:10:36: error: unknown level 'hihg' for signal 'aha' (did you mean 'high'?); "
         "expected none, low, medium or high (or true/false)",
         f"{path}:12:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, "
-        "name, description, category, current, addon, limit, signals or waive",
+        "name, description, category, current, addon, limit, metered, signals or waive",
         f"{path}:15:12: error: 'addon' must be true or false, not text",
         f"{path}:16:5: error: feature is missing 'name'",
     ]

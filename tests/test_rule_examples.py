@@ -53,7 +53,7 @@ def test_seed_timestamp_copy_matches_the_seeds():
 
 
 def test_every_criterion_has_a_score_rule_and_an_inference_path():
-    from freemium_advisor.signals import CRITERION_IDS
+    from freemium_advisor.signals import RULE_CRITERION_IDS
 
     scored = {r.criterion for r in RULESET.of_kind("score")}
-    assert scored == set(CRITERION_IDS)
+    assert scored == set(RULE_CRITERION_IDS)

@@ -10,15 +10,16 @@ from freemium_advisor.errors import InputError
 from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulepacks import load_ruleset
 
-# Neutral words, so that no inference rule fires and only the packs under test matter.
+# Neutral words of more than one word (a bare one-word name is a core object), so that no
+# inference rule fires and only the packs under test matter.
 INVENTORY = """\
 product: {name: Boardly}
 features:
   - id: share
-    name: Alpha
+    name: Alpha one
     signals: {virality: high}
   - id: webhooks
-    name: Beta
+    name: Beta two
     description: Calls your endpoint on every change.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.words import WordList, normalize, without_phrase
+from freemium_advisor.words import WordList, head_phrase, normalize, without_phrase
 
 
 @pytest.mark.parametrize("text,found", [
@@ -115,3 +115,14 @@ def test_without_phrase_blanks_the_phrase_as_whole_words(text, phrase, left):
 def test_letters_of_any_script_are_words():
     assert WordList(["ça*", "größe"]).find("Ça va? Çava. Die Größe, a") == ("ça", "çava", "größe")
     assert WordList(["ça"]).find("a b c") == ()
+
+
+@pytest.mark.parametrize("name,head", [
+    ("Search text inside images", "search text"),
+    ("Add reminders to tasks", "add reminders"),
+    ("Voice and video calls", "voice and video calls"),
+    ("On canvas commenting", "on canvas commenting"),
+    ("File storage per user", "file storage"),
+])
+def test_the_head_phrase_ends_before_the_first_preposition(name, head):
+    assert head_phrase(name) == head

@@ -63,6 +63,7 @@ def assessment_to_dict(a, shared: dict[int, dict[str, Any]] | None = None) -> di
         "name": feature.name,
         "recommendation": a.recommendation,
         "tier": a.tier,
+        "tier_is_guess": a.tier_is_guess,
         "current": feature.current,
         **advice,
         "position": {"line": feature.line, "column": feature.column},
@@ -79,7 +80,10 @@ def _advice(a) -> dict[str, Any]:
             {"metric": a.limit_metric, "rule": a.limit_rule}
             if a.recommendation == "free-limited" else None
         ),
+        "wall_advice": a.wall_advice,
         "criteria": a.criteria,
+        "default": a.default,
+        "questions": list(a.questions),
         "signals": {
             name: {
                 "value": json_value(SIGNAL_BY_NAME[name], s.value),

@@ -8,7 +8,7 @@ from rich.table import Table
 from rich.text import Text
 
 from freemium_advisor.formats.terminal import text_console
-from freemium_advisor.signals import CRITERIA, LEVELS
+from freemium_advisor.signals import LEVELS, RULE_CRITERIA
 from freemium_advisor.templating import render_template
 
 
@@ -112,7 +112,7 @@ def render_docs(ruleset) -> str:
     """The Markdown rule reference, from ``templates/rules.md.j2``."""
     by_criterion = [
         (criterion, [r for r in ruleset.rules if r.criterion == criterion.id])
-        for criterion in CRITERIA
+        for criterion in RULE_CRITERIA
     ]
     return render_template(
         "rules.md.j2", ruleset=ruleset, by_criterion=by_criterion, effect=_effect,

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from freemium_advisor.signals import CRITERIA, SIGNAL_BY_NAME, display_value
+from freemium_advisor.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME, display_value
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
 # Each recommendation has its own shade, so the split bar reads without color too.
@@ -128,6 +128,8 @@ def _advice(a) -> Text:
     text = Text(a.recommendation, style=STYLE[a.recommendation])
     if a.limit_metric:
         text.append(f"\nwall: {a.limit_metric}")
+    if a.wall_advice and a.wall_advice != "keep":
+        text.append(f"\n({a.wall_advice} today's wall)")
     return text
 
 
@@ -144,6 +146,8 @@ def _print_table(console: Console, analysis) -> None:
     for a in analysis.assessments:
         reason = a.main_reason
         reason_text = Text(reason.rule) if reason else Text("-")
+        if a.questions:
+            reason_text = Text(f"no evidence; ask: {', '.join(a.questions)}")
         if reason and reason.inferred:
             reason_text.append("\n(inferred)", style="dim")
         table.add_row(
@@ -151,7 +155,7 @@ def _print_table(console: Console, analysis) -> None:
             Text(a.feature.current or "-"),
             _advice(a),
             Text(a.tier or "-"),
-            Text(f"{a.confidence:.2f}"),
+            Text(f"{a.confidence:.2f}" if a.known else a.confidence_label),
             reason_text,
         )
     console.print(table)
@@ -252,6 +256,8 @@ def render_explanation(explanation, options=None) -> str:
     head = Text("Recommendation: ")
     head.append(a.recommendation, style=STYLE[a.recommendation])
     head.append(f" in '{a.tier}'" if a.tier else " (no paid tier to gate into)")
+    if a.tier and a.tier_is_guess:
+        head.append(" (a guess: no audience answered or inferred)")
     if a.limit_metric:
         head.append(f", usage wall on {a.limit_metric}")
     console.print(head)
@@ -273,6 +279,8 @@ def render_explanation(explanation, options=None) -> str:
     for criterion, total in a.criteria.items():
         if total:
             criteria.add_row(_signed(total), titles[criterion])
+    if a.default:
+        criteria.add_row(_signed(a.default), DEFAULT_CRITERION.title)
     console.print(criteria if criteria.row_count else "No criterion carried weight.")
 
     console.print()
@@ -291,6 +299,11 @@ def render_explanation(explanation, options=None) -> str:
             )
         signals.add_row(name, display_value(SIGNAL_BY_NAME[name], s.value), source)
     console.print(signals if signals.row_count else "No signal answered or inferred.")
+    if a.questions:
+        console.print("The advice is the default. Answers to these questions would decide it:")
+        questions = {c.id: c.question for c in CRITERIA}
+        for name in a.questions:
+            console.print(f"  {name}: {questions[SIGNAL_BY_NAME[name].criterion]}")
 
     console.print()
     console.print(Text("What would flip it", style="bold"))

@@ -2,6 +2,7 @@
 
 Where the product placed each feature becomes only ``current`` (the cheapest plan that
 includes it), ``addon`` (sold only as an add-on) and ``limit`` (the free plan's usage wall).
+``metered`` names what a usage limit linked to the feature counts, whatever its values.
 It never becomes a signal: advice must follow from what a feature is, not from where the
 product happens to sell it today.
 """
@@ -9,6 +10,7 @@ product happens to sell it today.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import PurePath
 from typing import Any
 
@@ -93,23 +95,20 @@ class _Pricing:
             raise self.fail(("plans",), "the pricing has no plans")
         prices = {plan: self.price(plan) for plan in plans}
         has_free = 0 in prices.values()
+        rung = _rungs(plans, prices)
         # Cheapest first; the sort is stable, so equal prices keep their file order.
-        tiers = sorted(plans, key=lambda plan: (prices[plan] is None, prices[plan] or 0))
-        values = {plan: self.plan_values(plan, "features", features) for plan in tiers}
+        order = sorted(plans, key=lambda plan: (prices[plan] is None, prices[plan] or 0))
+        tiers = [plan for plan in order if rung[plan] == plan]
+        values = {plan: self.plan_values(plan, "features", features) for plan in order}
         limit_values = {plan: self.plan_values(plan, "usageLimits", limits) for plan in tiers}
         in_addons = self.addon_features(plans, features)
         linked = self.linked_limits(limits, features)
 
         items = []
         for key, spec in features.items():
-            item = {"id": key, "name": humanize(key)}
-            description = self.text(spec, ("features", key), "description")
-            if description:
-                item["description"] = description
-            category = _category(spec)
-            if category:
-                item["category"] = category
-            current = next((plan for plan in tiers if _included(values[plan][key])), None)
+            item = self.describe(key, spec, linked, limits)
+            including = [rung[plan] for plan in order if _included(values[plan][key])]
+            current = min(including, key=tiers.index) if including else None
             if current is not None:
                 item["current"] = current
             elif key in in_addons:
@@ -130,6 +129,21 @@ class _Pricing:
             "tiers": tiers,
         }
         return {"version": FORMAT_VERSION, "product": product, "features": items}
+
+    def describe(self, key: str, spec: dict, linked: dict, limits: dict) -> dict:
+        """What a feature is: id, name, description, category, and what meters it."""
+        item = {"id": key, "name": humanize(key)}
+        description = self.text(spec, ("features", key), "description")
+        if description:
+            item["description"] = description
+        category = _category(spec)
+        if category:
+            item["category"] = category
+        if linked.get(key):
+            # That a usage limit counts the feature is what the feature is; the limit's
+            # values are where plans draw lines, and never leave the pricing.
+            item["metered"] = self.limit_metric(linked[key][0], limits)
+        return item
 
     def price(self, plan: str) -> float | None:
         """A plan's numeric price, or ``None`` for "Contact Sales" and the like."""
@@ -242,9 +256,12 @@ class _Pricing:
             free = _number(values[tiers[0]][name])
             top = _number(values[tiers[-1]][name])
             if free is not None and top is not None and 0 <= free < top:
-                unit = self.text(limits[name], ("usageLimits", name), "unit")
-                return {"metric": unit or _metric(name), "free": free}
+                return {"metric": self.limit_metric(name, limits), "free": free}
         return None
+
+    def limit_metric(self, name: str, limits: dict) -> str:
+        """What a usage limit counts: its unit, else words from its key."""
+        return self.text(limits[name], ("usageLimits", name), "unit") or _metric(name)
 
     def text(self, spec: dict, path: tuple, key: str) -> str:
         value = spec.get(key)
@@ -267,6 +284,38 @@ class _Pricing:
         url = self.text(self.root, (), "url")
         source = ", ".join(filter(None, (version and f"version {version}", url)))
         return "Imported from a Pricing2Yaml pricing" + (f" ({source})." if source else ".")
+
+
+def _rungs(plans: dict, prices: dict) -> dict[str, str]:
+    """The rung of the ladder each plan stands on, as a buyer reads the pricing page.
+
+    Every $0 plan is the free rung. A plan named after another plan with words in front
+    and sold for less (``DEV_MODE_ORGANIZATION`` at 25 beside ``ORGANIZATION`` at 45) is a
+    lighter seat of that plan, a parallel line and not a rung of its own; sold for more
+    (``BUSINESS_PLUS`` beside ``PLUS``), it is a rung above. Every other plan is its own rung.
+    """
+    free = next((plan for plan in plans if prices[plan] == 0), None)
+    words = {plan: [w for w in re.split(r"[^a-z0-9]+", plan.lower()) if w] for plan in plans}
+    rungs = {}
+    for plan in plans:
+        if prices[plan] == 0:
+            rungs[plan] = free
+            continue
+        base = [
+            other for other in plans
+            if other != plan and len(words[other]) < len(words[plan])
+            and words[plan][-len(words[other]):] == words[other]
+            and _cheaper(prices[plan], prices[other])
+        ]
+        rungs[plan] = max(base, key=lambda other: len(words[other])) if base else plan
+    return rungs
+
+
+def _cheaper(price: float | None, than: float | None) -> bool:
+    """Whether a price is below another; "Contact Sales" (``None``) is above every number."""
+    if price is None:
+        return False
+    return than is None or price < than
 
 
 def _category(spec: dict) -> str:

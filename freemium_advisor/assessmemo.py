@@ -1,7 +1,8 @@
 """Assessing each distinct feature once: large catalogs repeat the same feature text.
 
 An assessment is a pure function of the rule set, the product and what the feature says
-(its name, description, category, current tier, add-on flag, limit and answered signals).
+(every field of :class:`~freemium_advisor.inventory.Feature` but where it is written: name,
+description, category, current tier, add-on flag, limit, metering and answered signals).
 Its id, position and waivers only matter when a rule reads ``feature.id``; then the id is
 part of what is remembered, and nothing is shared between features. A feature seen again
 gets the first one's assessment with its own :class:`~freemium_advisor.inventory.Feature`:
@@ -29,15 +30,23 @@ def reads_feature_id(ruleset: RuleSet) -> bool:
     return False
 
 
+# Where a feature sits in the file and what it waives: never read by an assessment.
+_PLACE = ("id", "line", "column", "positions", "waivers")
+_CONTENT = tuple(f.name for f in dataclasses.fields(Feature) if f.name not in _PLACE)
+
+
 def content_key(feature: Feature, with_id: bool) -> tuple:
     """What an assessment may depend on: everything the feature says (typed, so that ``1``
     and ``true`` differ), and its id only when a rule reads it."""
-    signals = tuple((name, type(value), value) for name, value in feature.signals.items())
-    limit = (feature.limit.metric, type(feature.limit.free), feature.limit.free) if feature.limit else None
-    return (
-        feature.id if with_id else None, feature.name, feature.description, feature.category,
-        feature.current, feature.addon, limit, signals,
-    )
+    return (feature.id if with_id else None, *(_typed(getattr(feature, name)) for name in _CONTENT))
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, dict):
+        return tuple((key, _typed(item)) for key, item in value.items())
+    if dataclasses.is_dataclass(value):  # a Limit: its free count may be 3 or 3.0
+        return (type(value), *(_typed(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    return (type(value), value)
 
 
 class AssessmentMemo:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from freemium_advisor.assessmemo import AssessmentMemo
 from freemium_advisor.decide import choose_tier, confidence_label, decide
 from freemium_advisor.errors import InputError
 from freemium_advisor.inventory import Feature, Inventory, Product
@@ -215,8 +216,6 @@ def _render(rule: Rule, template, context: dict) -> str:
 
 def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
     """Assess every feature of the inventory, in inventory order."""
-    from freemium_advisor.assessmemo import AssessmentMemo
-
     engine = Engine(ruleset)
     product_context = _product_context(inventory.product)
     assess = AssessmentMemo(ruleset, lambda feature: engine.assess(

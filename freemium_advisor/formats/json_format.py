@@ -58,15 +58,18 @@ def assessment_to_dict(a, shared: dict[int, dict[str, Any]] | None = None) -> di
         advice = _advice(a)
         if shared is not None:
             shared[id(a.signals)] = advice
+    return {**_head(a), **advice, "position": {"line": feature.line, "column": feature.column}}
+
+
+def _head(a) -> dict[str, Any]:
+    """The keys before the shared part of an assessment."""
     return {
-        "id": feature.id,
-        "name": feature.name,
+        "id": a.feature.id,
+        "name": a.feature.name,
         "recommendation": a.recommendation,
         "tier": a.tier,
         "tier_is_guess": a.tier_is_guess,
-        "current": feature.current,
-        **advice,
-        "position": {"line": feature.line, "column": feature.column},
+        "current": a.feature.current,
     }
 
 
@@ -193,10 +196,7 @@ def stream_analysis(analysis, options=None) -> Iterator[bytes]:
         if advice is None:
             advice = shared[id(a.signals)] = _dumps(_advice(a))[1:-2].replace(b"\n", b"\n    ")
         feature = a.feature
-        head = _dumps({
-            "id": feature.id, "name": feature.name, "recommendation": a.recommendation,
-            "tier": a.tier, "current": feature.current,
-        })[:-2].replace(b"\n", b"\n    ")
+        head = _dumps(_head(a))[:-2].replace(b"\n", b"\n    ")
         batch.append(b"%s%s,%s,\n      \"position\": {\n        \"line\": %d,\n        "
                      b"\"column\": %d\n      }\n    }"
                      % (separator, head, advice, feature.line, feature.column))

@@ -91,16 +91,43 @@ def _table_columns(product, width: int) -> tuple[int, int]:
     return tier_width, ADVICE_WIDE if width >= 100 else len("free-limited")
 
 
-def _row_texts(a) -> tuple[str, str, str, str, str, str]:
+Cell = tuple[str, tuple[tuple[str, "str | None"], ...]]  # the cell's style, its (text, style) pieces
+
+
+def _row_cells(a) -> tuple[Cell, ...]:
+    """One table row: what each cell says, and in which style (the one description of a row,
+    drawn by rich or as plain text)."""
     reason = a.main_reason
+    if a.questions:
+        why = [(f"no evidence; ask: {', '.join(a.questions)}", None)]
+    else:
+        why = [(reason.rule if reason else "-", None)]
+    if reason and reason.inferred:
+        why.append(("\n(inferred)", "dim"))
+    advice = [(a.recommendation, None)]
+    if a.limit_metric:
+        advice.append((f"\nwall: {a.limit_metric}", None))
+    if a.wall_advice and a.wall_advice != "keep":
+        advice.append((f"\n({a.wall_advice} today's wall)", None))
     return (
-        a.feature.name,
-        a.feature.current or "-",
-        a.recommendation + (f"\nwall: {a.limit_metric}" if a.limit_metric else ""),
-        a.tier or "-",
-        f"{a.confidence:.2f}",
-        (reason.rule + ("\n(inferred)" if reason.inferred else "")) if reason else "-",
+        ("", ((a.feature.name, None),)),
+        ("", ((a.feature.current or "-", None),)),
+        (STYLE[a.recommendation], tuple(advice)),
+        ("", ((a.tier or "-", None),)),
+        ("", ((f"{a.confidence:.2f}" if a.known else a.confidence_label, None),)),
+        ("", tuple(why)),
     )
+
+
+def _text(style: str, pieces) -> Text:
+    text = Text(style=style)
+    for piece, piece_style in pieces:
+        text.append(piece, style=piece_style)
+    return text
+
+
+def _row_texts(a) -> tuple[str, ...]:
+    return tuple("".join(piece for piece, _ in pieces) for _, pieces in _row_cells(a))
 
 
 def _plain_table(analysis, width: int) -> Iterator[str] | None:
@@ -110,8 +137,7 @@ def _plain_table(analysis, width: int) -> Iterator[str] | None:
     product = analysis.inventory.product
     title = f"{product.name}: freemium advice"
     rows = [_row_texts(a) for a in analysis.assessments]
-    texts = [title, *(t for row in rows for t in (row[0], row[1], row[3], *row[2].split("\n"),
-                                                    *row[5].split("\n")))]
+    texts = [title, *(line for row in rows for cell in row for line in cell.split("\n"))]
     if not all(map(plaintable.plain_text, texts)):
         return None
     tier_width, advice_width = _table_columns(product, width)
@@ -122,15 +148,6 @@ def _plain_table(analysis, width: int) -> Iterator[str] | None:
     if widths is None:
         return None
     return plaintable.table_lines(title, widths, iter(rows))
-
-
-def _advice(a) -> Text:
-    text = Text(a.recommendation, style=STYLE[a.recommendation])
-    if a.limit_metric:
-        text.append(f"\nwall: {a.limit_metric}")
-    if a.wall_advice and a.wall_advice != "keep":
-        text.append(f"\n({a.wall_advice} today's wall)")
-    return text
 
 
 def _print_table(console: Console, analysis) -> None:
@@ -144,20 +161,7 @@ def _print_table(console: Console, analysis) -> None:
     table.add_column("Conf.", justify="right", no_wrap=True)
     table.add_column("Main reason", ratio=3, min_width=12, overflow="fold")
     for a in analysis.assessments:
-        reason = a.main_reason
-        reason_text = Text(reason.rule) if reason else Text("-")
-        if a.questions:
-            reason_text = Text(f"no evidence; ask: {', '.join(a.questions)}")
-        if reason and reason.inferred:
-            reason_text.append("\n(inferred)", style="dim")
-        table.add_row(
-            Text(a.feature.name),
-            Text(a.feature.current or "-"),
-            _advice(a),
-            Text(a.tier or "-"),
-            Text(f"{a.confidence:.2f}" if a.known else a.confidence_label),
-            reason_text,
-        )
+        table.add_row(*(_text(style, pieces) for style, pieces in _row_cells(a)))
     console.print(table)
 
 

@@ -13,6 +13,7 @@ small in memory.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -35,13 +36,18 @@ _PLACE = ("id", "line", "column", "positions", "waivers")
 _CONTENT = tuple(f.name for f in dataclasses.fields(Feature) if f.name not in _PLACE)
 
 
+_GET_CONTENT = operator.attrgetter(*_CONTENT)
+
+
 def content_key(feature: Feature, with_id: bool) -> tuple:
     """What an assessment may depend on: everything the feature says (typed, so that ``1``
     and ``true`` differ), and its id only when a rule reads it."""
-    return (feature.id if with_id else None, *(_typed(getattr(feature, name)) for name in _CONTENT))
+    return (feature.id if with_id else None, *map(_typed, _GET_CONTENT(feature)))
 
 
 def _typed(value: Any) -> Any:
+    if value is None or type(value) is str:  # text and nothing: no other value equals them
+        return value
     if isinstance(value, dict):
         return tuple((key, _typed(item)) for key, item in value.items())
     if dataclasses.is_dataclass(value):  # a Limit: its free count may be 3 or 3.0
@@ -66,4 +72,14 @@ class AssessmentMemo:
         if found is None:
             found = self._seen[key] = self._assess(feature)
             return found
-        return dataclasses.replace(found, feature=feature)
+        return _with_feature(found, feature)
+
+
+def _with_feature(assessment: Assessment, feature: Feature) -> Assessment:
+    """``dataclasses.replace(assessment, feature=feature)``, at a fraction of its cost: an
+    assessment is a frozen dataclass without ``__post_init__``, so a copy of its fields is
+    the same object."""
+    copy = object.__new__(Assessment)
+    copy.__dict__.update(assessment.__dict__)
+    object.__setattr__(copy, "feature", feature)
+    return copy

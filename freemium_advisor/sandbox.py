@@ -390,14 +390,31 @@ class _Results:
     def __init__(self, fields: tuple[Field, ...] | None):
         self.fields = fields
         self._found: dict[tuple, Any] = {}
+        # Most conditions read signals only: their values in one C call.
+        names = [f[1] for f in fields or () if len(f) == 2 and f[0] == "signals"]
+        self._signals = (
+            operator.itemgetter(*names, names[0]) if fields and len(names) == len(fields) else None
+        )
 
     def key(self, context: dict[str, Any]) -> tuple | None:
         if self.fields is None:
             return None
+        if self._signals is not None:
+            try:
+                values = self._signals(context["signals"])[:-1]
+                key = (*values, *map(type, values))
+                hash(key)
+                return key
+            except (KeyError, TypeError):
+                return None
         try:
-            return tuple(
-                _typed(context[f[0]][f[1]] if len(f) == 2 else context[f[0]]) for f in self.fields
-            )
+            values = [context[f[0]][f[1]] if len(f) == 2 else context[f[0]] for f in self.fields]
+            for value in values:
+                if type(value) in (list, tuple):  # product.tiers: typed item by item
+                    return tuple(map(_typed, values))
+            key = (*values, *map(type, values))
+            hash(key)
+            return key
         except (KeyError, TypeError):  # a value missing or unhashable: evaluate it as it is
             return None
 

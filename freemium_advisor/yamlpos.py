@@ -169,6 +169,11 @@ def _load_yaml(text: str, path: str) -> Document:
     document = load_events(text, path, _Builder)
     if document is not None:
         return document
+    return _load_yaml_composed(text, path)
+
+
+def _load_yaml_composed(text: str, path: str) -> Document:
+    """Compose the document into nodes and walk them: what the event path leaves to it."""
     _check_node_count(text, path)
     try:
         node = yaml.compose(text, Loader=_Loader)

@@ -86,6 +86,7 @@ class PackedDocument(Document):
         super().__init__(data, path, {}, {})
         self._containers = containers
         self._root = root
+        self._indexes: dict[int, dict] = {}
 
     def value_mark(self, path: PathKey) -> Mark:
         path = tuple(path)
@@ -110,6 +111,16 @@ class PackedDocument(Document):
             return super().key_marks(path, mapping)
         return [_unpack(marks[index]) for index in range(1, len(marks), 2)]
 
+    def _index(self, mapping: dict, key: Any) -> int:
+        """Where ``key`` is in ``mapping``'s order (an index kept for large mappings, so that
+        asking for every key of one is not quadratic)."""
+        if len(mapping) <= 32:
+            return list(mapping).index(key)
+        found = self._indexes.get(id(mapping))
+        if found is None:
+            found = self._indexes[id(mapping)] = {k: i for i, k in enumerate(mapping)}
+        return found[key]
+
     def _holds(self, path: PathKey, mapping: dict) -> bool:
         """Whether ``mapping`` is the very mapping this document holds at ``path``."""
         container = self.data
@@ -132,17 +143,12 @@ class PackedDocument(Document):
         if isinstance(container, dict):
             if last not in container:
                 return None
-            return _unpack(marks[1 + 2 * _index(container, last) + value])
+            return _unpack(marks[1 + 2 * self._index(container, last) + value])
         if value and isinstance(last, int) and 0 <= last < len(container):
             return _unpack(marks[1 + last])
         return None
 
 
-def _index(mapping: dict, key: Any) -> int:
-    for index, candidate in enumerate(mapping):
-        if candidate == key:
-            return index
-    raise KeyError(key)  # pragma: no cover - the caller checked
 
 
 def _unpack(packed: int) -> Mark:

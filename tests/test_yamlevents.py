@@ -29,6 +29,7 @@ DOCUMENTS = [
     "a: " + "x" * 100_001 + "\n",
     "k" * 100_001 + ": 1\n",
     "- a\n- b: [1, {c: d}]\n-\n",
+    "m: {" + ", ".join(f"k{i}: {i}" for i in range(100)) + "}\n",  # a large mapping's index
 ]
 
 

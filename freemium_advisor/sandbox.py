@@ -214,13 +214,7 @@ class Condition:
         self._results = _Results(self.fields)
 
     def __call__(self, context: dict[str, Any]) -> bool:
-        key = self._results.key(context)
-        if key is None:
-            return self._evaluate(context)
-        found = self._results.get(key)
-        if found is None:
-            found = self._results.put(key, self._evaluate(context))
-        return found
+        return self._results.cached(context, self._evaluate)
 
     def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
@@ -260,13 +254,7 @@ class MessageTemplate:
 
     def render(self, context: dict[str, Any]) -> str:
         """The message for ``context``, whitespace collapsed; failures are :class:`ExpressionError`."""
-        key = self._results.key(context)
-        if key is None:
-            return self._render(context)
-        found = self._results.get(key)
-        if found is None:
-            found = self._results.put(key, self._render(context))
-        return found
+        return self._results.cached(context, self._render)
 
     def _render(self, context: dict[str, Any]) -> str:
         try:
@@ -396,35 +384,34 @@ class _Results:
             operator.itemgetter(*names, names[0]) if fields and len(names) == len(fields) else None
         )
 
-    def key(self, context: dict[str, Any]) -> tuple | None:
+    def cached(self, context: dict[str, Any], compute: Callable[[dict[str, Any]], Any]) -> Any:
+        """``compute(context)``, remembered by the values it reads."""
+        key = self._key(context)
+        if key is None:
+            return compute(context)
+        found = self._found.get(key)
+        if found is None:
+            found = compute(context)
+            if len(self._found) < self.LIMIT:
+                self._found[key] = found
+        return found
+
+    def _key(self, context: dict[str, Any]) -> tuple | None:
         if self.fields is None:
             return None
-        if self._signals is not None:
-            try:
-                values = self._signals(context["signals"])[:-1]
-                key = (*values, *map(type, values))
-                hash(key)
-                return key
-            except (KeyError, TypeError):
-                return None
         try:
-            values = [context[f[0]][f[1]] if len(f) == 2 else context[f[0]] for f in self.fields]
-            for value in values:
-                if type(value) in (list, tuple):  # product.tiers: typed item by item
-                    return tuple(map(_typed, values))
+            if self._signals is not None:
+                values = self._signals(context["signals"])[:-1]
+            else:
+                values = [context[f[0]][f[1]] if len(f) == 2 else context[f[0]] for f in self.fields]
+                for value in values:
+                    if type(value) in (list, tuple):  # product.tiers: typed item by item
+                        return tuple(map(_typed, values))
             key = (*values, *map(type, values))
             hash(key)
             return key
         except (KeyError, TypeError):  # a value missing or unhashable: evaluate it as it is
             return None
-
-    def get(self, key: tuple) -> Any:
-        return self._found.get(key)
-
-    def put(self, key: tuple, value: Any) -> Any:
-        if len(self._found) < self.LIMIT:
-            self._found[key] = value
-        return value
 
 
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:

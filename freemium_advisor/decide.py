@@ -74,16 +74,30 @@ def _unsigned(value: float, digits: int) -> float:
     return round(value, digits) + 0.0
 
 
-def choose_tier(recommendation: str, audience: str | None, product: Product) -> Tier | None:
+def needed_audience(audience: str | None, production: bool = False) -> str:
+    """The smallest buyer a gated feature must be sold to, from all its evidence.
+
+    The audience says who values it; production use raises an admin control to the
+    enterprise: a control over many people's use, in its advanced, granular or custom
+    variant, is what the enterprise contract that aggregated users lead to pays for
+    (00:29:01), bought by a buyer who may never use it (00:17:51), not a first admin's need.
+    """
+    if production and audience == "admin":
+        return "enterprise"
+    return audience or "user"
+
+
+def choose_tier(recommendation: str, audience: str | None, product: Product,
+                production: bool = False) -> Tier | None:
     """The free tier for free features; else the cheapest paid tier whose audience fits.
 
-    A feature valued by admins or the enterprise buyer goes no lower than the tier sold to
-    them (SSO and audit logs to the top tier); one valued by single users goes to the
-    cheapest paid tier. ``None`` when the product has no paid tier to gate into.
+    The audience needed is :func:`needed_audience`. A feature valued by admins or the
+    enterprise buyer goes no lower than the tier sold to them (SSO and audit logs to the top
+    tier); one valued by single users goes to the cheapest paid tier. ``None`` when the product has no paid tier to gate into.
     """
     if recommendation != "gated":
         return product.free_tier
-    needed = AUDIENCES.index(audience or "user")
+    needed = AUDIENCES.index(needed_audience(audience, production))
     paid = product.paid_tiers
     for tier in paid:
         if AUDIENCES.index(tier.audience) >= needed:

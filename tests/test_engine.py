@@ -197,6 +197,16 @@ def test_a_gated_feature_goes_to_the_cheapest_tier_sold_to_its_audience(audience
     assert choose_tier("gated", audience, four).name == tier
 
 
+@pytest.mark.parametrize("audience,tier", [
+    ("admin", "enterprise"),
+    ("team", "business"),
+    ("user", "pro"),
+    (None, "pro"),
+])
+def test_production_use_raises_an_admin_control_to_the_enterprise_tier(audience, tier):
+    assert choose_tier("gated", audience, product(FOUR_TIERS), production=True).name == tier
+
+
 @pytest.mark.parametrize("recommendation", ["free", "free-limited"])
 @pytest.mark.parametrize("audience", ["user", "enterprise", None])
 def test_a_feature_not_gated_goes_to_the_free_tier(recommendation, audience):

@@ -118,7 +118,7 @@ class Engine:
         weights = Weights(free, limit, gated)
         decision = decide(weights, self.ruleset.policy)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product,
-                           bool(signals["production"].value))
+                           bool(signals["production"].value), feature.category)
         metric = metric_rule = None
         if decision.recommendation == "free-limited":
             metric, metric_rule = self.wall_metric(feature, context)

@@ -96,7 +96,8 @@ def choose_tier(recommendation: str, audience: str | None, product: Product,
 
     The audience needed is :func:`needed_audience`. A feature valued by admins or the
     enterprise buyer goes no lower than the tier sold to them (SSO and audit logs to the top
-    tier); one valued by single users goes to the cheapest paid tier. ``None`` when the product has no paid tier to gate into.
+    tier); one valued by single users goes to the cheapest paid tier. ``None`` when the
+    product has no paid tier to gate into.
     """
     if recommendation != "gated":
         return product.free_tier

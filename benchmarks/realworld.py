@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from freemium_advisor.evaluation import (  # noqa: E402
+from benchmarks.realworld_scoring import (  # noqa: E402
     Score,
     evaluate_pricing,
     imported,

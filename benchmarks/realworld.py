@@ -15,7 +15,8 @@ The report has four parts, so that tuning on these products cannot overfit quiet
 3. leave-one-product-out: each product scored without the word-list entries that only it
    supports (what the rules would say had that product never been seen); and with the one
    threshold chosen while looking at these products (``min_growth_for_wall``) picked on the
-   other products from a grid. The weights are set from the framework, not fitted;
+   other products from a grid, and the type audiences (what a feature's type says about its
+   tier) picked on the other products too. The weights are set from the framework, not fitted;
 4. word support: every word-list entry and the products whose features it finds something
    in. An entry only one product supports needs a ``# why ENTRY: REASON`` comment in its
    rule, a general reason in product language (``--words`` lists every entry).
@@ -24,21 +25,24 @@ The report has four parts, so that tuning on these products cannot overfit quiet
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from freemium_advisor.evaluation import (  # noqa: E402
+from benchmarks.realworld_scoring import (  # noqa: E402
     Score,
     evaluate_pricing,
     imported,
     word_support,
     without_entries,
 )
+from freemium_advisor import signals  # noqa: E402
 from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "datasets" / "pricing2yaml", ROOT / "tests" / "data" / "pricing2yaml")
@@ -56,6 +60,19 @@ LABEL = 24
 # The one decision threshold looked at with these products in view: leave one product out picks
 # it on the other products from this grid, then scores the held-out one.
 WALL_GRID = (1.5, 2.0, 2.5, 3.0)
+
+
+@contextmanager
+def _type_audiences(entries: tuple):
+    """The advice with only these (type, audience) entries of ``signals.TYPE_AUDIENCES``."""
+    shipped = dict(signals.TYPE_AUDIENCES)
+    signals.TYPE_AUDIENCES.clear()
+    signals.TYPE_AUDIENCES.update(entries)
+    try:
+        yield
+    finally:
+        signals.TYPE_AUDIENCES.clear()
+        signals.TYPE_AUDIENCES.update(shipped)
 
 
 def _cell(value) -> str:
@@ -129,6 +146,27 @@ def main(argv: list[str] | None = None) -> int:
         chosen[product] = max(WALL_GRID, key=lambda v: (balanced(by_threshold[v], others, False), -v))
         threshold_held_out[product] = by_threshold[chosen[product]][product]
 
+    # The type audiences (what a feature's type says about its tier) were also looked at with
+    # these products in view: each held-out product is scored with the subset of them that
+    # gives the best exact tier on the other products.
+    shipped_types = tuple(sorted(signals.TYPE_AUDIENCES.items()))
+    type_subsets = [c for n in range(len(shipped_types) + 1)
+                    for c in itertools.combinations(shipped_types, n)]
+    by_types = {}
+    for subset in type_subsets:
+        with _type_audiences(subset):
+            by_types[subset] = {product: scores(ruleset, product) for product in files}
+
+    def tier(table, products) -> float:
+        merged = Score().merged(s for p in products for s in free_plan(table[p], False))
+        return merged.tier_match or 0.0
+
+    types_held_out, types_chosen = {}, {}
+    for product in files:
+        others = [p for p in files if p != product]
+        types_chosen[product] = max(type_subsets, key=lambda t: (tier(by_types[t], others), -len(t)))
+        types_held_out[product] = by_types[types_chosen[product]][product]
+
     single = [w for w in support if w.part == "words" and len(w.products) == 1]
     unless_single = [w for w in support if w.part == "unless" and len(w.products) == 1]
     counts = {}
@@ -149,6 +187,9 @@ def main(argv: list[str] | None = None) -> int:
             "threshold_leave_one_product_out_all_years": _numbers(
                 total(threshold_held_out, False)),
             "threshold_chosen": chosen,
+            "types_leave_one_product_out_latest": _numbers(total(types_held_out, True)),
+            "types_leave_one_product_out_all_years": _numbers(total(types_held_out, False)),
+            "types_chosen": {p: dict(t) for p, t in types_chosen.items()},
             "word_entries_by_products": counts,
             "single_product_entries": [
                 {"rule": w.rule, "part": w.part, "entry": w.entry, "product": w.products[0],
@@ -192,6 +233,13 @@ def main(argv: list[str] | None = None) -> int:
     print("   chosen: " + ", ".join(f"{p} {v:g}" for p, v in chosen.items()))
     print(_row("TOTAL latest year", total(threshold_held_out, True)))
     print(_row("TOTAL all years", total(threshold_held_out, False)))
+    print()
+    print("   and the type audiences chosen on the other products (shipped: "
+          + ", ".join(f"{k} {v}" for k, v in shipped_types) + ")")
+    print("   chosen: " + ", ".join(
+        f"{p} {'+'.join(k for k, _ in t) or 'none'}" for p, t in types_chosen.items()))
+    print(_row("TOTAL latest year", total(types_held_out, True)))
+    print(_row("TOTAL all years", total(types_held_out, False)))
 
     print()
     print("4. Word support (inference and metric word lists; products across all years)")

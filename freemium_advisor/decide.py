@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from freemium_advisor.inventory import Product, Tier
 from freemium_advisor.result import Weights
 from freemium_advisor.rules import Policy
-from freemium_advisor.signals import AUDIENCES
+from freemium_advisor.signals import AUDIENCES, type_audience
 
 
 CONFIDENCE_LABELS = ("low", "medium", "high")
@@ -74,16 +74,34 @@ def _unsigned(value: float, digits: int) -> float:
     return round(value, digits) + 0.0
 
 
-def choose_tier(recommendation: str, audience: str | None, product: Product) -> Tier | None:
+def needed_audience(audience: str | None, production: bool = False, category: str = "") -> str:
+    """The smallest buyer a gated feature must be sold to, from all its evidence.
+
+    The audience says who values it, else the feature's type (:func:`type_audience`), else
+    single users (the cheapest paid tier, a guess). Production use raises an admin control
+    to the enterprise: a control over many people's use, in its advanced, granular or custom
+    variant, is what the enterprise contract that aggregated users lead to pays for
+    (00:29:01), bought by a buyer who may never use it (00:17:51), not a first admin's need.
+    """
+    if production and audience == "admin":
+        return "enterprise"
+    if audience is None:
+        return type_audience(category) or "user"
+    return audience
+
+
+def choose_tier(recommendation: str, audience: str | None, product: Product,
+                production: bool = False, category: str = "") -> Tier | None:
     """The free tier for free features; else the cheapest paid tier whose audience fits.
 
-    A feature valued by admins or the enterprise buyer goes no lower than the tier sold to
-    them (SSO and audit logs to the top tier); one valued by single users goes to the
-    cheapest paid tier. ``None`` when the product has no paid tier to gate into.
+    The audience needed is :func:`needed_audience`. A feature valued by admins or the
+    enterprise buyer goes no lower than the tier sold to them (SSO and audit logs to the top
+    tier); one valued by single users goes to the cheapest paid tier. ``None`` when the
+    product has no paid tier to gate into.
     """
     if recommendation != "gated":
         return product.free_tier
-    needed = AUDIENCES.index(audience or "user")
+    needed = AUDIENCES.index(needed_audience(audience, production, category))
     paid = product.paid_tiers
     for tier in paid:
         if AUDIENCES.index(tier.audience) >= needed:

@@ -118,7 +118,8 @@ class Engine:
                 gated += rule.weight
         weights = Weights(free, limit, gated)
         decision = decide(weights, self.ruleset.policy)
-        tier = choose_tier(decision.recommendation, signals["audience"].value, product)
+        tier = choose_tier(decision.recommendation, signals["audience"].value, product,
+                           bool(signals["production"].value), feature.category)
         metric = metric_rule = None
         if decision.recommendation == "free-limited":
             metric, metric_rule = self.wall_metric(feature, context)

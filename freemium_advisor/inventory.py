@@ -115,6 +115,9 @@ class Inventory:
         raise KeyError(feature_id)
 
 
+# Who a tier is sold to, smallest buyer first (signals.AUDIENCES, which imports this module).
+AUDIENCE_ORDER = ("user", "team", "admin", "enterprise")
+
 # Plan names that say outright who a tier is sold to; other names get an audience by position.
 TIER_NAME_AUDIENCES = (
     ("enterprise", ("enterprise", "corporate", "grid")),
@@ -132,6 +135,14 @@ def tier_audience_from_name(name: str) -> str | None:
     return None
 
 
+def _position_audiences(paid: int) -> list[str]:
+    """Who each of ``paid`` paid tiers serves by its position alone, cheapest first."""
+    if paid <= 0:
+        return []
+    ladders = {1: ["enterprise"], 2: ["team", "enterprise"], 3: ["user", "admin", "enterprise"]}
+    return ladders.get(paid) or ["user", "user"] + ["team"] * (paid - 4) + ["admin", "enterprise"]
+
+
 def default_tier_audiences(names: list[str]) -> list[str]:
     """Who each tier is sold to when the inventory does not say.
 
@@ -141,20 +152,25 @@ def default_tier_audiences(names: list[str]) -> list[str]:
     serves everyone; of two, the cheaper serves teams and the other the enterprise; of three
     or more, the top one serves the enterprise and the one below it admins (and teams); the
     cheapest serves single users, and so does the next of four or more; any between serve
-    teams.
+    teams. The tier named for the enterprise is the top of that ladder, as a buyer reads the
+    page: plans priced above it (a bundle, a premium enterprise line) serve the enterprise
+    too. Audiences never go down as the price goes up: a tier is sold to no smaller buyer
+    than a cheaper one.
     """
-    paid = len(names) - 1
-    if paid <= 0:
-        by_position = ["user"] * len(names)
-    else:
-        ladders = {1: ["enterprise"], 2: ["team", "enterprise"], 3: ["user", "admin", "enterprise"]}
-        tail = ladders.get(paid) or ["user", "user"] + ["team"] * (paid - 4) + ["admin", "enterprise"]
-        by_position = ["user", *tail]
     hinted = [tier_audience_from_name(name) for name in names]
-    # A hint names the tier for that audience once: the last tier that carries it (a cheap
+    # A hint names the tier for that audience once: the last tier carrying it (a cheap
     # "Dev mode enterprise" seat below the real Enterprise plan keeps its position).
     hinted = [h if h and h not in hinted[i + 1:] else None for i, h in enumerate(hinted)]
-    return [
-        "user" if index == 0 else hint or position
-        for index, (hint, position) in enumerate(zip(hinted, by_position))
-    ]
+    hinted[:1] = [None] * len(hinted[:1])
+    top = hinted.index("enterprise") if "enterprise" in hinted else len(names) - 1
+    by_position = ["user", *_position_audiences(top)] + ["enterprise"] * (len(names) - 1 - top)
+    rank = AUDIENCE_ORDER.index
+    audiences = []
+    for index, (hint, position) in enumerate(zip(hinted, by_position)):
+        # An unhinted tier is sold to no bigger buyer than a dearer tier's name says.
+        later = [rank(h) for h in hinted[index + 1:] if h]
+        audiences.append(hint or AUDIENCE_ORDER[min([rank(position), *later])])
+    for index in range(1, len(audiences)):
+        if rank(audiences[index]) < rank(audiences[index - 1]):
+            audiences[index] = audiences[index - 1]
+    return ["user", *audiences[1:]] if audiences else audiences

@@ -16,7 +16,12 @@ from typing import Any
 from freemium_advisor import __version__
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.rules import RuleSet, Source
-from freemium_advisor.signals import CRITERION_IDS, DEFAULT_CRITERION, RECOMMENDATIONS
+from freemium_advisor.signals import (
+    CRITERION_IDS,
+    DEFAULT_CRITERION,
+    RECOMMENDATIONS,
+    type_audience,
+)
 
 TOOL_NAME = "freemium-advisor"
 SEVERITIES = ("error", "warning", "note")
@@ -160,9 +165,11 @@ class Assessment:
 
     @property
     def tier_is_guess(self) -> bool:
-        """A gated feature whose audience nobody answered and no word suggested: its tier is
-        the cheapest paid one by default, a guess rather than a reading of the evidence."""
-        return self.recommendation == "gated" and self.signals["audience"].source == UNSET
+        """A gated feature whose audience nobody answered, no word suggested and its type
+        does not say: its tier is the cheapest paid one by default, a guess rather than a
+        reading of the evidence."""
+        return (self.recommendation == "gated" and self.signals["audience"].source == UNSET
+                and type_audience(self.feature.category) is None)
 
     @property
     def main_reason(self) -> Reason | None:

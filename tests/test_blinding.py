@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from freemium_advisor.analysis import analyze
-from freemium_advisor.evaluation import BLIND_VALUE, blind, evaluate_pricing
+from benchmarks.realworld_scoring import BLIND_VALUE, blind, evaluate_pricing
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.inventory_reader import parse_inventory

@@ -197,6 +197,41 @@ def test_a_gated_feature_goes_to_the_cheapest_tier_sold_to_its_audience(audience
     assert choose_tier("gated", audience, four).name == tier
 
 
+@pytest.mark.parametrize("audience,tier", [
+    ("admin", "enterprise"),
+    ("team", "business"),
+    ("user", "pro"),
+    (None, "pro"),
+])
+def test_production_use_raises_an_admin_control_to_the_enterprise_tier(audience, tier):
+    assert choose_tier("gated", audience, product(FOUR_TIERS), production=True).name == tier
+
+
+@pytest.mark.parametrize("category,tier", [
+    ("management", "business"),
+    ("guarantee", "enterprise"),
+    ("integration: identity provider", "pro"),
+    ("", "pro"),
+])
+def test_without_an_audience_the_type_chooses_the_tier(category, tier):
+    assert choose_tier("gated", None, product(FOUR_TIERS), category=category).name == tier
+    # An audience read from words or answered wins over the type.
+    assert choose_tier("gated", "user", product(FOUR_TIERS), category=category).name == "pro"
+
+
+def test_a_tier_is_a_guess_only_when_no_audience_and_no_type_speaks():
+    inventory = """\
+product: {name: Acme, tiers: [free, pro, business, enterprise]}
+features:
+  - {id: zorp, name: Zorp frobnicator}
+  - {id: zorp-managed, name: Zorp frobnicator, category: management}
+"""
+    plain, managed = (assessment_of(inventory, i) for i in ("zorp", "zorp-managed"))
+    assert (plain.recommendation, plain.tier, plain.tier_is_guess) == ("gated", "pro", True)
+    assert (managed.recommendation, managed.tier, managed.tier_is_guess) == (
+        "gated", "business", False)
+
+
 @pytest.mark.parametrize("recommendation", ["free", "free-limited"])
 @pytest.mark.parametrize("audience", ["user", "enterprise", None])
 def test_a_feature_not_gated_goes_to_the_free_tier(recommendation, audience):

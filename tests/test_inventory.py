@@ -188,6 +188,11 @@ def test_unreadable_files(run, tmp_path):
     # below the real Enterprise plan keeps its position.
     (["free", "pro", "dev enterprise", "org", "enterprise"],
      ["user", "user", "user", "admin", "enterprise"]),
+    # The tier named for the enterprise tops the ladder; plans above it serve the enterprise.
+    (["free", "team", "business", "enterprise", "pinnacle"],
+     ["user", "team", "admin", "enterprise", "enterprise"]),
+    # A plan below one named for teams is sold to no bigger buyer than teams.
+    (["free", "personal", "professional", "teams"], ["user", "user", "team", "team"]),
 ])
 def test_default_tier_audiences(names, expected):
     from freemium_advisor.inventory import default_tier_audiences

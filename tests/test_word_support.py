@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from freemium_advisor.evaluation import WordSupport, imported, word_support, without_entries
+from benchmarks.realworld_scoring import WordSupport, imported, word_support, without_entries
 from freemium_advisor.rulepacks import load_ruleset
 
 DATASET = Path(__file__).parent / "data" / "pricing2yaml"

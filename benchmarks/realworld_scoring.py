@@ -1,4 +1,5 @@
-"""Holding the advice against reality: real SaaS pricings in Pricing2Yaml.
+"""Scoring the advice against real SaaS pricings in Pricing2Yaml (benchmark code: it is not
+part of the installed tool).
 
 A pricing is *blinded* first: every plan's and add-on's features and limits are removed and
 every default value is set to one constant, so nothing of where the real product placed a

@@ -35,7 +35,6 @@ from freemium_advisor.signals import (
     LEVELS,
     SIGNAL_BY_NAME,
     SIGNALS,
-    display_value,
 )
 from freemium_advisor.words import head_phrase, normalize, without_phrase
 
@@ -318,5 +317,5 @@ def _product_context(product: Product) -> dict:
 
 
 def _message_context(context: dict, values: dict) -> dict:
-    shown = {s.name: display_value(s, values[s.name]) for s in SIGNALS}
+    shown = {s.name: s.display(values[s.name]) for s in SIGNALS}
     return {**context, "signals": shown}

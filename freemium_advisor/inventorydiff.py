@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freemium_advisor.result import Analysis
-from freemium_advisor.signals import SIGNAL_BY_NAME, display_value
+from freemium_advisor.signals import SIGNAL_BY_NAME
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def _limit(feature) -> str | None:
 
 
 def _signals(feature) -> dict[str, str]:
-    return {n: display_value(SIGNAL_BY_NAME[n], v) for n, v in feature.signals.items()}
+    return {n: SIGNAL_BY_NAME[n].display(v) for n, v in feature.signals.items()}
 
 
 def diff_analyses(old: Analysis, new: Analysis) -> InventoryDiff:

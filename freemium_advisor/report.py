@@ -24,7 +24,7 @@ from freemium_advisor.result import (
     Signal,
 )
 from freemium_advisor.rules import Source
-from freemium_advisor.signals import CRITERIA, RECOMMENDATIONS, SIGNAL_BY_NAME, display_value
+from freemium_advisor.signals import CRITERIA, RECOMMENDATIONS, SIGNAL_BY_NAME
 
 CRITERION_TITLES = {c.id: c.title for c in CRITERIA}
 QUESTIONS = {c.id: c.question for c in CRITERIA}
@@ -250,7 +250,7 @@ def _feature_report(number: int, a: Assessment, flips: tuple[Flip, ...], analysi
 def _evidence(signal: Signal) -> SignalEvidence:
     words = tuple(dict.fromkeys(w for e in signal.evidence for w in e.words))
     return SignalEvidence(
-        signal.name, display_value(SIGNAL_BY_NAME[signal.name], signal.value),
+        signal.name, SIGNAL_BY_NAME[signal.name].display(signal.value),
         signal.source == EXPLICIT, words, tuple(e.rule for e in signal.evidence),
     )
 

@@ -190,14 +190,3 @@ SIGNALS: tuple[SignalSpec, ...] = (
                "needed for production / scale rather than evaluation"),
 )
 SIGNAL_BY_NAME: dict[str, SignalSpec] = {s.name: s for s in SIGNALS}
-
-
-def display_value(spec: SignalSpec, value) -> str:
-    """A signal value as the PM writes it in the inventory."""
-    return spec.display(value)
-
-
-def json_value(spec: SignalSpec, value):
-    """A signal value as the JSON output carries it (levels by name)."""
-    return spec.to_json(value)
-

@@ -11,7 +11,7 @@ from freemium_advisor.engine import EXPLICIT, INFERRED, UNSET, Engine, Signal
 from freemium_advisor.explain import explain
 from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME, display_value
+from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
 from tests.conftest import EXAMPLES
 
 RULESET = load_ruleset()
@@ -296,7 +296,7 @@ def test_each_flip_is_the_nearest_answer_that_changes_the_outcome():
         distance = abs(target - current)
         nearer = [v for v in range(len(LEVELS)) if 0 < abs(v - current) < distance]
         assert [outcome(flip.signal, v) for v in nearer] == ["gated"] * len(nearer)
-        assert display_value(SIGNAL_BY_NAME[flip.signal], target) == flip.value
+        assert SIGNAL_BY_NAME[flip.signal].display(target) == flip.value
 
 
 # --- honest confidence ---------------------------------------------------------------------

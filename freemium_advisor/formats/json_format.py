@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from freemium_advisor.signals import SIGNAL_BY_NAME, json_value
+from freemium_advisor.signals import SIGNAL_BY_NAME
 
 FORMAT_VERSION = 1
 
@@ -89,7 +89,7 @@ def _advice(a) -> dict[str, Any]:
         "questions": list(a.questions),
         "signals": {
             name: {
-                "value": json_value(SIGNAL_BY_NAME[name], s.value),
+                "value": SIGNAL_BY_NAME[name].to_json(s.value),
                 "source": s.source,
                 "evidence": _evidence(s.evidence),
             }

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from freemium_advisor.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME, display_value
+from freemium_advisor.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
 # Each recommendation has its own shade, so the split bar reads without color too.
@@ -301,7 +301,7 @@ def render_explanation(explanation, options=None) -> str:
             source += " from " + "; ".join(
                 f"{', '.join(repr(w) for w in e.words)} ({e.rule})" for e in s.evidence
             )
-        signals.add_row(name, display_value(SIGNAL_BY_NAME[name], s.value), source)
+        signals.add_row(name, SIGNAL_BY_NAME[name].display(s.value), source)
     console.print(signals if signals.row_count else "No signal answered or inferred.")
     if a.questions:
         console.print("The advice is the default. Answers to these questions would decide it:")

@@ -50,6 +50,17 @@ class Engine:
         self.infer_rules = ruleset.of_kind("infer")
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
+        # For the what-if questions: the score rules whose condition may read each signal
+        # (all of them for a condition that reads a whole mapping).
+        self._reading = {
+            spec.name: tuple(
+                i for i, rule in enumerate(self.score_rules)
+                if rule.when is not None and (
+                    rule.when.fields is None or ("signals", spec.name) in rule.when.fields
+                )
+            )
+            for spec in SIGNALS
+        }
 
     def infer(self, feature: Feature, product_context: dict) -> dict[str, Signal]:
         """Resolve every signal: the PM's answer, else what the words imply, else unset."""
@@ -98,9 +109,9 @@ class Engine:
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
         message_context = _message_context(context, values)
         reasons = []
-        free = limit = gated = 0.0
-        for rule in self.score_rules:
-            if fires(rule, context) is None:
+        fired = [fires(rule, context) is not None for rule in self.score_rules]
+        for rule, fire in zip(self.score_rules, fired):
+            if not fire:
                 continue
             read = [signals[name] for name in rule.reads]
             evidence = tuple(e for s in read if s.source == INFERRED for e in s.evidence)
@@ -109,13 +120,7 @@ class Engine:
                 _render(rule, rule.message, message_context),
                 any(s.source == INFERRED for s in read), evidence, rule.source,
             ))
-            if rule.direction == "free":
-                free += rule.weight
-            elif rule.direction == "limit":
-                limit += rule.weight
-            else:
-                gated += rule.weight
-        weights = Weights(free, limit, gated)
+        weights = self._weights(fired)
         decision = decide(weights, self.ruleset.policy)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product,
                            bool(signals["production"].value), feature.category)
@@ -129,8 +134,7 @@ class Engine:
         ):
             # Only the default spoke: there is no margin worth the name to report.
             confidence, label = 0.0, UNKNOWN
-            questions = self.questions(feature, product, signals, decision.recommendation,
-                                       product_context)
+            questions = self.questions(context, fired, decision.recommendation)
         elif by_words:
             label = confidence_label(decision.confidence, self.ruleset.policy, steps_down=1)
         return Assessment(
@@ -139,20 +143,45 @@ class Engine:
             tuple(reasons), signals, metric, metric_rule, questions, by_words,
         )
 
-    def questions(self, feature: Feature, product: Product, signals: dict[str, Signal],
-                  recommendation: str, product_context: dict) -> tuple[str, ...]:
-        """The signals for which some answer alone changes the recommendation."""
+    def questions(self, context: dict, fired: list[bool], recommendation: str) -> tuple[str, ...]:
+        """The signals for which some answer alone changes the recommendation.
+
+        Only the score rules that read a signal can change when it is answered: those are
+        evaluated again, and the weights of every rule that fires are summed as
+        :meth:`assess` sums them, so the decision is the one assessing the answer would give.
+        """
         deciding = []
+        values = context["signals"]
         for spec in SIGNALS:
+            reading = self._reading[spec.name]
+            if not reading:
+                continue
             for value in _answers(spec):
-                if value == signals[spec.name].value:
+                if value == values[spec.name]:
                     continue
-                changed = {**signals, spec.name: Signal(spec.name, value, EXPLICIT)}
-                outcome = self.assess(feature, product, changed, product_context)
-                if outcome.recommendation != recommendation:
+                changed = {**context, "signals": {**values, spec.name: value}}
+                what_if = list(fired)
+                for i in reading:
+                    what_if[i] = fires(self.score_rules[i], changed) is not None
+                decision = decide(self._weights(what_if), self.ruleset.policy)
+                if decision.recommendation != recommendation:
                     deciding.append(spec.name)
                     break
         return tuple(deciding)
+
+    def _weights(self, fired: list[bool]) -> Weights:
+        """The weights of the score rules that fired, summed in rule order."""
+        free = limit = gated = 0.0
+        for rule, fire in zip(self.score_rules, fired):
+            if not fire:
+                continue
+            if rule.direction == "free":
+                free += rule.weight
+            elif rule.direction == "limit":
+                limit += rule.weight
+            else:
+                gated += rule.weight
+        return Weights(free, limit, gated)
 
     def wall_metric(self, feature: Feature, context: dict) -> tuple[str, str | None]:
         """What a usage wall should count, and the metric rule that named it if one did:

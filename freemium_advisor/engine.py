@@ -26,7 +26,7 @@ from freemium_advisor.result import (
     Weights,
 )
 from freemium_advisor.rules import Rule, RuleSet
-from freemium_advisor.sandbox import ExpressionError
+from freemium_advisor.expressions import ExpressionError
 from freemium_advisor.signals import (
     AUDIENCE,
     AUDIENCES,

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from freemium_advisor.errors import InputError, did_you_mean, one_of
 from freemium_advisor.rules import KINDS, READABLE_FIELDS, TEXT_FIELDS, Rule, Source
-from freemium_advisor.sandbox import Condition, MessageTemplate, checked
+from freemium_advisor.expressions import Condition, MessageTemplate, checked
 from freemium_advisor.signals import DIRECTIONS, RULE_CRITERION_IDS, SIGNAL_BY_NAME
 from freemium_advisor.words import WordList
 from freemium_advisor.yamlpos import type_name

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from freemium_advisor.sandbox import Condition, MessageTemplate
+from freemium_advisor.expressions import Condition, MessageTemplate
 from freemium_advisor.words import WordList
 
 KINDS = ("score", "infer", "metric")

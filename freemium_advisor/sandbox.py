@@ -26,14 +26,23 @@ from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import did_you_mean, one_of
-from freemium_advisor.limits import MAX_EXPONENT, MAX_EXPRESSION, MAX_POWER_BITS, MAX_VALUE
-from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
+from freemium_advisor.expressions import (  # noqa: F401 - Condition and the rest re-exported
+    CONDITION_NAMES,
+    FIELDS_OF,
+    LEVEL_CONSTANTS,
+    Condition,
+    ExpressionError,
+    MessageTemplate,
+    checked,
+)
+from freemium_advisor.expressions import (
+    check_length as _check_length,
+)
+from freemium_advisor.expressions import (
+    reason as _reason,
+)
+from freemium_advisor.limits import MAX_EXPONENT, MAX_POWER_BITS, MAX_VALUE
 
-FEATURE_FIELDS = ("id", "name", "description", "category", "text", "metered", "name_words")
-PRODUCT_FIELDS = ("name", "description", "model", "trial_days", "collaborative", "tiers")
-LEVEL_CONSTANTS = {name: value for value, name in enumerate(LEVELS)}
-CONDITION_NAMES = ("signals", "feature", "product", *LEVELS)
-FIELDS_OF = {"signals": tuple(SIGNAL_BY_NAME), "feature": FEATURE_FIELDS, "product": PRODUCT_FIELDS}
 FILTERS = (
     "abs", "capitalize", "count", "d", "default", "first", "float", "int", "join", "last",
     "length", "lower", "round", "title", "trim", "upper",
@@ -47,10 +56,6 @@ ALLOWED_NODES = (
     nodes.Test, nodes.List, nodes.Tuple, nodes.Add, nodes.Sub, nodes.Mul, nodes.Div,
     nodes.FloorDiv, nodes.Mod, nodes.Pow, nodes.Keyword,
 )
-
-
-class ExpressionError(ValueError):
-    """A condition or message that does not compile or fails; the message says why."""
 
 
 def _size(value: Any, seen: dict[int, int] | None = None) -> int:
@@ -188,8 +193,9 @@ _ENV = _environment()
 _TEXT_ENV = _environment(finalize=_as_text)
 
 
-class Condition:
-    """A compiled, checked boolean expression; ``reads`` lists the signals it looks at."""
+class JinjaCondition:
+    """A condition compiled and checked in Jinja2's sandbox; ``reads`` lists the signals it
+    looks at, ``fields`` every value it reads (``None``: it may read anything)."""
 
     def __init__(self, source: str):
         self.source = source
@@ -207,24 +213,17 @@ class Condition:
         self.reads = _check_names(tree, CONDITION_NAMES, f"condition {source!r}")
         self._compiled = _compile(lambda: _ENV.compile_expression(source, undefined_to_none=False))
         self.fields = fields_read(tree, ())
-        self.reads_feature_id = _reads_feature_id(self.fields)
-        # The sandbox has no state and no way to reach anything but what it is given, so a
-        # condition's result is a pure function of the fields it reads: remembered, so that
-        # thousands of features with the same answers do not each pay for a Jinja2 context.
-        self._results = _Results(self.fields)
 
     def __call__(self, context: dict[str, Any]) -> bool:
-        return self._results.cached(context, self._evaluate)
-
-    def _evaluate(self, context: dict[str, Any]) -> bool:
         try:
             return bool(self._compiled(**context, **LEVEL_CONSTANTS))
         except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
             raise ExpressionError(f"condition {self.source!r} failed: {_reason(exc)}") from None
 
 
-class MessageTemplate:
-    """A compiled Jinja2 message; ``extra`` names the variables a rule kind adds."""
+class JinjaMessage:
+    """A message compiled and checked in Jinja2's sandbox; ``extra`` names the variables a
+    rule kind adds, ``fields`` every value it reads (``None``: it may read anything)."""
 
     def __init__(self, source: str, extra: tuple[str, ...] = ()):
         self.source = source
@@ -247,30 +246,13 @@ class MessageTemplate:
         _check_names(tree, allowed, "message")
         self._template = _compile(lambda: _TEXT_ENV.from_string(source))
         self.fields = fields_read(tree, extra)
-        self.reads_feature_id = _reads_feature_id(self.fields)
-        # 52,000 renders of 10,000 features make a few dozen distinct sentences: each is
-        # rendered once per distinct combination of the values the message reads.
-        self._results = _Results(self.fields)
 
     def render(self, context: dict[str, Any]) -> str:
-        """The message for ``context``, whitespace collapsed; failures are :class:`ExpressionError`."""
-        return self._results.cached(context, self._render)
-
-    def _render(self, context: dict[str, Any]) -> str:
+        """The message for ``context``, as rendered (whitespace as written)."""
         try:
-            text = self._template.render(**context)
+            return self._template.render(**context)
         except Exception as exc:  # noqa: BLE001 - untrusted code: any failure is the rule's
             raise ExpressionError(f"message {self.source!r} failed: {_reason(exc)}") from None
-        if len(text) > MAX_VALUE:
-            raise ExpressionError(
-                f"message {self.source!r} renders more than {MAX_VALUE:,} characters"
-            )
-        return " ".join(text.split())
-
-
-def _reason(exc: Exception) -> str:
-    text = " ".join(str(exc).split())
-    return text or type(exc).__name__
 
 
 def _compile(compile_: Callable[[], Any]) -> Any:
@@ -278,11 +260,6 @@ def _compile(compile_: Callable[[], Any]) -> Any:
         return compile_()
     except TemplateSyntaxError as exc:  # an unknown test, say, found while compiling
         raise ExpressionError(exc.message or str(exc)) from None
-
-
-def _check_length(source: str, what: str) -> None:
-    if len(source) > MAX_EXPRESSION:
-        raise ExpressionError(f"a {what} longer than {MAX_EXPRESSION:,} characters")
 
 
 def _check_constructs(tree: nodes.Node, where: str) -> None:
@@ -356,64 +333,6 @@ def fields_read(tree: nodes.Node, extra: tuple[str, ...]) -> tuple[Field, ...] |
     return tuple(sorted(found))
 
 
-def _reads_feature_id(fields: tuple[Field, ...] | None) -> bool:
-    return fields is None or ("feature", "id") in fields
-
-
-def _typed(value: Any) -> Any:
-    """A hashable stand-in that tells ``1``, ``1.0`` and ``true`` apart (they print
-    differently), or raises ``TypeError`` for a value that has none."""
-    if isinstance(value, (list, tuple)):
-        return (type(value), tuple(_typed(item) for item in value))
-    hash(value)
-    return (type(value), value)
-
-
-class _Results:
-    """Results remembered by the typed values an expression reads; a bounded number of them
-    (a rule that reads a feature's id would otherwise keep one per feature)."""
-
-    LIMIT = 4096
-
-    def __init__(self, fields: tuple[Field, ...] | None):
-        self.fields = fields
-        self._found: dict[tuple, Any] = {}
-        # Most conditions read signals only: their values in one C call.
-        names = [f[1] for f in fields or () if len(f) == 2 and f[0] == "signals"]
-        self._signals = (
-            operator.itemgetter(*names, names[0]) if fields and len(names) == len(fields) else None
-        )
-
-    def cached(self, context: dict[str, Any], compute: Callable[[dict[str, Any]], Any]) -> Any:
-        """``compute(context)``, remembered by the values it reads."""
-        key = self._key(context)
-        if key is None:
-            return compute(context)
-        found = self._found.get(key)
-        if found is None:
-            found = compute(context)
-            if len(self._found) < self.LIMIT:
-                self._found[key] = found
-        return found
-
-    def _key(self, context: dict[str, Any]) -> tuple | None:
-        if self.fields is None:
-            return None
-        try:
-            if self._signals is not None:
-                values = self._signals(context["signals"])[:-1]
-            else:
-                values = [context[f[0]][f[1]] if len(f) == 2 else context[f[0]] for f in self.fields]
-                for value in values:
-                    if type(value) in (list, tuple):  # product.tiers: typed item by item
-                        return tuple(map(_typed, values))
-            key = (*values, *map(type, values))
-            hash(key)
-            return key
-        except (KeyError, TypeError):  # a value missing or unhashable: evaluate it as it is
-            return None
-
-
 def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tuple[str, ...]:
     """Reject unknown top-level names and unknown fields; return the signals read."""
     # find_all() walks the children only: a bare ``signals.aha`` is the root node itself.
@@ -444,11 +363,3 @@ def _check_names(tree: nodes.Node, allowed: tuple[str, ...], where: str) -> tupl
         if owner.name == "signals":
             reads.setdefault(field, None)
     return tuple(reads)
-
-
-def checked(compile_: Callable[[], Any], fail: Callable[[str], Exception]) -> Any:
-    """Run a compile step, turning an :class:`ExpressionError` into ``fail(message)``."""
-    try:
-        return compile_()
-    except ExpressionError as exc:
-        raise fail(str(exc)) from None

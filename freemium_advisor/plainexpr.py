@@ -59,6 +59,7 @@ _COMPARE = {
 }
 _FILTERS = ("lower", "upper")
 _TAG = re.compile(r"\{[{%#]")
+MAX_NESTING = 32  # parentheses, lists and ``not`` inside each other; deeper goes to Jinja2
 
 
 class Names:
@@ -111,6 +112,7 @@ class _Parser:
         self.at = 0
         self.names = names
         self.fields: dict[tuple, None] = {}  # what it reads, in the order it reads it
+        self.depth = 0
 
     def peek(self, offset: int = 0) -> tuple[str, Any]:
         index = self.at + offset
@@ -151,10 +153,17 @@ class _Parser:
             node = lambda ctx, left=left, right=right: left(ctx) and right(ctx)
         return node
 
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise Unsupported()
+
     def not_(self) -> Getter:
         if self.is_name("not"):
             self.take()
+            self.nested()
             inner = self.not_()
+            self.depth -= 1
             return lambda ctx: not inner(ctx)
         return self.compare()
 
@@ -235,6 +244,7 @@ class _Parser:
 
     def sequence(self, opening: str) -> Getter:
         closing = ")" if opening == "(" else "]"
+        self.nested()
         items: list[Getter] = []
         tuple_ = opening == "["
         while self.peek() != ("op", closing):
@@ -245,6 +255,7 @@ class _Parser:
                     break
             items.append(self.expression())
         self.take()
+        self.depth -= 1
         if opening == "(" and not tuple_ and len(items) == 1:
             return items[0]  # parentheses around one expression
         kind = list if opening == "[" else tuple

@@ -201,6 +201,12 @@ class JinjaCondition:
         self.source = source
         _check_length(source, "condition")
         try:
+            self._compile(source)
+        except RecursionError:  # Jinja2's parser and Python's compiler recurse per level
+            raise ExpressionError(f"invalid condition {source!r}: nested too deeply") from None
+
+    def _compile(self, source: str) -> None:
+        try:
             parser = Parser(_ENV, source, state="variable")
             tree = parser.parse_expression()
             if parser.stream.current.type != "eof":
@@ -228,6 +234,12 @@ class JinjaMessage:
     def __init__(self, source: str, extra: tuple[str, ...] = ()):
         self.source = source
         _check_length(source, "message")
+        try:
+            self._compile(source, extra)
+        except RecursionError:  # Jinja2's parser and Python's compiler recurse per level
+            raise ExpressionError("invalid message template: nested too deeply") from None
+
+    def _compile(self, source: str, extra: tuple[str, ...]) -> None:
         try:
             tree = _TEXT_ENV.parse(source)
         except TemplateSyntaxError as exc:

@@ -3,7 +3,9 @@
 Each target is what the command does with a file a stranger wrote, end to end: decode, parse,
 validate, and for rule packs evaluate every rule on a small inventory; an imported inventory
 must also validate, since the tool writes it for the user to analyze. The configuration and
-the baseline of 'check' are read too.
+the baseline of 'check' are read too. ``expressions`` is differential: a condition and a
+message compiled without Jinja2 must compile, fail and evaluate exactly as Jinja2's sandbox
+does.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from freemium_advisor.analysis import analyze
 from freemium_advisor.baseline import read_baseline
 from freemium_advisor.config import load_config
 from freemium_advisor.explain import explain
+from freemium_advisor.expressions import FEATURE_FIELDS, PRODUCT_FIELDS, Condition, MessageTemplate
 from freemium_advisor.formats import RenderOptions, formats_for, formatter, rules_view
 from freemium_advisor.gate import FAIL_ON
 from freemium_advisor.importers import dump_inventory
@@ -27,6 +30,8 @@ from freemium_advisor.inventory import Inventory
 from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulecheck import check_ruleset
 from freemium_advisor.rulepacks import builtin_rule_dir, load_ruleset
+from freemium_advisor.sandbox import JinjaCondition, JinjaMessage
+from freemium_advisor.signals import SIGNALS
 from freemium_advisor.textfile import decode_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -80,9 +85,78 @@ def baseline(data: bytes) -> None:
     read_baseline(str(path))
 
 
+def expressions(data: bytes) -> None:
+    """A ``condition`` and a ``message`` (YAML): the plain compiler and Jinja2's sandbox agree
+    on whether each compiles, with what error, and on what it gives for a few contexts."""
+    import yaml
+
+    try:
+        sources = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return
+    if not isinstance(sources, dict):
+        return
+    condition, message = sources.get("condition"), sources.get("message")
+    if isinstance(condition, str):
+        _agree(lambda: Condition(condition), lambda: JinjaCondition(condition),
+               lambda c, context: c(context), ("reads", "fields"))
+    if isinstance(message, str):
+        _agree(lambda: MessageTemplate(message, ("words",)),
+               lambda: JinjaMessage(message, ("words",)),
+               lambda m, context: " ".join(m.render(context).split()), ())
+
+
+def _agree(plain, jinja, run, attributes) -> None:
+    """(A message's fields are left out: Jinja2 folds constants in the tree it reads them
+    from, so the plain compiler may list more; tests/test_plain_expressions.py checks them.)"""
+    first, second = _outcome(plain), _outcome(jinja)
+    if first[0] != second[0] or (first[0] == "error" and first[1:] != second[1:]):
+        raise AssertionError(f"compiling: plain {first} but Jinja2 {second}")
+    if first[0] == "error":
+        return
+    for name in attributes:
+        if getattr(first[1], name) != getattr(second[1], name):
+            raise AssertionError(f"{name}: plain {getattr(first[1], name)} but Jinja2 {getattr(second[1], name)}")
+    for context in _contexts():
+        got, expected = _outcome(lambda: run(first[1], context)), _outcome(lambda: run(second[1], context))
+        if got != expected:
+            raise AssertionError(f"for {context}: plain {got} but Jinja2 {expected}")
+
+
+def _outcome(call):
+    try:
+        return ("ok", call())
+    except Exception as exc:  # noqa: BLE001 - the failure itself is compared
+        return ("error", type(exc).__name__, str(exc))
+
+
+@lru_cache(maxsize=1)
+def _contexts() -> tuple[dict, ...]:
+    signals = [
+        {s.name: s.unset for s in SIGNALS},
+        {s.name: (2 if s.kind == "level" else "team" if s.kind == "audience" else True) for s in SIGNALS},
+        {s.name: value for s, value in zip(SIGNALS, ["1", None, [1], 1.5, True, "", {}, -1, 3, "x"])},
+    ]
+    features = [
+        {f: "" for f in FEATURE_FIELDS},
+        {"id": "f1", "name": "Shared boards", "description": "Invite guests", "category": "domain",
+         "text": "Shared boards Invite guests domain", "metered": "boards", "name_words": 2},
+        {f: value for f, value in zip(FEATURE_FIELDS, [None, 3, ["a"], True, 2.5, {}, "x"])},
+    ]
+    products = [
+        {"name": "P", "description": "", "model": "freemium", "trial_days": None,
+         "collaborative": True, "tiers": ["free", "pro"]},
+        {f: value for f, value in zip(PRODUCT_FIELDS, [[], 0, None, "14", False, "free"])},
+    ]
+    return tuple(
+        {"signals": s, "feature": f, "product": p, "words": w}
+        for s, f, p, w in zip(signals * 2, features * 2, products * 3, ["'sso'", ["a", 1], None, 3, "", True])
+    )
+
+
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "inventory": inventory, "rules": rules, "csv": csv, "pricing2yaml": pricing2yaml,
-    "config": config, "baseline": baseline,
+    "config": config, "baseline": baseline, "expressions": expressions,
 }
 
 

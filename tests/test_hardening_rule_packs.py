@@ -118,6 +118,8 @@ def test_loops_assignments_and_risky_filters_fail_when_the_pack_loads(run, files
     ("1 / 0", "division by zero"),
     ("feature.name > 3", "'>' not supported"),
     ("feature.nope", "unknown feature field 'nope'"),
+    ("(" * 400 + "signals.aha" + ")" * 400 + " > 0", "nested too deeply"),
+    ("not " * 450 + "signals.aha", "nested too deeply"),
 ])
 def test_pathological_conditions_fail_naming_the_rule(run, files, condition, reason):
     inventory, pack = files(pack_text("when", condition))

@@ -42,7 +42,20 @@ _GET_CONTENT = operator.attrgetter(*_CONTENT)
 def content_key(feature: Feature, with_id: bool) -> tuple:
     """What an assessment may depend on: everything the feature says (typed, so that ``1``
     and ``true`` differ), and its id only when a rule reads it."""
+    if not feature.signals and feature.limit is None and _plain_feature(feature):
+        # The usual feature, as the reader makes it: text, nothing or a boolean in each field,
+        # for which the values alone tell every content apart.
+        return (feature.id if with_id else None, feature.name, feature.description,
+                feature.category, feature.current, feature.addon, feature.metered)
     return (feature.id if with_id else None, *map(_typed, _GET_CONTENT(feature)))
+
+
+def _plain_feature(feature: Feature) -> bool:
+    current, metered = feature.current, feature.metered
+    return (type(feature.name) is str and type(feature.description) is str
+            and type(feature.category) is str and type(feature.addon) is bool
+            and (current is None or type(current) is str)
+            and (metered is None or type(metered) is str))
 
 
 def _typed(value: Any) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from freemium_advisor.assessmemo import AssessmentMemo
-from freemium_advisor.decide import choose_tier, confidence_label, decide
+from freemium_advisor.decide import Decision, choose_tier, confidence_label, decide
 from freemium_advisor.errors import InputError
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.result import (
@@ -51,7 +51,8 @@ class Engine:
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
         # For the what-if questions: the score rules whose condition may read each signal
-        # (all of them for a condition that reads a whole mapping).
+        # (all of them for a condition that reads a whole mapping); an answer to a signal no
+        # rule reads changes nothing.
         self._reading = {
             spec.name: tuple(
                 i for i, rule in enumerate(self.score_rules)
@@ -61,6 +62,13 @@ class Engine:
             )
             for spec in SIGNALS
         }
+        # Which score rules fire is a function of the values their conditions read: a few
+        # dozen distinct combinations in a catalog of thousands of features.
+        read = [rule.when.fields for rule in self.score_rules if rule.when is not None]
+        self._score_fields = (
+            None if any(f is None for f in read) else tuple(sorted({f for r in read for f in r}))
+        )
+        self._scored: dict[tuple, tuple[list[bool], Weights, Decision]] = {}
 
     def infer(self, feature: Feature, product_context: dict) -> dict[str, Signal]:
         """Resolve every signal: the PM's answer, else what the words imply, else unset."""
@@ -109,7 +117,7 @@ class Engine:
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
         message_context = _message_context(context, values)
         reasons = []
-        fired = [fires(rule, context) is not None for rule in self.score_rules]
+        fired, weights, decision = self.score(context)
         for rule, fire in zip(self.score_rules, fired):
             if not fire:
                 continue
@@ -120,8 +128,6 @@ class Engine:
                 _render(rule, rule.message, message_context),
                 any(s.source == INFERRED for s in read), evidence, rule.source,
             ))
-        weights = self._weights(fired)
-        decision = decide(weights, self.ruleset.policy)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product,
                            bool(signals["production"].value), feature.category)
         metric = metric_rule = None
@@ -134,7 +140,7 @@ class Engine:
         ):
             # Only the default spoke: there is no margin worth the name to report.
             confidence, label = 0.0, UNKNOWN
-            questions = self.questions(context, fired, decision.recommendation)
+            questions = self.questions(context, decision.recommendation)
         elif by_words:
             label = confidence_label(decision.confidence, self.ruleset.policy, steps_down=1)
         return Assessment(
@@ -143,28 +149,41 @@ class Engine:
             tuple(reasons), signals, metric, metric_rule, questions, by_words,
         )
 
-    def questions(self, context: dict, fired: list[bool], recommendation: str) -> tuple[str, ...]:
-        """The signals for which some answer alone changes the recommendation.
+    def score(self, context: dict) -> tuple[list[bool], Weights, Decision]:
+        """Which score rules fire for ``context``, their weights summed in rule order, and the
+        decision: remembered by the values the rules read (the list is shared, never to be
+        changed)."""
+        key = None
+        if self._score_fields is not None:
+            try:
+                values = tuple(context[f[0]][f[1]] if len(f) == 2 else context[f[0]]
+                               for f in self._score_fields)
+                key = (*values, *map(type, values))
+                hash(key)
+            except (KeyError, TypeError):  # a value missing or unhashable: no remembering
+                key = None
+        found = self._scored.get(key) if key is not None else None
+        if found is None:
+            fired = [fires(rule, context) is not None for rule in self.score_rules]
+            weights = self._weights(fired)
+            found = (fired, weights, decide(weights, self.ruleset.policy))
+            if key is not None and len(self._scored) < 4096:
+                self._scored[key] = found
+        return found
 
-        Only the score rules that read a signal can change when it is answered: those are
-        evaluated again, and the weights of every rule that fires are summed as
-        :meth:`assess` sums them, so the decision is the one assessing the answer would give.
-        """
+    def questions(self, context: dict, recommendation: str) -> tuple[str, ...]:
+        """The signals for which some answer alone changes the recommendation (the decision
+        that assessing the feature with that answer would give)."""
         deciding = []
         values = context["signals"]
         for spec in SIGNALS:
-            reading = self._reading[spec.name]
-            if not reading:
-                continue
+            if not self._reading[spec.name]:
+                continue  # no score rule reads it: no answer changes anything
             for value in _answers(spec):
                 if value == values[spec.name]:
                     continue
                 changed = {**context, "signals": {**values, spec.name: value}}
-                what_if = list(fired)
-                for i in reading:
-                    what_if[i] = fires(self.score_rules[i], changed) is not None
-                decision = decide(self._weights(what_if), self.ruleset.policy)
-                if decision.recommendation != recommendation:
+                if self.score(changed)[2].recommendation != recommendation:
                     deciding.append(spec.name)
                     break
         return tuple(deciding)

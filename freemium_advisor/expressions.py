@@ -60,19 +60,20 @@ class Condition:
             self.fields = tuple(sorted(plain.fields))
         self.reads_feature_id = _reads_feature_id(self.fields)
         # A condition has no state and reaches nothing but what it is given, so its result
-        # is a pure function of the fields it reads: remembered, so that thousands of
+        # is a pure function of the fields it reads: remembered (for the ones Jinja2
+        # evaluates; a plain one costs less than looking it up), so that thousands of
         # features with the same answers do not each evaluate it again.
         self._results = _Results(self.fields)
 
     def __call__(self, context: dict[str, Any]) -> bool:
-        return self._results.cached(context, self._evaluate)
-
-    def _evaluate(self, context: dict[str, Any]) -> bool:
         if self._plain is not None:
             try:
                 return bool(self._plain(context))
             except Exception:  # noqa: BLE001 - anything unusual: Jinja2 says what it is
                 pass
+        return self._results.cached(context, self._evaluate)
+
+    def _evaluate(self, context: dict[str, Any]) -> bool:
         if self._jinja is None:
             self._jinja = _sandbox().JinjaCondition(self.source)
         return self._jinja(context)

@@ -250,16 +250,19 @@ def fires(
     return words
 
 
-def rule_error(rule: Rule, message: str) -> InputError:
-    """An error located at the rule's definition, naming the rule."""
-    return InputError(rule.file, rule.line, rule.column, f"rule '{rule.id}': {message}", rule=rule.id)
+def rule_error(rule: Rule, message: str, part: str = "when") -> InputError:
+    """An error naming the rule, located where its failing ``part`` was written (a user's
+    override of a built-in rule), else at the rule's definition."""
+    file, line, column = rule.where(part)
+    return InputError(file, line, column, f"rule '{rule.id}': {message}", rule=rule.id)
 
 
 def _render(rule: Rule, template, context: dict) -> str:
     try:
         return template.render(context)
     except ExpressionError as exc:
-        raise rule_error(rule, str(exc)) from None
+        part = "metric" if template is rule.metric else "message"
+        raise rule_error(rule, str(exc), part) from None
 
 
 def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:

@@ -141,7 +141,13 @@ def _fields(fields: dict, fail) -> tuple[str, ...]:
 def _origin(draft: Draft) -> dict[str, Any]:
     doc, path = draft.origin
     mark = doc.value_mark(path)
-    return {"file": doc.path, "line": mark.line, "column": mark.column}
+    written = []
+    for part in ("when", "message", "metric"):
+        part_doc, part_path = draft.where.get(part, draft.origin)
+        if part_doc is not doc:  # an override: a failure at run time points at it
+            part_mark = part_doc.value_mark(part_path)
+            written.append((part, (part_doc.path, part_mark.line, part_mark.column)))
+    return {"file": doc.path, "line": mark.line, "column": mark.column, "written": tuple(written)}
 
 
 def _source(value: Any, fail) -> Source:

@@ -11,7 +11,7 @@ A rule pack (see :mod:`freemium_advisor.rulepacks`) is YAML; each rule in it bec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from freemium_advisor.expressions import Condition, MessageTemplate
@@ -59,11 +59,18 @@ class Rule:
     sets: tuple[tuple[str, Any], ...] = ()
     metric: MessageTemplate | None = None
     examples: tuple[tuple[str, tuple[dict, ...]], ...] = ()
+    # Where each of ``when``, ``message`` and ``metric`` was written, as (file, line, column),
+    # when that is not the rule's definition (a user's ``override`` of a built-in rule).
+    written: tuple[tuple[str, tuple[str, int, int]], ...] = field(default=(), compare=False)
 
     @property
     def origin(self) -> str:
         """``rules/virality.yaml:12:5``."""
         return f"{self.file}:{self.line}:{self.column}"
+
+    def where(self, part: str) -> tuple[str, int, int]:
+        """Where ``part`` (``when``, ``message``, ``metric``) was written: file, line, column."""
+        return dict(self.written).get(part, (self.file, self.line, self.column))
 
     @property
     def reads(self) -> tuple[str, ...]:

@@ -222,3 +222,16 @@ def test_markup_in_a_rule_is_printed_as_text(run, files):
         result = run(*command, "-r", pack_path)
         assert result.exit_code == 0, (command, result.stderr)
     assert "[/]" in run("rules", "list", "-r", pack_path).stdout
+
+
+@pytest.mark.parametrize("part, value, where, reason", [
+    ("when", "signals.virality >= 'high'", ":3:11:", "'>=' not supported"),
+    ("message", "'{{ signals.virality * 1000000000 }}'", ":3:14:", "a value longer than 200,000"),
+])
+def test_a_failing_override_of_a_builtin_rule_points_at_the_override(run, write, part, value,
+                                                                     where, reason):
+    inventory = write("inv.yaml", INVENTORY)
+    pack = write("pack.yaml", f"override:\n  virality-high:\n    {part}: {value}\n")
+    result = analyze(run, inventory, pack)
+    assert_bad_input(result, f"{pack}{where}", "error: rule 'virality-high': ")
+    assert reason in result.stderr

@@ -7,6 +7,7 @@ every problem found (in file order), with a did-you-mean hint wherever a name wa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from freemium_advisor.errors import InputError, did_you_mean, one_of
@@ -31,6 +32,32 @@ from freemium_advisor.signals import AUDIENCES, MODELS, SIGNAL_BY_NAME
 from freemium_advisor.validate import Checker, Invalid
 from freemium_advisor.waivers import parse_waivers
 from freemium_advisor.yamlpos import Document, load_yaml, read_text, type_name
+
+
+class _KeyPositions(Mapping):
+    """Where each key of a feature is written, worked out when first asked: a check asks for
+    one only when it reports on the feature, and then only for its 'current'."""
+
+    __slots__ = ("_find", "_found")
+
+    def __init__(self, find: Callable[[], dict[str, tuple[int, int]]]):
+        self._find: Callable[[], dict[str, tuple[int, int]]] | None = find
+        self._found: dict[str, tuple[int, int]] | None = None
+
+    def _positions(self) -> dict[str, tuple[int, int]]:
+        if self._found is None:
+            self._found = self._find()
+            self._find = None
+        return self._found
+
+    def __getitem__(self, key: str) -> tuple[int, int]:
+        return self._positions()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._positions())
+
+    def __len__(self) -> int:
+        return len(self._positions())
 
 
 # A feature with only these keys, all text, is read by the short way.
@@ -251,11 +278,10 @@ class _InventoryReader:
         feature_id, name = feature_id.strip(), name.strip()
         if not name or not ID_PATTERN.match(feature_id):
             return None
-        positions = self.positions(path, value)
-        line, column = positions[""]
+        mark = self.doc.value_mark(path)
         return Feature(
             feature_id, name, description.strip(), category.strip(), None, False, None, {},
-            line, column, positions, (), None,
+            mark.line, mark.column, _KeyPositions(lambda: self.positions(path, value)), (), None,
         )
 
     def current(self, current: Any, path: tuple, product: Product | None) -> str | None:

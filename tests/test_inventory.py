@@ -235,3 +235,17 @@ def test_validate_lists_every_problem_in_one_run(run, write):
         f"{path}:15:12: error: 'addon' must be true or false, not text",
         f"{path}:16:5: error: feature is missing 'name'",
     ]
+
+
+def test_a_text_only_feature_knows_where_each_key_is():
+    """The short way of reading a plain feature (positions worked out on first use) gives the
+    same feature and positions as the key-by-key way."""
+    text = ("product:\n  name: X\nfeatures:\n  - id: a\n    name: A\n    description: D\n"
+            "  - id: b\n    name: B\n    category: c\n    addon: false\n")
+    plain, checked = parse_inventory(text, "f.yaml").features
+    assert (plain.id, plain.name, plain.description, plain.category, plain.addon) == ("a", "A", "D", "", False)
+    assert (plain.line, plain.column) == (4, 5)
+    assert dict(plain.positions) == {"": (4, 5), "id": (4, 5), "name": (5, 5), "description": (6, 5)}
+    assert plain.position("description") == (6, 5)
+    assert plain.position("current") == (4, 5)
+    assert dict(checked.positions)["addon"] == (10, 5)

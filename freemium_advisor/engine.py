@@ -117,8 +117,9 @@ class Engine:
                 gated += rule.weight
         weights = Weights(free, limit, gated)
         decision = decide(weights, self.ruleset.policy)
+        type_audience = self.ruleset.policy.type_audience(feature.category)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product,
-                           bool(signals["production"].value), feature.category)
+                           bool(signals["production"].value), type_audience)
         metric = metric_rule = None
         if decision.recommendation == "free-limited":
             metric, metric_rule = self.wall_metric(feature, context)
@@ -136,7 +137,7 @@ class Engine:
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
             decision.margin, confidence, label,
-            tuple(reasons), signals, metric, metric_rule, questions, by_words,
+            tuple(reasons), signals, metric, metric_rule, questions, by_words, type_audience,
         )
 
     def questions(self, feature: Feature, product: Product, signals: dict[str, Signal],

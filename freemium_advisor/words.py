@@ -86,10 +86,14 @@ def head_phrase(name: str) -> str:
     """A feature name up to its first preposition: what the feature is, not what it is for.
 
     ``"Search text inside images"`` -> ``"search text"``; ``"Voice and video calls"`` is all
-    head. A preposition opening the name (``"On canvas commenting"``) cuts nothing.
+    head. A preposition opening the name (``"On canvas commenting"``) cuts nothing, nor does
+    one between a word and itself: ``"one to one"``, ``"end to end"``, ``"side by side"`` are
+    compounds, not a complement (``"One to one meetings"`` is about meetings).
     """
     words = normalize(name).split()
-    cut = next((i for i, w in enumerate(words) if i > 0 and w in PREPOSITIONS), len(words))
+    cut = next((i for i, w in enumerate(words)
+                if i > 0 and w in PREPOSITIONS
+                and not (i + 1 < len(words) and words[i + 1] == words[i - 1])), len(words))
     return " ".join(words[:cut])
 
 

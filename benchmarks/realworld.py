@@ -28,7 +28,6 @@ import argparse
 import itertools
 import json
 import sys
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,7 +41,6 @@ from benchmarks.realworld_scoring import (  # noqa: E402
     word_support,
     without_entries,
 )
-from freemium_advisor import signals  # noqa: E402
 from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
 
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "datasets" / "pricing2yaml", ROOT / "tests" / "data" / "pricing2yaml")
@@ -60,19 +58,6 @@ LABEL = 24
 # The one decision threshold looked at with these products in view: leave one product out picks
 # it on the other products from this grid, then scores the held-out one.
 WALL_GRID = (1.5, 2.0, 2.5, 3.0)
-
-
-@contextmanager
-def _type_audiences(entries: tuple):
-    """The advice with only these (type, audience) entries of ``signals.TYPE_AUDIENCES``."""
-    shipped = dict(signals.TYPE_AUDIENCES)
-    signals.TYPE_AUDIENCES.clear()
-    signals.TYPE_AUDIENCES.update(entries)
-    try:
-        yield
-    finally:
-        signals.TYPE_AUDIENCES.clear()
-        signals.TYPE_AUDIENCES.update(shipped)
 
 
 def _cell(value) -> str:
@@ -149,13 +134,13 @@ def main(argv: list[str] | None = None) -> int:
     # The type audiences (what a feature's type says about its tier) were also looked at with
     # these products in view: each held-out product is scored with the subset of them that
     # gives the best exact tier on the other products.
-    shipped_types = tuple(sorted(signals.TYPE_AUDIENCES.items()))
+    shipped_types = ruleset.policy.type_audiences
     type_subsets = [c for n in range(len(shipped_types) + 1)
                     for c in itertools.combinations(shipped_types, n)]
     by_types = {}
     for subset in type_subsets:
-        with _type_audiences(subset):
-            by_types[subset] = {product: scores(ruleset, product) for product in files}
+        rules = replace(ruleset, policy=replace(ruleset.policy, type_audiences=subset))
+        by_types[subset] = {product: scores(rules, product) for product in files}
 
     def tier(table, products) -> float:
         merged = Score().merged(s for p in products for s in free_plan(table[p], False))

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from freemium_advisor.inventory import Product, Tier
 from freemium_advisor.result import Weights
 from freemium_advisor.rules import Policy
-from freemium_advisor.signals import AUDIENCES, type_audience
+from freemium_advisor.signals import AUDIENCES
 
 
 CONFIDENCE_LABELS = ("low", "medium", "high")
@@ -74,11 +74,13 @@ def _unsigned(value: float, digits: int) -> float:
     return round(value, digits) + 0.0
 
 
-def needed_audience(audience: str | None, production: bool = False, category: str = "") -> str:
+def needed_audience(audience: str | None, production: bool = False,
+                    type_audience: str | None = None) -> str:
     """The smallest buyer a gated feature must be sold to, from all its evidence.
 
-    The audience says who values it, else the feature's type (:func:`type_audience`), else
-    single users (the cheapest paid tier, a guess). Production use raises an admin control
+    The audience says who values it, else what the feature's type says
+    (``type_audience``, from the policy's ``type_audiences``), else single users (the
+    cheapest paid tier, a guess). Production use raises an admin control
     to the enterprise: a control over many people's use, in its advanced, granular or custom
     variant, is what the enterprise contract that aggregated users lead to pays for
     (00:29:01), bought by a buyer who may never use it (00:17:51), not a first admin's need.
@@ -86,12 +88,12 @@ def needed_audience(audience: str | None, production: bool = False, category: st
     if production and audience == "admin":
         return "enterprise"
     if audience is None:
-        return type_audience(category) or "user"
+        return type_audience or "user"
     return audience
 
 
 def choose_tier(recommendation: str, audience: str | None, product: Product,
-                production: bool = False, category: str = "") -> Tier | None:
+                production: bool = False, type_audience: str | None = None) -> Tier | None:
     """The free tier for free features; else the cheapest paid tier whose audience fits.
 
     The audience needed is :func:`needed_audience`. A feature valued by admins or the
@@ -101,7 +103,7 @@ def choose_tier(recommendation: str, audience: str | None, product: Product,
     """
     if recommendation != "gated":
         return product.free_tier
-    needed = AUDIENCES.index(needed_audience(audience, production, category))
+    needed = AUDIENCES.index(needed_audience(audience, production, type_audience))
     paid = product.paid_tiers
     for tier in paid:
         if AUDIENCES.index(tier.audience) >= needed:

@@ -128,8 +128,9 @@ class Engine:
                 _render(rule, rule.message, message_context),
                 any(s.source == INFERRED for s in read), evidence, rule.source,
             ))
+        type_audience = self.ruleset.policy.type_audience(feature.category)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product,
-                           bool(signals["production"].value), feature.category)
+                           bool(signals["production"].value), type_audience)
         metric = metric_rule = None
         if decision.recommendation == "free-limited":
             metric, metric_rule = self.wall_metric(feature, context)
@@ -146,7 +147,7 @@ class Engine:
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
             decision.margin, confidence, label,
-            tuple(reasons), signals, metric, metric_rule, questions, by_words,
+            tuple(reasons), signals, metric, metric_rule, questions, by_words, type_audience,
         )
 
     def score(self, context: dict) -> tuple[list[bool], Weights, Decision]:

@@ -20,7 +20,6 @@ from freemium_advisor.signals import (
     CRITERION_IDS,
     DEFAULT_CRITERION,
     RECOMMENDATIONS,
-    type_audience,
 )
 
 TOOL_NAME = "freemium-advisor"
@@ -123,6 +122,8 @@ class Assessment:
     questions: tuple[str, ...] = ()
     # Every reason for the advice rests on signals inferred from words, none on an answer.
     by_words: bool = False
+    # Who the feature's type says buys it (the policy's ``type_audiences``), if it says.
+    type_audience: str | None = None
 
     @property
     def score(self) -> float:
@@ -169,7 +170,7 @@ class Assessment:
         does not say: its tier is the cheapest paid one by default, a guess rather than a
         reading of the evidence."""
         return (self.recommendation == "gated" and self.signals["audience"].source == UNSET
-                and type_audience(self.feature.category) is None)
+                and self.type_audience is None)
 
     @property
     def main_reason(self) -> Reason | None:

@@ -21,12 +21,15 @@ from freemium_advisor.errors import InputError, InputErrors, did_you_mean, one_o
 from freemium_advisor.resources import data_dir
 from freemium_advisor.rulecompile import RULE_ID, compile_rule
 from freemium_advisor.rules import Policy, RuleSet
+from freemium_advisor.signals import AUDIENCES
 from freemium_advisor.validate import MAX_ERRORS
 from freemium_advisor.yamlpos import Document, load_yaml, read_text, type_name
 
 FILE_KEYS = ("rules", "override", "disable", "policy")
 POLICY_KEYS = ("min_growth_for_wall", "confidence_high", "confidence_medium")
 SEVERITY_KEY = "severity"  # policy.severity: {check-id: error | warning | note | off}
+TYPES_KEY = "type_audiences"  # policy.type_audiences: {feature type: audience, or null}
+MAPPING_KEYS = (SEVERITY_KEY, TYPES_KEY)
 CHECK_LEVELS = ("error", "warning", "note", "off")
 
 
@@ -85,6 +88,7 @@ class _Loader:
         self.disabled: dict[str, None] = {}
         self.policy: dict[str, Any] = {}
         self.policy_where: dict[str, tuple[Document, tuple]] = {}
+        self.type_audiences: dict[str, str | None] = {}
         self.severity: dict[str, tuple[str, tuple[str, int, int]]] = {}
         self.errors: list[InputError] = []
 
@@ -203,17 +207,38 @@ class _Loader:
             if key == SEVERITY_KEY:
                 self._add_severity(doc, value)
                 continue
+            if key == TYPES_KEY:
+                self._add_type_audiences(doc, value)
+                continue
             if key not in POLICY_KEYS:
                 raise doc.error(
                     path,
-                    f"unknown policy key '{key}'{did_you_mean(key, (*POLICY_KEYS, SEVERITY_KEY))}"
-                    f"; expected {one_of((*POLICY_KEYS, SEVERITY_KEY))}",
+                    f"unknown policy key '{key}'{did_you_mean(key, (*POLICY_KEYS, *MAPPING_KEYS))}"
+                    f"; expected {one_of((*POLICY_KEYS, *MAPPING_KEYS))}",
                     at_key=True,
                 )
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
                 raise doc.error(path, f"policy '{key}' must be a number, 0 or more")
             self.policy[key] = float(value)
             self.policy_where[key] = (doc, path)
+
+    def _add_type_audiences(self, doc: Document, value: Any) -> None:
+        """``policy.type_audiences``: a feature type (the first part of its category, the
+        Pricing2Yaml ``type``) and the audience it speaks for; ``null`` makes a type say nothing."""
+        where = ("policy", TYPES_KEY)
+        if not isinstance(value, dict):
+            raise doc.error(where, f"'policy.{TYPES_KEY}' must map feature types to an audience")
+        for kind, audience in value.items():
+            path = (*where, kind)
+            if not isinstance(kind, str) or not kind.strip() or kind != kind.strip().lower():
+                raise doc.error(path, f"a feature type in 'policy.{TYPES_KEY}' must be lowercase text",
+                                at_key=True)
+            if audience is not None and audience not in AUDIENCES:
+                raise doc.error(
+                    path, f"unknown audience {audience!r} for type '{kind}'"
+                    f"{did_you_mean(str(audience), AUDIENCES)}; expected {one_of((*AUDIENCES, 'null'))}",
+                )
+            self.type_audiences[kind] = audience
 
     def _add_severity(self, doc: Document, value: Any) -> None:
         if not isinstance(value, dict):
@@ -248,10 +273,12 @@ class _Loader:
             raise InputErrors(self.errors)
         canonical = json.dumps(
             {"rules": effective, "policy": self.policy,
-             **({"severity": {k: v[0] for k, v in self.severity.items()}} if self.severity else {})},
+             **({"severity": {k: v[0] for k, v in self.severity.items()}} if self.severity else {}),
+             **({TYPES_KEY: self.type_audiences} if self.type_audiences else {})},
             sort_keys=True, default=str, ensure_ascii=False,
         )
         fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
         severity = tuple((check_id, level, where) for check_id, (level, where) in self.severity.items())
-        policy = Policy(**self.policy, severity=severity)
+        types = tuple((kind, audience) for kind, audience in self.type_audiences.items() if audience)
+        policy = Policy(**self.policy, severity=severity, type_audiences=types)
         return RuleSet(tuple(rules), policy, tuple(self.disabled), fingerprint=fingerprint)

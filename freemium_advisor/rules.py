@@ -92,6 +92,14 @@ class Policy:
     # (check id, error|warning|note|off, (file, line, column)): a pack's change to a check's
     # severity; the check ids are checked against the catalog when findings are made.
     severity: tuple[tuple[str, str, tuple[str, int, int]], ...] = ()
+    # (Pricing2Yaml type, audience): who a feature's type says buys it, read for the tier only
+    # and only when no answer or word names an audience (``policy.type_audiences``).
+    type_audiences: tuple[tuple[str, str], ...] = ()
+
+    def type_audience(self, category: str) -> str | None:
+        """Who a feature's type says buys it: ``'management: ...'`` -> ``'admin'``, else ``None``."""
+        kind = category.split(":")[0].strip()
+        return next((audience for name, audience in self.type_audiences if name == kind), None)
 
 
 @dataclass(frozen=True)

@@ -17,18 +17,6 @@ from freemium_advisor.yamlpos import type_name
 
 LEVELS: tuple[str, ...] = ("none", "low", "medium", "high")
 AUDIENCES: tuple[str, ...] = ("user", "team", "admin", "enterprise")
-# What a feature's type (the Pricing2Yaml ``type``, the first part of its category) says about
-# who buys it, read for the tier only and only when no answer or word names an audience: a
-# management feature runs the product for others, which admins value (00:20:44); a guarantee
-# (uptime, data handling) is a contractual promise the enterprise buyer pays for (00:17:51).
-# The type stays out of the score: on its own it says nothing about free or paid.
-TYPE_AUDIENCES = {"management": "admin", "guarantee": "enterprise"}
-
-
-def type_audience(category: str) -> str | None:
-    """Who a feature's type says buys it: ``'management: ...'`` -> ``'admin'``, else ``None``."""
-    return TYPE_AUDIENCES.get(category.split(":")[0].strip())
-
 
 MODELS: tuple[str, ...] = ("freemium", "trial", "reverse-trial", "paid-only")
 RECOMMENDATIONS: tuple[str, ...] = ("free", "free-limited", "gated")

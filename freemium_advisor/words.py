@@ -86,11 +86,29 @@ def head_phrase(name: str) -> str:
     """A feature name up to its first preposition: what the feature is, not what it is for.
 
     ``"Search text inside images"`` -> ``"search text"``; ``"Voice and video calls"`` is all
-    head. A preposition opening the name (``"On canvas commenting"``) cuts nothing.
+    head. A preposition opening the name (``"On canvas commenting"``) cuts nothing, nor does
+    one between a word and itself or between two numbers: ``"one to one"``, ``"end to end"``,
+    ``"3 in 1"`` are compounds, not a complement (``"One to one meetings"`` is about meetings).
     """
     words = normalize(name).split()
-    cut = next((i for i, w in enumerate(words) if i > 0 and w in PREPOSITIONS), len(words))
+    cut = next((i for i, w in enumerate(words)
+                if i > 0 and w in PREPOSITIONS and not _compound(words, i)), len(words))
     return " ".join(words[:cut])
+
+
+NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+
+
+def _number(word: str) -> bool:
+    return word.isdigit() or word in NUMBER_WORDS
+
+
+def _compound(words: list[str], i: int) -> bool:
+    """Whether the preposition at ``i`` joins a compound: ``side by side``, ``3 in 1``."""
+    if i + 1 >= len(words):
+        return False
+    before, after = words[i - 1], words[i + 1]
+    return before == after or (_number(before) and _number(after))
 
 
 def without_phrase(text: str, phrase: str) -> str:

@@ -209,14 +209,25 @@ def test_production_use_raises_an_admin_control_to_the_enterprise_tier(audience,
 
 @pytest.mark.parametrize("category,tier", [
     ("management", "business"),
+    ("information", "business"),
     ("guarantee", "enterprise"),
     ("integration: identity provider", "pro"),
     ("", "pro"),
 ])
 def test_without_an_audience_the_type_chooses_the_tier(category, tier):
-    assert choose_tier("gated", None, product(FOUR_TIERS), category=category).name == tier
+    said = POLICY.type_audience(category)
+    assert choose_tier("gated", None, product(FOUR_TIERS), type_audience=said).name == tier
     # An audience read from words or answered wins over the type.
-    assert choose_tier("gated", "user", product(FOUR_TIERS), category=category).name == "pro"
+    assert choose_tier("gated", "user", product(FOUR_TIERS), type_audience=said).name == "pro"
+
+
+def test_the_type_audiences_are_policy_a_pack_may_change(write):
+    pack = write("pack.yaml", "policy:\n  type_audiences: {management: null, support: team}\n")
+    policy = load_ruleset([pack]).policy
+    assert policy.type_audience("management") is None
+    assert policy.type_audience("support: chat") == "team"
+    assert policy.type_audience("guarantee") == "enterprise"
+    assert load_ruleset([pack]).fingerprint != RULESET.fingerprint
 
 
 def test_a_tier_is_a_guess_only_when_no_audience_and_no_type_speaks():

@@ -140,7 +140,17 @@ PACK_ERRORS = [
     (
         "policy:\n  min_growth: 3\n",
         "2:3: error: unknown policy key 'min_growth' (did you mean 'min_growth_for_wall'?); "
-        "expected min_growth_for_wall, confidence_high, confidence_medium or severity",
+        "expected min_growth_for_wall, confidence_high, confidence_medium, severity or "
+        "type_audiences",
+    ),
+    (
+        "policy:\n  type_audiences: {management: admins}\n",
+        "2:32: error: unknown audience 'admins' for type 'management' (did you mean 'admin'?); "
+        "expected user, team, admin, enterprise or null",
+    ),
+    (
+        "policy:\n  type_audiences: [management]\n",
+        "2:19: error: 'policy.type_audiences' must map feature types to an audience",
     ),
 ]
 

@@ -119,6 +119,10 @@ def test_letters_of_any_script_are_words():
 
 @pytest.mark.parametrize("name,head", [
     ("Search text inside images", "search text"),
+    ("One to one meetings", "one to one meetings"),
+    ("1 on 1 calls with guests", "1 on 1 calls"),
+    ("3 in 1 surveys", "3 in 1 surveys"),
+    ("Reports for 1 to 5 users", "reports"),
     ("Add reminders to tasks", "add reminders"),
     ("Voice and video calls", "voice and video calls"),
     ("On canvas commenting", "on canvas commenting"),

@@ -50,17 +50,12 @@ class Engine:
         self.infer_rules = ruleset.of_kind("infer")
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
-        # For the what-if questions: the score rules whose condition may read each signal
-        # (all of them for a condition that reads a whole mapping); an answer to a signal no
-        # rule reads changes nothing.
-        self._reading = {
-            spec.name: tuple(
-                i for i, rule in enumerate(self.score_rules)
-                if rule.when is not None and (
-                    rule.when.fields is None or ("signals", spec.name) in rule.when.fields
-                )
-            )
-            for spec in SIGNALS
+        # For the what-if questions: the signals some score rule's condition may read (all of
+        # them when one reads a whole mapping); an answer to any other changes nothing.
+        self._read_signals = {
+            spec.name for spec in SIGNALS for rule in self.score_rules
+            if rule.when is not None
+            and (rule.when.fields is None or ("signals", spec.name) in rule.when.fields)
         }
         # Which score rules fire is a function of the values their conditions read: a few
         # dozen distinct combinations in a catalog of thousands of features.
@@ -178,7 +173,7 @@ class Engine:
         deciding = []
         values = context["signals"]
         for spec in SIGNALS:
-            if not self._reading[spec.name]:
+            if spec.name not in self._read_signals:
                 continue  # no score rule reads it: no answer changes anything
             for value in _answers(spec):
                 if value == values[spec.name]:

@@ -26,21 +26,9 @@ from jinja2.parser import Parser
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from freemium_advisor.errors import did_you_mean, one_of
-from freemium_advisor.expressions import (  # noqa: F401 - Condition and the rest re-exported
-    CONDITION_NAMES,
-    FIELDS_OF,
-    LEVEL_CONSTANTS,
-    Condition,
-    ExpressionError,
-    MessageTemplate,
-    checked,
-)
-from freemium_advisor.expressions import (
-    check_length as _check_length,
-)
-from freemium_advisor.expressions import (
-    reason as _reason,
-)
+from freemium_advisor.expressions import CONDITION_NAMES, FIELDS_OF, LEVEL_CONSTANTS, ExpressionError
+from freemium_advisor.expressions import check_length as _check_length
+from freemium_advisor.expressions import reason as _reason
 from freemium_advisor.limits import MAX_EXPONENT, MAX_POWER_BITS, MAX_VALUE
 
 FILTERS = (

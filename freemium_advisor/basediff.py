@@ -6,7 +6,8 @@ import subprocess
 from pathlib import Path
 
 from freemium_advisor.errors import InputError
-from freemium_advisor.textfile import decode_text
+from freemium_advisor.limits import MAX_FILE_BYTES
+from freemium_advisor.textfile import decode_text, too_large
 
 
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
@@ -33,7 +34,13 @@ def file_at_ref(path: str, ref: str) -> str | None:
     """The text of ``path`` at ``ref``, or ``None`` when the file did not exist there."""
     file = Path(path)
     verify_ref(ref, path)
-    done = _git(["show", f"{ref}:./{file.name}"], _folder(path))
+    blob = f"{ref}:./{file.name}"
+    size = _git(["cat-file", "-s", blob], _folder(path))
+    if size.returncode != 0:
+        return None
+    if int(size.stdout or 0) > MAX_FILE_BYTES:  # refused before git writes it all out
+        raise too_large(f"{ref}:{path}")
+    done = _git(["show", blob], _folder(path))
     if done.returncode != 0:
         return None
     return decode_text(done.stdout, f"{ref}:{path}")

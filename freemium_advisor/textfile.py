@@ -78,7 +78,7 @@ def _read_file(path: str) -> bytes:
                 f"is {_kind(info.st_mode)}, not a regular file (pipe it to '-' to read it)",
             )
         if info.st_size > MAX_FILE_BYTES:
-            raise _too_large(path)
+            raise too_large(path)
         _read.add((info.st_dev, info.st_ino))
         with os.fdopen(fd, "rb", closefd=False) as stream:
             raw = stream.read(MAX_FILE_BYTES + 1)
@@ -87,7 +87,7 @@ def _read_file(path: str) -> bytes:
     finally:
         os.close(fd)
     if len(raw) > MAX_FILE_BYTES:  # it grew while being read
-        raise _too_large(path)
+        raise too_large(path)
     return raw
 
 
@@ -107,11 +107,12 @@ def _read_stdin() -> bytes:
     except OSError as exc:
         raise InputError(STDIN_NAME, None, None, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise _too_large(STDIN_NAME)
+        raise too_large(STDIN_NAME)
     return raw
 
 
-def _too_large(name: str) -> InputError:
+def too_large(name: str) -> InputError:
+    """The error for a file over :data:`~freemium_advisor.limits.MAX_FILE_BYTES`."""
     return InputError(
         name, None, None, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB; is it the right file?"
     )

@@ -551,3 +551,11 @@ def test_a_folder_without_inventories_is_bad_input(run, tmp_path):
 def test_a_missing_file_is_bad_input(run, tmp_path):
     result = run("check", str(tmp_path / "nope.yaml"))
     assert (result.exit_code, result.stderr) == (2, f"{tmp_path / 'nope.yaml'}: error: no such file\n")
+
+
+def test_a_file_too_large_at_the_base_is_refused_before_it_is_read(run, repo, monkeypatch):
+    # The limit lowered to 100 bytes for the test; the message names the real one.
+    monkeypatch.setattr("freemium_advisor.basediff.MAX_FILE_BYTES", 100)
+    result = run("check", "features.yaml", "--base", "HEAD~1")
+    assert result.exit_code == 2
+    assert result.stderr == "HEAD~1:features.yaml: error: larger than 16 MB; is it the right file?\n"

@@ -64,6 +64,14 @@ class Engine:
             None if any(f is None for f in read) else tuple(sorted({f for r in read for f in r}))
         )
         self._scored: dict[tuple, tuple[list[bool], Weights, Decision]] = {}
+        # A what-if answer changes one signal: only the score rules that may read it (all of
+        # them for a rule that may read anything) can change whether they fire.
+        self._readers = {
+            name: tuple(i for i, rule in enumerate(self.score_rules) if rule.when is not None
+                        and (rule.when.fields is None or ("signals", name) in rule.when.fields))
+            for name in self._read_signals
+        }
+        self._questions: dict[tuple, tuple[str, ...]] = {}
 
     def infer(self, feature: Feature, product_context: dict) -> dict[str, Signal]:
         """Resolve every signal: the PM's answer, else what the words imply, else unset."""
@@ -145,33 +153,53 @@ class Engine:
             tuple(reasons), signals, metric, metric_rule, questions, by_words, type_audience,
         )
 
-    def score(self, context: dict) -> tuple[list[bool], Weights, Decision]:
+    def score(
+        self, context: dict, base: list[bool] | None = None, changed: str | None = None,
+    ) -> tuple[list[bool], Weights, Decision]:
         """Which score rules fire for ``context``, their weights summed in rule order, and the
         decision: remembered by the values the rules read (the list is shared, never to be
-        changed)."""
-        key = None
-        if self._score_fields is not None:
-            try:
-                values = tuple(context[f[0]][f[1]] if len(f) == 2 else context[f[0]]
-                               for f in self._score_fields)
-                key = (*values, *map(type, values))
-                hash(key)
-            except (KeyError, TypeError):  # a value missing or unhashable: no remembering
-                key = None
+        changed). ``base`` is what fired for a context that differs from this one only in the
+        signal ``changed``: only the rules that may read that signal are asked again."""
+        key = self._score_key(context)
         found = self._scored.get(key) if key is not None else None
         if found is None:
-            fired = [fires(rule, context) is not None for rule in self.score_rules]
+            if base is None:
+                fired = [fires(rule, context) is not None for rule in self.score_rules]
+            else:
+                fired = list(base)
+                for i in self._readers[changed]:
+                    fired[i] = fires(self.score_rules[i], context) is not None
             weights = self._weights(fired)
             found = (fired, weights, decide(weights, self.ruleset.policy))
             if key is not None and len(self._scored) < 4096:
                 self._scored[key] = found
         return found
 
+    def _score_key(self, context: dict) -> tuple | None:
+        """The values (and their types) the score rules read, or ``None`` when they cannot
+        be told (a rule may read anything, or a value is missing or unhashable)."""
+        if self._score_fields is None:
+            return None
+        try:
+            values = tuple(context[f[0]][f[1]] if len(f) == 2 else context[f[0]]
+                           for f in self._score_fields)
+            key = (*values, *map(type, values))
+            hash(key)
+        except (KeyError, TypeError):
+            return None
+        return key
+
     def questions(self, context: dict, recommendation: str) -> tuple[str, ...]:
         """The signals for which some answer alone changes the recommendation (the decision
-        that assessing the feature with that answer would give)."""
+        that assessing the feature with that answer would give): remembered, like the score,
+        by the values the score rules read."""
+        key = self._score_key(context)
+        found = self._questions.get((key, recommendation)) if key is not None else None
+        if found is not None:
+            return found
         deciding = []
         values = context["signals"]
+        base = self.score(context)[0]
         for spec in SIGNALS:
             if spec.name not in self._read_signals:
                 continue  # no score rule reads it: no answer changes anything
@@ -179,10 +207,13 @@ class Engine:
                 if value == values[spec.name]:
                     continue
                 changed = {**context, "signals": {**values, spec.name: value}}
-                if self.score(changed)[2].recommendation != recommendation:
+                if self.score(changed, base, spec.name)[2].recommendation != recommendation:
                     deciding.append(spec.name)
                     break
-        return tuple(deciding)
+        found = tuple(deciding)
+        if key is not None and len(self._questions) < 4096:
+            self._questions[(key, recommendation)] = found
+        return found
 
     def _weights(self, fired: list[bool]) -> Weights:
         """The weights of the score rules that fired, summed in rule order."""

@@ -36,7 +36,7 @@ from freemium_advisor.signals import (
     SIGNAL_BY_NAME,
     SIGNALS,
 )
-from freemium_advisor.words import head_phrase, normalize, without_phrase
+from freemium_advisor.words import WordIndex, head_phrase, normalize, without_phrase
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -50,6 +50,12 @@ class Engine:
         self.infer_rules = ruleset.of_kind("infer")
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
+        # For each combination of fields word lists read, which rules might find words there.
+        self._word_indexes = {
+            fields: WordIndex([(i, rule.words) for i, rule in enumerate(self.infer_rules)
+                               if rule.fields == fields and rule.words is not None])
+            for fields in dict.fromkeys(rule.fields for rule in self.infer_rules)
+        }
         # For the what-if questions: the signals some score rule's condition may read (all of
         # them when one reads a whole mapping); an answer to any other changes nothing.
         self._read_signals = {
@@ -80,7 +86,12 @@ class Engine:
         evidence: dict[str, list[Evidence]] = {}
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
         texts = _Texts(feature, product_context["name"])
-        for rule in self.infer_rules:
+        possible: set[int] = set()
+        for fields, index in self._word_indexes.items():
+            possible |= index.candidates(texts.text(fields))
+        for i, rule in enumerate(self.infer_rules):
+            if i not in possible:
+                continue  # none of its words can be in the text: it cannot fire
             words = fires(rule, context, texts, feature.signals)
             if words is None:
                 continue

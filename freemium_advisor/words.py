@@ -28,6 +28,7 @@ class WordList:
         self.words = tuple(words)
         self._entries: tuple[tuple[str, re.Pattern], ...] | None = None
         alternatives = []
+        firsts = []
         for entry in words:
             parts = _ENTRY_SEPARATORS.sub(" ", entry.lower()).split()
             if not parts or not all(_WORD.match(p) for p in parts) or any(
@@ -37,9 +38,14 @@ class WordList:
                     f"invalid word {entry!r}: use letters and digits, and '*' only at the end"
                 )
             alternatives.append(_alternative(parts))
+            firsts.append(parts[0])
         # Longer alternatives first, so "audit log" wins over "audit" when both are listed.
         alternatives.sort(key=len, reverse=True)
-        self._pattern = re.compile(r"(?<= )(?:" + "|".join(alternatives) + r")(?= )")
+        self._source = r"(?<= )(?:" + "|".join(alternatives) + r")(?= )"
+        self._pattern: re.Pattern | None = None  # compiled when first needed
+        # The word each entry starts with: the whole of a text's word, or its start (``shar*``).
+        self.first_words = frozenset(p for p in firsts if not p.endswith("*"))
+        self.first_stems = frozenset(p[:-1] for p in firsts if p.endswith("*"))
 
     def find(self, text: str) -> tuple[str, ...]:
         """The distinct words of ``text`` that match, in the order they appear."""
@@ -47,6 +53,8 @@ class WordList:
 
     def find_normalized(self, text: str) -> tuple[str, ...]:
         """Like :meth:`find`, for text already passed through :func:`normalize`."""
+        if self._pattern is None:
+            self._pattern = re.compile(self._source)
         found: dict[str, None] = {}
         for match in self._pattern.finditer(text):
             found.setdefault(match.group(0), None)
@@ -65,6 +73,48 @@ class WordList:
                 for entry in self.words
             )
         return tuple(entry for entry, pattern in self._entries if pattern.search(text))
+
+
+class WordIndex:
+    """Which of many word lists might find something in a text, from its words alone.
+
+    Every entry of a list starts with a whole word of the text (``audit`` in ``audit log``)
+    or with the start of one (``shar*``): a list none of whose first words or stems the text
+    has cannot find anything in it, and its regular expression need not run. The answer is
+    a superset (``audit`` may stand without ``log``), never a subset, of the lists that find.
+    """
+
+    def __init__(self, lists: list[tuple[object, WordList]]):
+        self._words: dict[str, set] = {}
+        self._stems: dict[str, set] = {}
+        for key, words in lists:
+            for word in words.first_words:
+                self._words.setdefault(word, set()).add(key)
+            for stem in words.first_stems:
+                self._stems.setdefault(stem, set()).add(key)
+        self._lengths = tuple(sorted({len(stem) for stem in self._stems}))
+        self._by_token: dict[str, frozenset] = {}  # each word of the texts looked up once
+
+    def candidates(self, text: str) -> set:
+        """The keys of the lists that might find something in normalized ``text``."""
+        found: set = set()
+        by_token = self._by_token
+        for token in set(text.split()):
+            keys = by_token.get(token)
+            if keys is None:
+                keys = self._token_keys(token)
+                if len(by_token) < 65536:
+                    by_token[token] = keys
+            found |= keys
+        return found
+
+    def _token_keys(self, token: str) -> frozenset:
+        keys = set(self._words.get(token, ()))
+        for length in self._lengths:
+            if length > len(token):
+                break
+            keys |= self._stems.get(token[:length], set())
+        return frozenset(keys)
 
 
 def _alternative(parts: list[str]) -> str:

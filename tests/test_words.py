@@ -4,8 +4,10 @@ through punctuation, found in order of appearance, and a clear error for a malfo
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from freemium_advisor.words import WordList, head_phrase, normalize, without_phrase
+from freemium_advisor.words import WordIndex, WordList, head_phrase, normalize, without_phrase
 
 
 @pytest.mark.parametrize("text,found", [
@@ -130,3 +132,37 @@ def test_letters_of_any_script_are_words():
 ])
 def test_the_head_phrase_ends_before_the_first_preposition(name, head):
     assert head_phrase(name) == head
+
+
+def test_the_word_index_names_the_lists_whose_first_words_or_stems_the_text_has():
+    index = WordIndex([
+        ("share", WordList(["shar*", "invite link"])),
+        ("audit", WordList(["audit log", "compliance"])),
+        ("ai", WordList(["ai", "gpt*"])),
+        ("percent", WordList(["99.9% uptime"])),
+    ])
+    assert index.candidates(normalize("Shared boards")) == {"share"}
+    assert index.candidates(normalize("Invite teammates")) == {"share"}  # may, need not, find
+    assert index.candidates(normalize("Audit trail, GPT-4 answers")) == {"audit", "ai"}
+    assert index.candidates(normalize("99 9% uptime")) == {"percent"}
+    assert index.candidates(normalize("Sha boards; rai; logs")) == set()
+    assert index.candidates(normalize("")) == set()
+
+
+_WORDS = st.sampled_from("share shared sharing sha audit log logs ai gpt gpt4 a 9 99 % 50% "
+                         "sso single sign on export exports é été".split())
+_ENTRIES = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join).flatmap(
+    lambda entry: st.sampled_from([entry, entry + "*"]) if entry[-1].isalnum() else st.just(entry))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_ENTRIES, min_size=1, max_size=4), min_size=1, max_size=5),
+       st.lists(_WORDS, max_size=8).map(" ".join))
+def test_the_word_index_never_leaves_out_a_list_that_finds_something(lists, text):
+    """The index is a filter in front of the regular expressions: it may let a list through
+    that finds nothing, never hold back one that finds something."""
+    compiled = [WordList(words) for words in lists]
+    index = WordIndex(list(enumerate(compiled)))
+    text = normalize(text)
+    finding = {i for i, words in enumerate(compiled) if words.find_normalized(text)}
+    assert finding <= index.candidates(text)

@@ -36,7 +36,7 @@ from freemium_advisor.signals import (
     SIGNAL_BY_NAME,
     SIGNALS,
 )
-from freemium_advisor.words import WordIndex, head_phrase, normalize, without_phrase
+from freemium_advisor.words import WordMatcher, head_phrase, normalize, without_phrase
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -50,12 +50,17 @@ class Engine:
         self.infer_rules = ruleset.of_kind("infer")
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
-        # For each combination of fields word lists read, which rules might find words there.
-        self._word_indexes = {
-            fields: WordIndex([(i, rule.words) for i, rule in enumerate(self.infer_rules)
-                               if rule.fields == fields and rule.words is not None])
-            for fields in dict.fromkeys(rule.fields for rule in self.infer_rules)
-        }
+        # Every word list of the infer and metric rules, matched in one pass over each text
+        # they read (the fields of a rule's words; its unless list reads the whole name).
+        lists: dict[tuple[str, ...], list] = {}
+        for rule in (*self.infer_rules, *self.metric_rules):
+            if rule.words is not None:
+                lists.setdefault(rule.fields, []).append((("words", rule.id), rule.words))
+            if rule.unless is not None:
+                lists.setdefault(unless_fields(rule.fields), []).append((("unless", rule.id), rule.unless))
+        self._matchers = {fields: WordMatcher(found) for fields, found in lists.items()}
+        self._infer_keys = [(rule, ("words", rule.id)) for rule in self.infer_rules]
+        self._infer_fields = tuple(dict.fromkeys(rule.fields for rule in self.infer_rules))
         # For the what-if questions: the signals some score rule's condition may read (all of
         # them when one reads a whole mapping); an answer to any other changes nothing.
         self._read_signals = {
@@ -85,13 +90,11 @@ class Engine:
         values.update(feature.signals)
         evidence: dict[str, list[Evidence]] = {}
         context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
-        texts = _Texts(feature, product_context["name"])
-        possible: set[int] = set()
-        for fields, index in self._word_indexes.items():
-            possible |= index.candidates(texts.text(fields))
-        for i, rule in enumerate(self.infer_rules):
-            if i not in possible:
-                continue  # none of its words can be in the text: it cannot fire
+        texts = _Texts(feature, product_context["name"], self._matchers)
+        in_text = texts.found(self._infer_fields)
+        for rule, key in self._infer_keys:
+            if key not in in_text:
+                continue  # none of its words is in the text: it cannot fire
             words = fires(rule, context, texts, feature.signals)
             if words is None:
                 continue
@@ -253,7 +256,7 @@ class Engine:
 
     def suggest_metric(self, feature: Feature, context: dict) -> tuple[str | None, str | None]:
         """The usage-wall metric of the first metric rule that fires, and that rule's id."""
-        texts = _Texts(feature, context["product"]["name"])
+        texts = _Texts(feature, context["product"]["name"], self._matchers)
         for rule in self.metric_rules:
             words = fires(rule, context, texts, feature.signals)
             if words:
@@ -326,12 +329,24 @@ def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
 
 
 class _Texts:
-    """A feature's words as word lists read them, normalized once per combination of fields."""
+    """A feature's words as word lists read them, normalized once per combination of fields;
+    with the engine's matchers, every list of a combination is matched in one pass."""
 
-    def __init__(self, feature: Feature, product_name: str):
+    def __init__(self, feature: Feature, product_name: str,
+                 matchers: dict[tuple[str, ...], WordMatcher] | None = None):
         self.feature = feature
         self.product_name = product_name
         self._cache: dict[tuple[str, ...], str] = {}
+        self._matchers = matchers
+        self._found: dict[tuple[str, ...], dict] = {}
+
+    def found(self, combinations: tuple[tuple[str, ...], ...]) -> dict:
+        """What every list that reads one of these combinations of fields finds, by
+        ``("words" | "unless", rule id)``."""
+        found: dict = {}
+        for fields in combinations:
+            found.update(self._all_found(fields))
+        return found
 
     def match(self, rule: Rule) -> tuple[str, ...]:
         """The rule's words found in the fields it reads, or nothing if an ``unless`` word is.
@@ -339,12 +354,23 @@ class _Texts:
         ``unless`` reads the whole name where ``words`` read only its head: in "Export to
         Excel for reporting" the export is the feature, and "for reporting" still vetoes it.
         """
-        words = rule.words.find_normalized(self.text(rule.fields))
-        if words and rule.unless and rule.unless.find_normalized(
-            self.text(unless_fields(rule.fields))
-        ):
+        if self._matchers is None:
+            words = rule.words.find_normalized(self.text(rule.fields))
+            if words and rule.unless and rule.unless.find_normalized(
+                self.text(unless_fields(rule.fields))
+            ):
+                return ()
+            return words
+        words = self._all_found(rule.fields).get(("words", rule.id), ())
+        if words and rule.unless and ("unless", rule.id) in self._all_found(unless_fields(rule.fields)):
             return ()
         return words
+
+    def _all_found(self, fields: tuple[str, ...]) -> dict:
+        found = self._found.get(fields)
+        if found is None:
+            found = self._found[fields] = self._matchers[fields].find_all(self.text(fields))
+        return found
 
     def text(self, fields: tuple[str, ...]) -> str:
         text = self._cache.get(fields)

@@ -27,8 +27,7 @@ class WordList:
     def __init__(self, words: list[str]):
         self.words = tuple(words)
         self._entries: tuple[tuple[str, re.Pattern], ...] | None = None
-        alternatives = []
-        firsts = []
+        entries = []
         for entry in words:
             parts = _ENTRY_SEPARATORS.sub(" ", entry.lower()).split()
             if not parts or not all(_WORD.match(p) for p in parts) or any(
@@ -37,15 +36,14 @@ class WordList:
                 raise ValueError(
                     f"invalid word {entry!r}: use letters and digits, and '*' only at the end"
                 )
-            alternatives.append(_alternative(parts))
-            firsts.append(parts[0])
-        # Longer alternatives first, so "audit log" wins over "audit" when both are listed.
-        alternatives.sort(key=len, reverse=True)
-        self._source = r"(?<= )(?:" + "|".join(alternatives) + r")(?= )"
-        self._pattern: re.Pattern | None = None  # compiled when first needed
-        # The word each entry starts with: the whole of a text's word, or its start (``shar*``).
-        self.first_words = frozenset(p for p in firsts if not p.endswith("*"))
-        self.first_stems = frozenset(p[:-1] for p in firsts if p.endswith("*"))
+            entries.append(tuple(parts))
+        # The order in which entries are tried where several start at the same word: longer
+        # first, so "audit log" wins over "audit" when both are listed. The length is that of
+        # the entry's regular expression (:func:`_alternative`), which is what the word-support
+        # report and the tests match with.
+        entries.sort(key=lambda parts: len(_alternative(list(parts))), reverse=True)
+        self.entries = tuple(entries)
+        self._matcher: WordMatcher | None = None
 
     def find(self, text: str) -> tuple[str, ...]:
         """The distinct words of ``text`` that match, in the order they appear."""
@@ -53,12 +51,9 @@ class WordList:
 
     def find_normalized(self, text: str) -> tuple[str, ...]:
         """Like :meth:`find`, for text already passed through :func:`normalize`."""
-        if self._pattern is None:
-            self._pattern = re.compile(self._source)
-        found: dict[str, None] = {}
-        for match in self._pattern.finditer(text):
-            found.setdefault(match.group(0), None)
-        return tuple(found)
+        if self._matcher is None:
+            self._matcher = WordMatcher([(None, self)])
+        return self._matcher.find_all(text).get(None, ())
 
     def entries_in(self, text: str) -> tuple[str, ...]:
         """The entries of the list (as written) that find something in normalized ``text``.
@@ -75,46 +70,84 @@ class WordList:
         return tuple(entry for entry, pattern in self._entries if pattern.search(text))
 
 
-class WordIndex:
-    """Which of many word lists might find something in a text, from its words alone.
+class WordMatcher:
+    """Many word lists matched against one text in one pass over its words.
 
-    Every entry of a list starts with a whole word of the text (``audit`` in ``audit log``)
-    or with the start of one (``shar*``): a list none of whose first words or stems the text
-    has cannot find anything in it, and its regular expression need not run. The answer is
-    a superset (``audit`` may stand without ``log``), never a subset, of the lists that find.
+    For each list, the words found are what scanning the text from the left gives: at each
+    word of the text the list's entries are tried in their order (longer first), the first
+    that matches there is found, and the search goes on after it, so the words of a phrase
+    found do not start another match of the same list. An entry's words match whole words of
+    the text; a last word ``shar*`` matches any word that starts with ``shar`` and goes on in
+    letters and digits. Only the entries that start with a word of the text, or with the
+    start of one, are ever tried: most lists are never looked at for most texts.
     """
 
     def __init__(self, lists: list[tuple[object, WordList]]):
-        self._words: dict[str, set] = {}
-        self._stems: dict[str, set] = {}
-        for key, words in lists:
-            for word in words.first_words:
-                self._words.setdefault(word, set()).add(key)
-            for stem in words.first_stems:
-                self._stems.setdefault(stem, set()).add(key)
-        self._lengths = tuple(sorted({len(stem) for stem in self._stems}))
-        self._by_token: dict[str, frozenset] = {}  # each word of the texts looked up once
+        self._keys = [key for key, _ in lists]
+        # first word -> (list number, order, the entry's other words, its last is a stem)
+        self._by_word: dict[str, list] = {}
+        self._by_stem: dict[str, list] = {}
+        for number, (_, words) in enumerate(lists):
+            for order, parts in enumerate(words.entries):
+                first, rest = parts[0], parts[1:]
+                if first.endswith("*"):
+                    self._by_stem.setdefault(first[:-1], []).append((number, order, rest))
+                else:
+                    self._by_word.setdefault(first, []).append((number, order, rest))
+        self._lengths = tuple(sorted({len(stem) for stem in self._by_stem}))
+        self._starts: dict[str, tuple] = {}  # each word of the texts looked up once
 
-    def candidates(self, text: str) -> set:
-        """The keys of the lists that might find something in normalized ``text``."""
-        found: set = set()
-        by_token = self._by_token
-        for token in set(text.split()):
-            keys = by_token.get(token)
-            if keys is None:
-                keys = self._token_keys(token)
-                if len(by_token) < 65536:
-                    by_token[token] = keys
-            found |= keys
-        return found
+    def find_all(self, text: str) -> dict[object, tuple[str, ...]]:
+        """For each list that finds something in normalized ``text``, the distinct words it
+        finds, in the order they appear (lists that find nothing are left out)."""
+        tokens = text.split()
+        found: dict[int, dict[str, None]] = {}
+        free_from: dict[int, int] = {}  # a list's next match starts at this word or later
+        starts_of = self._starts
+        for k, token in enumerate(tokens):
+            starts = starts_of.get(token)
+            if starts is None:
+                starts = self._entries_starting(token)
+                if len(starts_of) < 65536:
+                    starts_of[token] = starts
+            matched = -1
+            for number, rest in starts:
+                if number == matched or free_from.get(number, 0) > k:
+                    continue
+                if rest and not _rest_matches(tokens, k + 1, rest):
+                    continue
+                end = k + 1 + len(rest)
+                found.setdefault(number, {}).setdefault(" ".join(tokens[k:end]), None)
+                free_from[number] = end
+                matched = number
+        keys = self._keys
+        return {keys[number]: tuple(words) for number, words in sorted(found.items())}
 
-    def _token_keys(self, token: str) -> frozenset:
-        keys = set(self._words.get(token, ()))
+    def _entries_starting(self, token: str) -> tuple:
+        """The entries whose first word matches ``token``: (list number, other words), in
+        list order and, within a list, in the order entries are tried."""
+        entries = list(self._by_word.get(token, ()))
         for length in self._lengths:
             if length > len(token):
                 break
-            keys |= self._stems.get(token[:length], set())
-        return frozenset(keys)
+            if "%" not in token[length:]:
+                entries += self._by_stem.get(token[:length], ())
+        entries.sort(key=lambda entry: entry[:2])
+        return tuple((number, rest) for number, _, rest in entries)
+
+
+def _rest_matches(tokens: list[str], k: int, rest: tuple[str, ...]) -> bool:
+    """Whether the words of the text from ``k`` on match an entry's other words."""
+    if k + len(rest) > len(tokens):
+        return False
+    for token, part in zip(tokens[k:], rest):
+        if part.endswith("*"):
+            stem = part[:-1]
+            if not token.startswith(stem) or "%" in token[len(stem):]:
+                return False
+        elif token != part:
+            return False
+    return True
 
 
 def _alternative(parts: list[str]) -> str:

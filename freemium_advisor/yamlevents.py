@@ -54,7 +54,7 @@ def load_events(text: str, path: str, builder_type: type) -> Any:
     composing loader must read it. ``builder_type`` is that loader's builder, whose checks
     and messages are used for every problem found here."""
     loader = _Loader(text)
-    events = _Events(path, builder_type(path))
+    events = _Events(path, builder_type(path), CONTROL.search(text) is None)
     try:
         try:
             return events.run(loader)
@@ -70,8 +70,10 @@ def load_events(text: str, path: str, builder_type: type) -> Any:
 
 
 class _Events:
-    def __init__(self, path: str, checks: Any):
+    def __init__(self, path: str, checks: Any, clean: bool = False):
         self.path = path
+        # No control character in the text: only a double-quoted value's escapes can make one.
+        self.clean = clean
         self.checks = checks  # the composing loader's builder: its messages, its scalars
         self.containers: dict[tuple, array] = {}
         self.count = 0
@@ -111,7 +113,7 @@ class _Events:
         stack: list[list] = []  # [container, marks, path, is mapping, pending key]
         resolve = loader.resolve
         implicit_first = _implicit_first(loader)
-        scalar_event, search, names = yaml.ScalarEvent, CONTROL.search, self._names
+        scalar_event, search, names, clean = yaml.ScalarEvent, CONTROL.search, self._names, self.clean
         while True:
             event = get()
             kind = type(event)
@@ -129,9 +131,10 @@ class _Events:
                 if (key is not None and event.anchor is None and event.tag is None
                         and self.count < MAX_FILE_NODES and len(parent[0]) < MAX_NODES
                         and key != "<<" and len(key) <= MAX_TEXT and key not in parent[0]
-                        and not search(key)):
+                        and (clean and event.style != '"' or not search(key))):
                     self.count += 1
-                    parent[1].append(_pack(event.start_mark))
+                    mark = event.start_mark
+                    parent[1].append(((mark.line + 1) << _SHIFT) | (mark.column + 1))
                     parent[4] = names.setdefault(key, key)
                 else:
                     parent[4] = self._key(event, parent)
@@ -145,18 +148,21 @@ class _Events:
                 raise self.too_many(event, parent[0])
             if (len(parent[2]) + 1 if parent is not None else len(path)) >= MAX_DEPTH:
                 raise self.fail(self.checks._error(_At(event.start_mark), f"nested deeper than {MAX_DEPTH} levels"))
-            mark = _pack(event.start_mark)
+            start = event.start_mark
+            mark = ((start.line + 1) << _SHIFT) | (start.column + 1)
             if kind is scalar_event:
                 if event.tag is not None:
                     raise _Unusual()
-                text = event.value
-                if not event.style and event.implicit[0] and (
+                text, style = event.value, event.style
+                if not style and event.implicit[0] and (
                     implicit_first is None or text[:1] in implicit_first
                 ):
                     tag = resolve(yaml.ScalarNode, text, event.implicit)
                 else:
                     tag = _STR
-                if tag == _STR and len(text) <= MAX_TEXT and not search(text):
+                if tag == _STR and len(text) <= MAX_TEXT and (
+                    clean and style != '"' or not search(text)
+                ):
                     value: Any = text
                 else:
                     value = self._scalar(event, tag)

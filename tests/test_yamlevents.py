@@ -24,6 +24,9 @@ DOCUMENTS = [
     "a: 9223372036854775808\n",
     "a: \"\\e\"\n",  # a control character written as an escape
     "\"\\e\": 1\n",
+    "a: ok\nb: \"x\\x07y\"\nc: 'plain \\x07 is text'\n",  # an escape only where it is one
+    "a: [\"\\u0085\", \"\\u009b\"]\n",  # NEL is a line break, CSI a control
+    "a: b\x1bc\n",  # a raw control character (the file reader refuses it before this)
     "a: 1\n---\nb: 2\n",  # two documents
     "[" * 70 + "]" * 70 + "\n",  # too deep
     "a: " + "x" * 100_001 + "\n",

@@ -7,9 +7,12 @@ format: text                     # the default --format of 'check'
 baseline: .freemium-baseline.json
 ```
 
-It is looked for in the working folder, then each folder above it, and read by ``check``.
-Validated as strictly as an inventory, with the same toolkit (every unknown key or wrong
-value, one line each with line and column); options given on the command line win over it.
+It is looked for in the working folder, then each folder above it (``--config FILE`` names
+another). Every command that reads rules loads its ``rules`` (so a terminal and CI give the
+same advice); ``check`` also reads ``fail_on``, ``format`` and ``baseline``. Validated as
+strictly as an inventory, with the same toolkit (every unknown key or wrong value, one line
+each with line and column), by every command that reads it; options given on the command
+line win over it.
 """
 
 from __future__ import annotations

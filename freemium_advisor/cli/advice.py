@@ -7,6 +7,7 @@ from typing import List, Optional
 import typer
 
 from freemium_advisor.cli.app import (
+    CONFIG_OPTION,
     COLOR_OPTION,
     EXIT_CODES_HELP,
     OUTPUT_OPTION,
@@ -15,6 +16,7 @@ from freemium_advisor.cli.app import (
     format_choices,
     format_option,
     render_options,
+    rule_packs,
 )
 from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.formats import formatter, streamer
@@ -45,6 +47,7 @@ def analyze(
     file: str = FILE_ARGUMENT,
     format: AnalyzeFormat = format_option(AnalyzeFormat),
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
     output: str = OUTPUT_OPTION,
     color: Optional[bool] = COLOR_OPTION,
 ) -> None:
@@ -60,7 +63,7 @@ def analyze(
     from freemium_advisor.analysis import analyze_file
 
     output = output or STDOUT
-    analysis = analyze_file(file, rules or ())
+    analysis = analyze_file(file, rule_packs(rules, config))
     chunks = streamer("analyze", format.value)(analysis, render_options(color, output))
     write_chunks(chunks, output, inputs=(file, *analysis.ruleset.files))
 
@@ -74,6 +77,7 @@ def explain(
     ),
     format: ExplainFormat = format_option(ExplainFormat),
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
     color: Optional[bool] = COLOR_OPTION,
 ) -> None:
     """Explain one feature's recommendation and what would flip it.
@@ -87,7 +91,7 @@ def explain(
     from freemium_advisor.analysis import analyze_file
     from freemium_advisor.explain import explain as explain_feature
 
-    analysis = analyze_file(file, rules or ())
+    analysis = analyze_file(file, rule_packs(rules, config))
     try:
         explanation = explain_feature(analysis, feature_id)
     except KeyError:

@@ -222,6 +222,11 @@ RULES_OPTION = typer.Option(
     help="A rule pack (YAML file or folder) to load after the built-in rules; repeatable.",
     metavar="PATH",
 )
+CONFIG_OPTION = typer.Option(
+    None, "--config", metavar="FILE",
+    help="Settings file [default: the nearest .freemium-advisor.yaml upwards]; its rule packs "
+    "are loaded unless --rules is given.",
+)
 OUTPUT_OPTION = typer.Option(
     STDOUT, "--output", "-o", help="Write to this file instead of stdout ('-' is stdout).",
     metavar="FILE",
@@ -231,6 +236,30 @@ COLOR_OPTION = typer.Option(
     help="Force colors on or off (default: on for a terminal, off if NO_COLOR is set).",
     show_default=False,
 )
+
+
+def load_settings(config: str | None) -> Any:
+    """The :class:`~freemium_advisor.config.Config` of ``--config FILE``, else of the nearest
+    ``.freemium-advisor.yaml`` upwards, else ``None``: validated in full whatever the command."""
+    from freemium_advisor.config import find_config, load_config
+
+    path = config or find_config()
+    if not path:
+        return None
+    from freemium_advisor.gate import FAIL_ON
+
+    return load_config(path, FAIL_ON, formats_for("check"))
+
+
+def rule_packs(rules: list[str] | None, config: str | None) -> tuple[str, ...]:
+    """The rule packs in force: ``--rules`` when given, else the settings file's ``rules``.
+
+    Every command that reads rules reads them this way, so the advice in a terminal is the
+    advice ``check`` gives in CI."""
+    if rules:
+        return tuple(rules)
+    settings = load_settings(config)
+    return (settings.rules or ()) if settings else ()
 
 
 def format_choices(command: str) -> type[Enum]:

@@ -6,7 +6,15 @@ from typing import List, Optional
 
 import typer
 
-from freemium_advisor.cli.app import EXIT_CODES_HELP, EXIT_FINDINGS, OUTPUT_OPTION, RULES_OPTION, checks_app
+from freemium_advisor.cli.app import (
+    CONFIG_OPTION,
+    EXIT_CODES_HELP,
+    EXIT_FINDINGS,
+    OUTPUT_OPTION,
+    RULES_OPTION,
+    checks_app,
+    rule_packs,
+)
 from freemium_advisor.outputs import STDOUT, write_output
 
 
@@ -23,7 +31,9 @@ def checks_list() -> None:
 
 
 @checks_app.command("test", epilog=EXIT_CODES_HELP)
-def checks_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
+def checks_test(
+    rules: Optional[List[str]] = RULES_OPTION, config: Optional[str] = CONFIG_OPTION,
+) -> None:
     """Run every check's examples (inventories it must fire on, and stay quiet on).
 
     Exits 1 if any example fails: run it after changing rule weights in a pack, to see
@@ -35,7 +45,7 @@ def checks_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
     from freemium_advisor.checkexamples import check_examples
     from freemium_advisor.rulepacks import load_ruleset
 
-    ruleset = load_ruleset(rules or ())
+    ruleset = load_ruleset(rule_packs(rules, config))
     results = [r for spec in load_checks() for r in check_examples(spec, ruleset)]
     failures = [r for r in results if not r.passed]
     for failure in failures:

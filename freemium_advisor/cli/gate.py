@@ -9,6 +9,7 @@ from typing import List, Optional
 import typer
 
 from freemium_advisor.cli.app import (
+    CONFIG_OPTION,
     COLOR_OPTION,
     EXIT_CODES_HELP,
     EXIT_FINDINGS,
@@ -18,8 +19,10 @@ from freemium_advisor.cli.app import (
     format_choices,
     format_option,
     render_options,
+    load_settings,
+    rule_packs,
 )
-from freemium_advisor.formats import formats_for, formatter
+from freemium_advisor.formats import formatter
 from freemium_advisor.outputs import STDOUT, write_output
 
 CheckFormat = format_choices("check")
@@ -56,7 +59,8 @@ def check(
     ),
     config: Optional[str] = typer.Option(
         None, "--config", metavar="FILE",
-        help="Settings file [default: the nearest .freemium-advisor.yaml upwards].",
+        help="Settings file [default: the nearest .freemium-advisor.yaml upwards]: rule packs, "
+        "fail_on, format and baseline; options given here win.",
     ),
     output: str = OUTPUT_OPTION,
     color: Optional[bool] = COLOR_OPTION,
@@ -74,12 +78,10 @@ def check(
     """
     from freemium_advisor.baseline import baseline_text, read_baseline
     from freemium_advisor.basediff import file_at_ref
-    from freemium_advisor.config import find_config, load_config
-    from freemium_advisor.gate import FAIL_ON, inventory_files, plural, run_check
+    from freemium_advisor.gate import inventory_files, plural, run_check
     from freemium_advisor.rulepacks import load_ruleset
 
-    config_path = config or find_config()
-    settings = load_config(config_path, FAIL_ON, formats_for("check")) if config_path else None
+    settings = load_settings(config)
     fmt = (format.value if format else None) or (settings and settings.format) or (
         "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     )
@@ -112,6 +114,7 @@ def diff(
     new: str = typer.Argument(..., help="The inventory after: a file or REF:path.", metavar="NEW"),
     format: DiffFormat = format_option(DiffFormat),
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
 ) -> None:
     """List what changed between two inventories: placement, signals and advice.
 
@@ -126,7 +129,7 @@ def diff(
     from freemium_advisor.inventorydiff import diff_analyses
     from freemium_advisor.rulepacks import load_ruleset
 
-    ruleset = load_ruleset(rules or ())
+    ruleset = load_ruleset(rule_packs(rules, config))
     analyses = []
     for spec in (old, new):
         name, text = read_revision(spec)

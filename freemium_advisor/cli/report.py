@@ -7,12 +7,14 @@ from typing import List, Optional
 import typer
 
 from freemium_advisor.cli.app import (
+    CONFIG_OPTION,
     EXIT_CODES_HELP,
     OUTPUT_OPTION,
     RULES_OPTION,
     app,
     format_choices,
     format_option,
+    rule_packs,
 )
 from freemium_advisor.formats import RenderOptions, formatter
 from freemium_advisor.outputs import STDOUT, write_output
@@ -33,6 +35,7 @@ def report(
         "context (see docs/report-context.md); html autoescapes it.",
     ),
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
 ) -> None:
     """Write the rationale report: the advice for every feature and why, with citations.
 
@@ -45,7 +48,7 @@ def report(
     """
     from freemium_advisor.analysis import analyze_file
 
-    analysis = analyze_file(file, rules or ())
+    analysis = analyze_file(file, rule_packs(rules, config))
     if template:
         from freemium_advisor.formats.json_format import analysis_to_dict
         from freemium_advisor.user_template import render_user_template

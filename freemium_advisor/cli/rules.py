@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from freemium_advisor.cli.app import (
+    CONFIG_OPTION,
     COLOR_OPTION,
     EXIT_CODES_HELP,
     EXIT_FINDINGS,
@@ -17,6 +18,7 @@ from freemium_advisor.cli.app import (
     format_option,
     render_options,
     rules_app,
+    rule_packs,
 )
 from freemium_advisor.errors import InputError, did_you_mean
 from freemium_advisor.formats import formatter
@@ -39,6 +41,7 @@ def complete_rule_id(ctx: typer.Context, incomplete: str) -> list[str]:
 @rules_app.command("list", epilog=EXIT_CODES_HELP)
 def rules_list(
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
     format: RulesListFormat = format_option(RulesListFormat),
     color: Optional[bool] = COLOR_OPTION,
 ) -> None:
@@ -48,7 +51,7 @@ def rules_list(
     """
     from freemium_advisor.rulepacks import load_ruleset
 
-    ruleset = load_ruleset(rules or ())
+    ruleset = load_ruleset(rule_packs(rules, config))
     write_output(formatter("rules list", format.value)(ruleset, render_options(color, STDOUT)), STDOUT)
 
 
@@ -58,6 +61,7 @@ def rules_show(
         ..., help="The rule's id.", metavar="RULE_ID", autocompletion=complete_rule_id
     ),
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
     color: Optional[bool] = COLOR_OPTION,
 ) -> None:
     """Show one rule in full: condition or words, weight, message, source and examples.
@@ -67,7 +71,7 @@ def rules_show(
     from freemium_advisor.formats import rules_view
     from freemium_advisor.rulepacks import load_ruleset
 
-    ruleset = load_ruleset(rules or ())
+    ruleset = load_ruleset(rule_packs(rules, config))
     try:
         rule = ruleset.get(rule_id)
     except KeyError:
@@ -78,7 +82,9 @@ def rules_show(
 
 
 @rules_app.command("test", epilog=EXIT_CODES_HELP)
-def rules_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
+def rules_test(
+    rules: Optional[List[str]] = RULES_OPTION, config: Optional[str] = CONFIG_OPTION,
+) -> None:
     """Run every rule's examples (the features it must fire on and stay quiet on).
 
     Exits 1 if any example fails, so a rule pack can be tested in CI.
@@ -88,7 +94,7 @@ def rules_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
     from freemium_advisor.rulecheck import check_ruleset
     from freemium_advisor.rulepacks import load_ruleset
 
-    results = check_ruleset(load_ruleset(rules or ()))
+    results = check_ruleset(load_ruleset(rule_packs(rules, config)))
     failures = [r for r in results if not r.passed]
     for failure in failures:
         expectation = "fire" if failure.outcome == "fires" else "stay silent"
@@ -105,6 +111,7 @@ def rules_test(rules: Optional[List[str]] = RULES_OPTION) -> None:
 @rules_app.command("docs", epilog=EXIT_CODES_HELP)
 def rules_docs(
     rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
     output: str = OUTPUT_OPTION,
 ) -> None:
     """Write the rule reference (Markdown) generated from the rule files.
@@ -116,5 +123,5 @@ def rules_docs(
     from freemium_advisor.formats import rules_view
     from freemium_advisor.rulepacks import load_ruleset
 
-    ruleset = load_ruleset(rules or ())
+    ruleset = load_ruleset(rule_packs(rules, config))
     write_output(rules_view.render_docs(ruleset), output or STDOUT, inputs=ruleset.files)

@@ -7,6 +7,8 @@ feature, in inventory order.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from freemium_advisor.assessmemo import AssessmentMemo
@@ -36,7 +38,13 @@ from freemium_advisor.signals import (
     SIGNAL_BY_NAME,
     SIGNALS,
 )
-from freemium_advisor.words import WordMatcher, head_phrase, normalize, without_phrase
+from freemium_advisor.words import (
+    WordMatcher,
+    blank_phrase,
+    head_phrase,
+    join_normalized,
+    normalize,
+)
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -75,6 +83,12 @@ class Engine:
             None if any(f is None for f in read) else tuple(sorted({f for r in read for f in r}))
         )
         self._scored: dict[tuple, tuple[list[bool], Weights, Decision]] = {}
+        # The same values read a mapping at a time: ("signals", (aha, habit...)), ...
+        self._score_readers = tuple(
+            (top, _reader(tuple(f[1] for f in self._score_fields if f[0] == top and len(f) == 2),
+                          any(f[0] == top and len(f) != 2 for f in self._score_fields)))
+            for top in dict.fromkeys(f[0] for f in self._score_fields or ())
+        )
         # A what-if answer changes one signal: only the score rules that may read it (all of
         # them for a rule that may read anything) can change whether they fire.
         self._readers = {
@@ -84,12 +98,16 @@ class Engine:
         }
         self._questions: dict[tuple, tuple[str, ...]] = {}
 
-    def infer(self, feature: Feature, product_context: dict) -> dict[str, Signal]:
+    def infer(
+        self, feature: Feature, product_context: dict, feature_context: dict | None = None,
+    ) -> dict[str, Signal]:
         """Resolve every signal: the PM's answer, else what the words imply, else unset."""
         values: dict[str, Any] = {s.name: s.unset for s in SIGNALS}
         values.update(feature.signals)
         evidence: dict[str, list[Evidence]] = {}
-        context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
+        context = {"signals": values, "feature": feature_context or _feature_context(feature),
+                   "product": product_context}
+        shown: dict[str, Any] | None = None  # the signals as messages show them, kept current
         texts = _Texts(feature, product_context["name"], self._matchers)
         in_text = texts.found(self._infer_fields)
         for rule, key in self._infer_keys:
@@ -98,9 +116,11 @@ class Engine:
             words = fires(rule, context, texts, feature.signals)
             if words is None:
                 continue
+            if shown is None:
+                shown = _shown(values)
             found = Evidence(
                 rule.id, words,
-                _render(rule, rule.message, {**_message_context(context, values), "words": _quote(words)}),
+                _render(rule, rule.message, {**context, "signals": shown, "words": _quote(words)}),
             )
             for name, value in rule.sets:
                 if name in feature.signals:
@@ -108,6 +128,7 @@ class Engine:
                 current = values[name] if name in evidence else None
                 if current is None or SIGNAL_BY_NAME[name].stronger(value, current):
                     values[name] = value
+                    shown[name] = SIGNAL_BY_NAME[name].display(value)
                     evidence[name] = [found]
                 elif value == current:
                     evidence[name].append(found)
@@ -128,10 +149,11 @@ class Engine:
     ) -> Assessment:
         """Assess one feature; pass ``signals`` to ask "what if the signals were these?"."""
         product_context = product_context or _product_context(product)
+        feature_context = _feature_context(feature)
         if signals is None:
-            signals = self.infer(feature, product_context)
+            signals = self.infer(feature, product_context, feature_context)
         values = {name: s.value for name, s in signals.items()}
-        context = {"signals": values, "feature": _feature_context(feature), "product": product_context}
+        context = {"signals": values, "feature": feature_context, "product": product_context}
         message_context = _message_context(context, values)
         reasons = []
         fired, weights, decision = self.score(context)
@@ -195,8 +217,7 @@ class Engine:
         if self._score_fields is None:
             return None
         try:
-            values = tuple(context[f[0]][f[1]] if len(f) == 2 else context[f[0]]
-                           for f in self._score_fields)
+            values = tuple(v for top, read in self._score_readers for v in read(context[top]))
             key = (*values, *map(type, values))
             hash(key)
         except (KeyError, TypeError):
@@ -336,6 +357,8 @@ class _Texts:
                  matchers: dict[tuple[str, ...], WordMatcher] | None = None):
         self.feature = feature
         self.product_name = product_name
+        self._phrase = _normalized_phrase(product_name)
+        self._pieces: dict[str, str] = {}  # each field normalized once
         self._cache: dict[tuple[str, ...], str] = {}
         self._matchers = matchers
         self._found: dict[tuple[str, ...], dict] = {}
@@ -373,11 +396,35 @@ class _Texts:
         return found
 
     def text(self, fields: tuple[str, ...]) -> str:
+        """The fields' text, normalized, without the product's own name (as
+        :func:`~freemium_advisor.words.without_phrase` of the fields joined by spaces)."""
         text = self._cache.get(fields)
         if text is None:
-            raw = " ".join(field_text(self.feature, name) for name in fields)
-            text = self._cache[fields] = without_phrase(raw, self.product_name)
+            pieces = self._pieces
+            for name in fields:
+                if name not in pieces:
+                    pieces[name] = normalize(field_text(self.feature, name))
+            text = self._cache[fields] = blank_phrase(
+                join_normalized([pieces[name] for name in fields]), self._phrase,
+            )
         return text
+
+
+@lru_cache(maxsize=64)
+def _normalized_phrase(name: str) -> str:
+    return normalize(name).strip()
+
+
+def _reader(names: tuple[str, ...], whole: bool):
+    """What a score key takes from one mapping of the context: the values of ``names`` in
+    order, and the mapping itself first when a rule reads it whole."""
+    pick = itemgetter(*names) if names else (lambda mapping: ())
+    single = len(names) == 1
+
+    def read(mapping: Any) -> tuple:
+        picked = (pick(mapping),) if single else pick(mapping)
+        return (mapping, *picked) if whole else picked
+    return read
 
 
 def _answers(spec) -> tuple:
@@ -432,5 +479,9 @@ def _product_context(product: Product) -> dict:
 
 
 def _message_context(context: dict, values: dict) -> dict:
-    shown = {s.name: s.display(values[s.name]) for s in SIGNALS}
-    return {**context, "signals": shown}
+    return {**context, "signals": _shown(values)}
+
+
+def _shown(values: dict) -> dict:
+    """The signals' values as messages show them (``high``, not ``3``)."""
+    return {s.name: s.display(values[s.name]) for s in SIGNALS}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 # Letters and digits of any script stay; everything else (and "_") separates words.
-_SEPARATORS = re.compile(r"[^\w%]+|_+")
+_SEPARATORS = re.compile(r"(?:[^\w%]|_)+")
 _ENTRY_SEPARATORS = re.compile(r"[^\w%*]+|_+")
 _WORD = re.compile(r"^[^\W_]+%?\*?$|^%$")
 
@@ -192,6 +192,16 @@ def _compound(words: list[str], i: int) -> bool:
         return False
     before, after = words[i - 1], words[i + 1]
     return before == after or (_number(before) and _number(after))
+
+
+def join_normalized(texts: list[str]) -> str:
+    """Texts already normalized, as one: what normalizing them joined by spaces would give."""
+    return " " + " ".join(t for t in (text.strip() for text in texts) if t) + " "
+
+
+def blank_phrase(text: str, phrase: str) -> str:
+    """:func:`without_phrase` for normalized ``text`` and a ``phrase`` normalized and stripped."""
+    return text.replace(f" {phrase} ", " ") if phrase else text
 
 
 def without_phrase(text: str, phrase: str) -> str:

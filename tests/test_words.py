@@ -13,7 +13,9 @@ from freemium_advisor.words import (
     WordList,
     WordMatcher,
     _alternative,
+    blank_phrase,
     head_phrase,
+    join_normalized,
     normalize,
     without_phrase,
 )
@@ -110,6 +112,7 @@ def test_an_invalid_entry_raises_value_error(entry):
 
 
 def test_normalize_lowers_and_collapses_punctuation_to_single_spaces():
+    assert normalize("Sign _on, __x-_ y") == " sign on x y "
     assert normalize("  Single  Sign-On (SSO)! ") == " single sign on sso "
 
 
@@ -180,7 +183,8 @@ _ENTRIES = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join).flatmap(
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.lists(_ENTRIES, min_size=1, max_size=5), min_size=1, max_size=4),
-       st.lists(_WORDS | st.sampled_from(["-", ".", "%", "ab%c"]), max_size=10).map(" ".join))
+       st.lists(_WORDS | st.sampled_from(["-", ".", "%", "ab%c", "_", "_on", "sign_ -"]),
+                max_size=10).map(" ".join))
 def test_the_matcher_finds_what_the_regular_expression_finds(lists, text):
     """Word lists are matched a word at a time, never by regular expression; what they find
     is what the one-expression reading of a list finds, overlaps and stems included."""
@@ -190,3 +194,17 @@ def test_the_matcher_finds_what_the_regular_expression_finds(lists, text):
     assert matcher.find_all(text) == {i: found for i, found in expected.items() if found}
     for i, words in enumerate(lists):
         assert WordList(words).find_normalized(text) == expected[i]
+
+
+_TEXT = st.text(st.sampled_from(list("aΣσςΑ'’ -_.%9éİ\u0301\t")), max_size=12)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_TEXT, max_size=4), _TEXT)
+def test_fields_normalized_one_by_one_join_as_if_normalized_together(fields, phrase):
+    """The engine normalizes each field of a feature once and joins them per combination a
+    word list reads: the same text as normalizing the joined fields (a final sigma too),
+    and the product's name blanked out the same way."""
+    joined = join_normalized([normalize(field) for field in fields])
+    assert joined == normalize(" ".join(fields))
+    assert blank_phrase(joined, normalize(phrase).strip()) == without_phrase(" ".join(fields), phrase)

@@ -188,23 +188,29 @@ def stream_analysis(analysis, options=None) -> Iterator[bytes]:
     # Repeated features share their advice (assessmemo): its text is made once, already
     # indented for its place in the list, and only the feature's own fields around it per
     # feature.
+    # The pieces of a batch of features are joined once (a feature's text is copied once, not
+    # once per piece and again per batch: at 10,000 features the JSON is 40 MB).
     shared: dict[int, bytes] = {}
     separator = b"\n    "
     batch: list[bytes] = []
-    for a in analysis.assessments:
+    for count, a in enumerate(analysis.assessments, 1):
         advice = shared.get(id(a.signals))
         if advice is None:
-            advice = shared[id(a.signals)] = _dumps(_advice(a))[1:-2].replace(b"\n", b"\n    ")
+            advice = shared[id(a.signals)] = (
+                b"," + _dumps(_advice(a))[1:-2].replace(b"\n", b"\n    ")
+                + b",\n      \"position\": {\n        \"line\": "
+            )
         feature = a.feature
-        head = _dumps(_head(a))[:-2].replace(b"\n", b"\n    ")
-        batch.append(b"%s%s,%s,\n      \"position\": {\n        \"line\": %d,\n        "
-                     b"\"column\": %d\n      }\n    }"
-                     % (separator, head, advice, feature.line, feature.column))
+        batch += (
+            separator, _dumps(_head(a))[:-2].replace(b"\n", b"\n    "), advice,
+            b"%d,\n        \"column\": %d\n      }\n    }" % (feature.line, feature.column),
+        )
         separator = b",\n    "
-        if len(batch) == 256:
+        if count % 256 == 0:
             yield b"".join(batch)
             batch = []
-    yield b"".join(batch) + b"\n  ],\n" + after + b"\n"
+    batch += (b"\n  ],\n", after, b"\n")
+    yield b"".join(batch)
 
 
 def render_analysis(analysis, options=None) -> str:

@@ -9,21 +9,7 @@ import json
 
 import pytest
 
-INVENTORY = """\
-version: 1
-product:
-  name: Boardly
-  tiers: [free, pro]
-features:
-  - id: editor
-    name: Board editor
-    current: free
-    signals: {aha: high, habit: high}
-  - id: share
-    name: Share boards
-    current: pro
-    signals: {virality: high}
-"""
+from tests.test_gate import INVENTORY  # a viral feature in a paid tier, and an editor
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ from freemium_advisor.words import (
     WordList,
     WordMatcher,
     _alternative,
+    _expression_length,
     blank_phrase,
     head_phrase,
     join_normalized,
@@ -208,3 +209,9 @@ def test_fields_normalized_one_by_one_join_as_if_normalized_together(fields, phr
     joined = join_normalized([normalize(field) for field in fields])
     assert joined == normalize(" ".join(fields))
     assert blank_phrase(joined, normalize(phrase).strip()) == without_phrase(" ".join(fields), phrase)
+
+
+@given(_ENTRIES)
+def test_an_entrys_order_key_is_the_length_of_its_expression(entry):
+    parts = tuple(re.sub(r"(?:[^\w%*]|_)+", " ", entry.lower()).split())
+    assert _expression_length(parts) == len(_alternative(list(parts)))

@@ -42,9 +42,13 @@ def corpus() -> list[tuple[str, str, str]]:
     return found
 
 
-def inventory_text(count: int, features: list[tuple[str, str, str]]) -> str:
+def inventory_text(count: int, features: list[tuple[str, str, str]], distinct: bool = False) -> str:
+    """``count`` features cycled from ``features``; ``distinct``: each pass after the first
+    numbers its names ("Time tracker 2"), so that no two features say the same, as in a real
+    catalog (cycled ones repeat every few hundred, and each distinct feature is assessed once)."""
     items = [
-        {"id": f"f{i}", "name": name, "description": description, "category": category}
+        {"id": f"f{i}", "name": f"{name} {i // len(features) + 1}" if distinct and i >= len(features)
+         else name, "description": description, "category": category}
         for i, (name, description, category) in zip(range(count), _cycle(features))
     ]
     return yaml.safe_dump(

@@ -97,6 +97,7 @@ class Engine:
             for name in self._read_signals
         }
         self._questions: dict[tuple, tuple[str, ...]] = {}
+        self._unset = {spec.name: Signal(spec.name, spec.unset, UNSET) for spec in SIGNALS}
 
     def infer(
         self, feature: Feature, product_context: dict, feature_context: dict | None = None,
@@ -132,14 +133,14 @@ class Engine:
                     evidence[name] = [found]
                 elif value == current:
                     evidence[name].append(found)
+        unset = self._unset  # a signal nobody answered is the same for every feature
         return {
             spec.name: Signal(
                 spec.name,
                 values[spec.name],
-                EXPLICIT if spec.name in feature.signals
-                else INFERRED if spec.name in evidence else UNSET,
+                EXPLICIT if spec.name in feature.signals else INFERRED,
                 tuple(evidence.get(spec.name, ())),
-            )
+            ) if spec.name in evidence or spec.name in feature.signals else unset[spec.name]
             for spec in SIGNALS
         }
 

@@ -29,10 +29,17 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from benchmarks.speed import corpus, inventory_text  # noqa: E402
-
+# The inventories are written by a child process. A child's peak memory (ru_maxrss) starts
+# from its parent's peak: Linux carries the peak of the memory a process had before exec
+# into the program it runs, and a subprocess starts as a copy of this script. Building a
+# 100,000-feature inventory here would make every later child report this script's 330 MB.
+GENERATE = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from benchmarks.speed import corpus, inventory_text; "
+    "open(sys.argv[2], 'w', encoding='utf-8').write("
+    "inventory_text(int(sys.argv[3]), corpus(), distinct=sys.argv[4] == 'distinct'))"
+)
 REFERENCE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
 IMPORT_FLOOR = "import typer, rich, yaml"
 
@@ -60,6 +67,15 @@ def best(argv: list[str], repeat: int) -> tuple[float, float]:
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
+def generate(path: Path, count: int, distinct: bool = False) -> None:
+    """Write an inventory of ``count`` features to ``path``, in a child process."""
+    subprocess.run(
+        [sys.executable, "-c", GENERATE, str(ROOT), str(path), str(count),
+         "distinct" if distinct else "cycled"],
+        check=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", type=int, nargs="+", default=[1000, 10000, 100000])
@@ -67,7 +83,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     python = sys.executable
     cli = [python, "-m", "freemium_advisor"]
-    names = corpus()
     print(f"python {sys.version.split()[0]}; {os.cpu_count()} cores; best CPU time of {args.repeat}")
     header = (f"{'features':>9} {'MB':>6} {'yaml.load':>10} {'json':>8} {'ratio':>6} "
               f"{'table':>8} {'ratio':>6} {'json MB':>8} {'table MB':>9}")
@@ -77,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         for count in args.features:
             path = Path(folder) / f"inventory-{count}.yaml"
-            path.write_text(inventory_text(count, names), encoding="utf-8")
+            generate(path, count)
             out = str(Path(folder) / "out")
             repeat = args.repeat if count <= 10000 else max(1, args.repeat - 1)
             reference, _ = best([python, "-c", REFERENCE, str(path)], repeat)
@@ -97,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         # hundred real features, and each distinct one is assessed once).
         count = 10000
         path = Path(folder) / f"inventory-{count}-distinct.yaml"
-        path.write_text(inventory_text(count, names, distinct=True), encoding="utf-8")
+        generate(path, count, distinct=True)
         reference, _ = best([python, "-c", REFERENCE, str(path)], args.repeat)
         json_time, json_mb = best([*cli, "analyze", str(path), "-f", "json", "-o", out], args.repeat)
         print(f"{count} distinct features: yaml.load {reference:.2f}s, json {json_time:.2f}s "
@@ -106,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         floor, _ = best([python, "-c", IMPORT_FLOOR], args.repeat)
         version, _ = best([*cli, "--version"], args.repeat)
         small = Path(folder) / "inventory-300.yaml"
-        small.write_text(inventory_text(300, names), encoding="utf-8")
+        generate(small, 300)
         analyze_small, _ = best([*cli, "analyze", str(small), "-f", "json", "-o", out], args.repeat)
     print(f"start-up: import typer, rich, yaml {floor:.3f}s; --version {version:.3f}s "
           f"({version / floor:.2f}x); analyze 300 features {analyze_small:.3f}s "

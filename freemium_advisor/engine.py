@@ -55,7 +55,7 @@ class Engine:
 
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
-        self.infer_rules = ruleset.of_kind("infer")
+        self.infer_rules = inference_order(ruleset.of_kind("infer"))
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
         # Every word list of the infer and metric rules, matched in one pass over each text
@@ -284,6 +284,38 @@ class Engine:
             if words:
                 return _render(rule, rule.metric, {"words": _quote(words), "word": words[0]}), rule.id
         return None, None
+
+
+def inference_order(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """The inference rules in the order they run: in load order, except that a rule whose
+    condition reads a signal runs after every rule that may set it.
+
+    "Sharing is viral unless the words name a team's or an admin's feature" must see the
+    audience the words imply, wherever its rule was written: in a later built-in file or
+    in a user's pack loaded after the built-ins. A rule that may read anything waits for
+    every rule that sets something; rules that wait for each other keep their load order.
+    """
+    reads = {id(rule): _signals_read(rule) for rule in rules}
+    sets = {id(rule): {name for name, _ in rule.sets} for rule in rules}
+    pending = list(rules)
+    ordered: list[Rule] = []
+    while pending:
+        # The first rule in load order none of whose signals another pending rule may set;
+        # when every pending rule waits for another, the first of them.
+        ready = next((rule for rule in pending if not reads[id(rule)] or not any(
+            other is not rule and reads[id(rule)] & sets[id(other)] for other in pending
+        )), pending[0])
+        ordered.append(ready)
+        pending.remove(ready)
+    return tuple(ordered)
+
+
+def _signals_read(rule: Rule) -> set[str]:
+    if rule.when is None:
+        return set()
+    if rule.when.fields is None:
+        return {spec.name for spec in SIGNALS}
+    return {f[1] for f in rule.when.fields if f[0] == "signals" and len(f) > 1}
 
 
 def fires(

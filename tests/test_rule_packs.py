@@ -6,9 +6,11 @@ from __future__ import annotations
 import pytest
 
 from freemium_advisor.analysis import analyze
+from freemium_advisor.engine import inference_order
 from freemium_advisor.errors import InputError
 from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.signals import SIGNAL_BY_NAME
 
 # Neutral words of more than one word (a bare one-word name is a core object), so that no
 # inference rule fires and only the packs under test matter.
@@ -200,3 +202,72 @@ def test_every_broken_rule_of_a_pack_is_reported_in_one_run(run, write):
     assert [line.split(": error: ")[0] for line in result.stderr.splitlines()] == [
         f"{pack}:18:11", f"{pack}:3:16", f"{pack}:13:11",
     ]
+
+
+def test_a_packs_audience_words_reach_the_built_in_rules_that_read_the_audience(write):
+    """Sharing is viral unless the words name another audience: a pack that names one (loaded
+    after the built-ins) is read before the built-in sharing rule, which reads the audience."""
+    pack = write("pack.yaml", """
+        rules:
+          - id: infer-partner-portals
+            kind: infer
+            criterion: audience
+            title: Partner portals are for the channel team
+            words: [partner portal]
+            sets: {audience: enterprise}
+            message: "{{ words }}: partners are managed by the enterprise's channel team."
+            source: {principle: Our own pricing principle}
+            examples:
+              fires: [{name: Partner portal}]
+              silent: [{name: Board}]
+    """)
+    inventory = parse_inventory(
+        "product: {name: Boardly}\nfeatures:\n  - {id: p, name: Share partner portal pages}\n", "f.yaml",
+    )
+    builtin = analyze(inventory, load_ruleset()).assessments[0].signals
+    assert (builtin["virality"].source, builtin["audience"].source) == ("inferred", "unset")
+    signals = analyze(inventory, load_ruleset([pack])).assessments[0].signals
+    assert (signals["audience"].value, signals["audience"].source) == ("enterprise", "inferred")
+    assert signals["virality"].source == "unset"
+
+
+def test_inference_runs_a_rule_after_the_rules_that_set_what_it_reads(write):
+    pack = write("pack.yaml", """
+        rules:
+          - id: reads-cost
+            kind: infer
+            criterion: data_value
+            title: Reads the cost
+            words: [widget]
+            when: signals.cost_to_serve >= high
+            sets: {data_value: high}
+            message: "{{ words }}."
+            source: {principle: Ours}
+          - id: sets-cost
+            kind: infer
+            criterion: cost_to_serve
+            title: Sets the cost
+            words: [widget]
+            sets: {cost_to_serve: high}
+            message: "{{ words }}."
+            source: {principle: Ours}
+    """)
+    ruleset = load_ruleset([pack])
+    order = [rule.id for rule in inference_order(ruleset.of_kind("infer"))]
+    assert order.index("sets-cost") < order.index("reads-cost")
+    rules = ruleset.of_kind("infer")
+    for rule in rules:  # every rule after the rules that set what its condition reads
+        read = {f[1] for f in (rule.when.fields if rule.when else ()) if f[0] == "signals"}
+        for other in rules:
+            if other is not rule and read & {name for name, _ in other.sets}:
+                assert order.index(other.id) < order.index(rule.id), (other.id, rule.id)
+    plain = [r.id for r in rules if r.when is None]  # rules that read no signal: load order
+    assert [i for i in order if i in plain] == plain
+    assert advice_for(ruleset, "Widget")["data_value"] == ("high", "inferred")
+
+
+def advice_for(ruleset, name: str) -> dict:
+    """Each signal of a one-feature inventory, as messages show it, and its source."""
+    inventory = parse_inventory(f"product: {{name: Boardly}}\nfeatures:\n  - {{id: x, name: {name}}}\n", "f.yaml")
+    signals = analyze(inventory, ruleset).assessments[0].signals
+    return {n: (SIGNAL_BY_NAME[n].display(s.value), s.source) for n, s in signals.items()}

@@ -19,7 +19,7 @@ from pathlib import Path
 import yaml
 
 from freemium_advisor.analysis import analyze
-from freemium_advisor.engine import field_text, unless_fields
+from freemium_advisor.feature_texts import field_text, unless_fields
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.inventory import Inventory

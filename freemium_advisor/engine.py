@@ -7,13 +7,13 @@ feature, in inventory order.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
 from freemium_advisor.assessmemo import AssessmentMemo
 from freemium_advisor.decide import Decision, choose_tier, confidence_label, decide
 from freemium_advisor.errors import InputError
+from freemium_advisor.feature_texts import FeatureTexts, word_matchers
 from freemium_advisor.inventory import Feature, Inventory, Product
 from freemium_advisor.result import (
     AGREEING,
@@ -38,13 +38,7 @@ from freemium_advisor.signals import (
     SIGNAL_BY_NAME,
     SIGNALS,
 )
-from freemium_advisor.words import (
-    WordMatcher,
-    blank_phrase,
-    head_phrase,
-    join_normalized,
-    normalize,
-)
+from freemium_advisor.words import normalize
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -58,15 +52,7 @@ class Engine:
         self.infer_rules = inference_order(ruleset.of_kind("infer"))
         self.score_rules = ruleset.of_kind("score")
         self.metric_rules = ruleset.of_kind("metric")
-        # Every word list of the infer and metric rules, matched in one pass over each text
-        # they read (the fields of a rule's words; its unless list reads the whole name).
-        lists: dict[tuple[str, ...], list] = {}
-        for rule in (*self.infer_rules, *self.metric_rules):
-            if rule.words is not None:
-                lists.setdefault(rule.fields, []).append((("words", rule.id), rule.words))
-            if rule.unless is not None:
-                lists.setdefault(unless_fields(rule.fields), []).append((("unless", rule.id), rule.unless))
-        self._matchers = {fields: WordMatcher(found) for fields, found in lists.items()}
+        self._matchers = word_matchers((*self.infer_rules, *self.metric_rules))
         self._infer_keys = [(rule, ("words", rule.id)) for rule in self.infer_rules]
         self._infer_fields = tuple(dict.fromkeys(rule.fields for rule in self.infer_rules))
         # For the what-if questions: the signals some score rule's condition may read (all of
@@ -109,7 +95,7 @@ class Engine:
         context = {"signals": values, "feature": feature_context or _feature_context(feature),
                    "product": product_context}
         shown: dict[str, Any] | None = None  # the signals as messages show them, kept current
-        texts = _Texts(feature, product_context["name"], self._matchers)
+        texts = FeatureTexts(feature, product_context["name"], self._matchers)
         in_text = texts.found(self._infer_fields)
         for rule, key in self._infer_keys:
             if key not in in_text:
@@ -278,7 +264,7 @@ class Engine:
 
     def suggest_metric(self, feature: Feature, context: dict) -> tuple[str | None, str | None]:
         """The usage-wall metric of the first metric rule that fires, and that rule's id."""
-        texts = _Texts(feature, context["product"]["name"], self._matchers)
+        texts = FeatureTexts(feature, context["product"]["name"], self._matchers)
         for rule in self.metric_rules:
             words = fires(rule, context, texts, feature.signals)
             if words:
@@ -319,7 +305,7 @@ def _signals_read(rule: Rule) -> set[str]:
 
 
 def fires(
-    rule: Rule, context: dict, texts: _Texts | None = None, answered: dict | None = None,
+    rule: Rule, context: dict, texts: FeatureTexts | None = None, answered: dict | None = None,
 ) -> tuple[str, ...] | None:
     """Whether ``rule`` fires: ``None`` if not, else the words it matched (none for score rules).
 
@@ -379,73 +365,7 @@ def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
     values = {s.name: feature.signals.get(s.name, s.unset) for s in SIGNALS}
     context = {"signals": values, "feature": _feature_context(feature),
                "product": _product_context(product)}
-    return fires(rule, context, _Texts(feature, product.name), feature.signals) is not None
-
-
-class _Texts:
-    """A feature's words as word lists read them, normalized once per combination of fields;
-    with the engine's matchers, every list of a combination is matched in one pass."""
-
-    def __init__(self, feature: Feature, product_name: str,
-                 matchers: dict[tuple[str, ...], WordMatcher] | None = None):
-        self.feature = feature
-        self.product_name = product_name
-        self._phrase = _normalized_phrase(product_name)
-        self._pieces: dict[str, str] = {}  # each field normalized once
-        self._cache: dict[tuple[str, ...], str] = {}
-        self._matchers = matchers
-        self._found: dict[tuple[str, ...], dict] = {}
-
-    def found(self, combinations: tuple[tuple[str, ...], ...]) -> dict:
-        """What every list that reads one of these combinations of fields finds, by
-        ``("words" | "unless", rule id)``."""
-        found: dict = {}
-        for fields in combinations:
-            found.update(self._all_found(fields))
-        return found
-
-    def match(self, rule: Rule) -> tuple[str, ...]:
-        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is.
-
-        ``unless`` reads the whole name where ``words`` read only its head: in "Export to
-        Excel for reporting" the export is the feature, and "for reporting" still vetoes it.
-        """
-        if self._matchers is None:
-            words = rule.words.find_normalized(self.text(rule.fields))
-            if words and rule.unless and rule.unless.find_normalized(
-                self.text(unless_fields(rule.fields))
-            ):
-                return ()
-            return words
-        words = self._all_found(rule.fields).get(("words", rule.id), ())
-        if words and rule.unless and ("unless", rule.id) in self._all_found(unless_fields(rule.fields)):
-            return ()
-        return words
-
-    def _all_found(self, fields: tuple[str, ...]) -> dict:
-        found = self._found.get(fields)
-        if found is None:
-            found = self._found[fields] = self._matchers[fields].find_all(self.text(fields))
-        return found
-
-    def text(self, fields: tuple[str, ...]) -> str:
-        """The fields' text, normalized, without the product's own name (as
-        :func:`~freemium_advisor.words.without_phrase` of the fields joined by spaces)."""
-        text = self._cache.get(fields)
-        if text is None:
-            pieces = self._pieces
-            for name in fields:
-                if name not in pieces:
-                    pieces[name] = normalize(field_text(self.feature, name))
-            text = self._cache[fields] = blank_phrase(
-                join_normalized([pieces[name] for name in fields]), self._phrase,
-            )
-        return text
-
-
-@lru_cache(maxsize=64)
-def _normalized_phrase(name: str) -> str:
-    return normalize(name).strip()
+    return fires(rule, context, FeatureTexts(feature, product.name), feature.signals) is not None
 
 
 def _reader(names: tuple[str, ...], whole: bool):
@@ -473,18 +393,6 @@ def _decided_by_words(reasons: list[Reason], recommendation: str) -> bool:
     agreeing = [r for r in reasons
                 if r.direction in AGREEING[recommendation] and r.criterion != DEFAULT_CRITERION.id]
     return bool(agreeing) and all(r.inferred for r in agreeing)
-
-
-def field_text(feature: Feature, field_name: str) -> str:
-    """The text of one field a word list reads: a feature attribute, or the name's head."""
-    if field_name == "head":
-        return head_phrase(feature.name)
-    return getattr(feature, field_name)
-
-
-def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
-    """The fields an ``unless`` list reads: the same, with the whole name for its head."""
-    return tuple(dict.fromkeys("name" if f == "head" else f for f in fields))
 
 
 def _quote(words: tuple[str, ...]) -> str:

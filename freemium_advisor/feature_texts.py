@@ -1,0 +1,112 @@
+"""A feature's words as the word lists of the rules read them.
+
+A word list reads some fields of a feature (``name``, ``description``, ``category``, or
+``head``, the name up to its first preposition); its ``unless`` list reads the same fields
+with the whole name for the head. The product's own name is blanked out first: "Slack
+Connect" says nothing about Slack integrations in Slack's own inventory.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from freemium_advisor.inventory import Feature
+from freemium_advisor.rules import Rule
+from freemium_advisor.words import (
+    WordMatcher,
+    blank_phrase,
+    head_phrase,
+    join_normalized,
+    normalize,
+)
+
+
+def word_matchers(rules: tuple[Rule, ...]) -> dict[tuple[str, ...], WordMatcher]:
+    """For each combination of fields the rules' word lists read, one matcher for all the
+    lists that read it, each list keyed by ``("words" | "unless", rule id)``."""
+    lists: dict[tuple[str, ...], list] = {}
+    for rule in rules:
+        if rule.words is not None:
+            lists.setdefault(rule.fields, []).append((("words", rule.id), rule.words))
+        if rule.unless is not None:
+            lists.setdefault(unless_fields(rule.fields), []).append((("unless", rule.id), rule.unless))
+    return {fields: WordMatcher(found) for fields, found in lists.items()}
+
+
+class FeatureTexts:
+    """One feature's words as word lists read them, normalized once per field and joined
+    once per combination of fields; with :func:`word_matchers`, every list that reads a
+    combination is matched in one pass."""
+
+    def __init__(self, feature: Feature, product_name: str,
+                 matchers: dict[tuple[str, ...], WordMatcher] | None = None):
+        self.feature = feature
+        self.product_name = product_name
+        self._phrase = _normalized_phrase(product_name)
+        self._pieces: dict[str, str] = {}  # each field normalized once
+        self._cache: dict[tuple[str, ...], str] = {}
+        self._matchers = matchers
+        self._found: dict[tuple[str, ...], dict] = {}
+
+    def found(self, combinations: tuple[tuple[str, ...], ...]) -> dict:
+        """What every list that reads one of these combinations of fields finds, by
+        ``("words" | "unless", rule id)``."""
+        found: dict = {}
+        for fields in combinations:
+            found.update(self._all_found(fields))
+        return found
+
+    def match(self, rule: Rule) -> tuple[str, ...]:
+        """The rule's words found in the fields it reads, or nothing if an ``unless`` word is.
+
+        ``unless`` reads the whole name where ``words`` read only its head: in "Export to
+        Excel for reporting" the export is the feature, and "for reporting" still vetoes it.
+        """
+        if self._matchers is None:
+            words = rule.words.find_normalized(self.text(rule.fields))
+            if words and rule.unless and rule.unless.find_normalized(
+                self.text(unless_fields(rule.fields))
+            ):
+                return ()
+            return words
+        words = self._all_found(rule.fields).get(("words", rule.id), ())
+        if words and rule.unless and ("unless", rule.id) in self._all_found(unless_fields(rule.fields)):
+            return ()
+        return words
+
+    def _all_found(self, fields: tuple[str, ...]) -> dict:
+        found = self._found.get(fields)
+        if found is None:
+            found = self._found[fields] = self._matchers[fields].find_all(self.text(fields))
+        return found
+
+    def text(self, fields: tuple[str, ...]) -> str:
+        """The fields' text, normalized, without the product's own name (as
+        :func:`~freemium_advisor.words.without_phrase` of the fields joined by spaces)."""
+        text = self._cache.get(fields)
+        if text is None:
+            pieces = self._pieces
+            for name in fields:
+                if name not in pieces:
+                    pieces[name] = normalize(field_text(self.feature, name))
+            text = self._cache[fields] = blank_phrase(
+                join_normalized([pieces[name] for name in fields]), self._phrase,
+            )
+        return text
+
+
+@lru_cache(maxsize=64)
+def _normalized_phrase(name: str) -> str:
+    return normalize(name).strip()
+
+
+def field_text(feature: Feature, field_name: str) -> str:
+    """The text of one field a word list reads: a feature attribute, or the name's head."""
+    if field_name == "head":
+        return head_phrase(feature.name)
+    return getattr(feature, field_name)
+
+
+def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields an ``unless`` list reads: the same, with the whole name for its head."""
+    return tuple(dict.fromkeys("name" if f == "head" else f for f in fields))

@@ -219,15 +219,17 @@ class _InventoryReader:
         first_line: dict[str, int] = {}
         features = []
         for index, item in enumerate(value):
-            with check.each():
+            try:  # check.each(), without a context manager per feature
                 feature = self.feature(item, (*path, index), product)
                 if feature.id in first_line:
                     raise check.fail(
                         (*path, index, "id"),
                         f"duplicate feature id '{feature.id}' (first used on line {first_line[feature.id]})",
                     )
-                first_line[feature.id] = feature.line
-                features.append(feature)
+            except Invalid:
+                continue  # recorded: go on with the next feature
+            first_line[feature.id] = feature.line
+            features.append(feature)
         return tuple(features)
 
     def feature(self, value: Any, path: tuple, product: Product | None) -> Feature:

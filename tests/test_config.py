@@ -98,6 +98,7 @@ def test_every_command_that_reads_rules_reports_a_bad_settings_file(run, write, 
         f"{config}:2:1: error: unknown config key 'fromat' (did you mean 'format'?); expected "
         "rules, fail_on, format or baseline\n"
     )
+    assert run(*command, "--rules", "../other.yaml").exit_code == 2  # read, and reported, anyway
     assert run(*command, "--config", "../plain.yaml").exit_code in (0, 1)
 
 

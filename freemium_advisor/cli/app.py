@@ -255,10 +255,10 @@ def rule_packs(rules: list[str] | None, config: str | None) -> tuple[str, ...]:
     """The rule packs in force: ``--rules`` when given, else the settings file's ``rules``.
 
     Every command that reads rules reads them this way, so the advice in a terminal is the
-    advice ``check`` gives in CI."""
+    advice ``check`` gives in CI. The settings file is read (and a bad one reported) either way."""
+    settings = load_settings(config)
     if rules:
         return tuple(rules)
-    settings = load_settings(config)
     return (settings.rules or ()) if settings else ()
 
 

@@ -75,9 +75,9 @@ def compile_rule(draft: Draft) -> Rule:
             raise fail(key, f"'{key}' must be non-empty text")
         return value.strip()
 
-    def words(key: str) -> WordList | None:
+    def words(key: str, required: bool = False) -> WordList | None:
         value = fields.get(key)
-        if value is None:
+        if value is None and not required:
             return None
         if not isinstance(value, list) or not value or not all(
             isinstance(w, (str, int)) and not isinstance(w, bool) for w in value
@@ -118,7 +118,8 @@ def compile_rule(draft: Draft) -> Rule:
             raise fail("weight", "'weight' must be a number, 0 or more")
         rule.update(direction=direction, weight=float(weight))
     else:
-        rule.update(words=words("words"), unless=words("unless"), fields=_fields(fields, fail))
+        rule.update(words=words("words", required=True), unless=words("unless"),
+                    fields=_fields(fields, fail))
     if kind == "infer":
         rule["sets"] = _sets(fields["sets"], fail)
     if kind == "metric":

@@ -185,6 +185,11 @@ def test_an_overlong_condition_is_refused(run, files):
     ("override:\n  virality-high: {when: [a]}\n", ":2:25:", "'when' must be an expression written as text"),
     ("override:\n  virality-high: {message: [a]}\n", ":2:28:", "'message' must be non-empty text"),
     ("disable: [[a]]\n", ":1:11:", "a rule id must be text, not a list"),
+    # Found by the fuzz run: an inference rule without words crashed when its examples ran.
+    ("override:\n  infer-enterprise-identity: {words: null}\n", ":2:38:",
+     "rule 'infer-enterprise-identity': 'words' must be a non-empty list of words"),
+    ("override:\n  metric-storage: {words: null}\n", ":2:27:",
+     "rule 'metric-storage': 'words' must be a non-empty list of words"),
 ])
 def test_bad_packs(run, files, pack, where, message):
     inventory, pack_path = files(pack)

@@ -55,7 +55,8 @@ def compile_rule(draft: Draft) -> Rule:
         if key not in allowed:
             raise fail(
                 key,
-                f"unknown key '{key}' for a {kind} rule{did_you_mean(key, allowed)}",
+                f"unknown key '{key}' for {'an' if kind == 'infer' else 'a'} {kind} rule"
+                f"{did_you_mean(key, allowed)}",
                 at_key=True,
             )
     for key in REQUIRED_KEYS[kind]:

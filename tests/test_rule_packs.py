@@ -95,6 +95,10 @@ PACK_ERRORS = [
         "(did you mean 'weight'?)",
     ),
     (
+        "override:\n  infer-enterprise-identity: {weight: 4}\n",
+        "2:31: error: rule 'infer-enterprise-identity': unknown key 'weight' for an infer rule",
+    ),
+    (
         "override:\n  virality-high: {weight: heavy}\n",
         "2:27: error: rule 'virality-high': 'weight' must be a number, 0 or more",
     ),

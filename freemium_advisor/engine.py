@@ -365,7 +365,8 @@ def rule_fires(rule: Rule, feature: Feature, product: Product) -> bool:
     values = {s.name: feature.signals.get(s.name, s.unset) for s in SIGNALS}
     context = {"signals": values, "feature": _feature_context(feature),
                "product": _product_context(product)}
-    return fires(rule, context, FeatureTexts(feature, product.name), feature.signals) is not None
+    texts = FeatureTexts(feature, product.name, word_matchers((rule,)))
+    return fires(rule, context, texts, feature.signals) is not None
 
 
 def _reader(names: tuple[str, ...], whole: bool):

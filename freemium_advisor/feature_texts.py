@@ -35,11 +35,11 @@ def word_matchers(rules: tuple[Rule, ...]) -> dict[tuple[str, ...], WordMatcher]
 
 class FeatureTexts:
     """One feature's words as word lists read them, normalized once per field and joined
-    once per combination of fields; with :func:`word_matchers`, every list that reads a
-    combination is matched in one pass."""
+    once per combination of fields; every list that reads a combination is matched in one
+    pass, by the matchers :func:`word_matchers` made for the rules."""
 
     def __init__(self, feature: Feature, product_name: str,
-                 matchers: dict[tuple[str, ...], WordMatcher] | None = None):
+                 matchers: dict[tuple[str, ...], WordMatcher]):
         self.feature = feature
         self.product_name = product_name
         self._phrase = _normalized_phrase(product_name)
@@ -62,13 +62,6 @@ class FeatureTexts:
         ``unless`` reads the whole name where ``words`` read only its head: in "Export to
         Excel for reporting" the export is the feature, and "for reporting" still vetoes it.
         """
-        if self._matchers is None:
-            words = rule.words.find_normalized(self.text(rule.fields))
-            if words and rule.unless and rule.unless.find_normalized(
-                self.text(unless_fields(rule.fields))
-            ):
-                return ()
-            return words
         words = self._all_found(rule.fields).get(("words", rule.id), ())
         if words and rule.unless and ("unless", rule.id) in self._all_found(unless_fields(rule.fields)):
             return ()

@@ -84,7 +84,8 @@ class WordMatcher:
 
     def __init__(self, lists: list[tuple[object, WordList]]):
         self._keys = [key for key, _ in lists]
-        # first word -> (list number, order, the entry's other words, its last is a stem)
+        # an entry's first word (or the stem of a first word ending in *) ->
+        # (list number, the entry's place in its list's order, the entry's other words)
         self._by_word: dict[str, list] = {}
         self._by_stem: dict[str, list] = {}
         for number, (_, words) in enumerate(lists):

@@ -65,6 +65,8 @@ def _typed(value: Any) -> Any:
         return tuple((key, _typed(item)) for key, item in value.items())
     if dataclasses.is_dataclass(value):  # a Limit: its free count may be 3 or 3.0
         return (type(value), *(_typed(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if type(value) is float:  # -0.0 == 0.0, yet they print differently
+        return (float, value.hex())
     return (type(value), value)
 
 

@@ -158,6 +158,8 @@ def _typed(value: Any) -> Any:
     differently), or raises ``TypeError`` for a value that has none."""
     if isinstance(value, (list, tuple)):
         return (type(value), tuple(_typed(item) for item in value))
+    if type(value) is float:  # -0.0 == 0.0, yet they print differently
+        return (float, value.hex())
     hash(value)
     return (type(value), value)
 
@@ -200,7 +202,10 @@ class _Results:
                 for value in values:
                     if type(value) in (list, tuple):  # product.tiers: typed item by item
                         return tuple(map(_typed, values))
-            key = (*values, *map(type, values))
+            types = tuple(map(type, values))
+            if float in types:  # -0.0 == 0.0, yet they print differently
+                values = tuple(v.hex() if type(v) is float else v for v in values)
+            key = (*values, *types)
             hash(key)
             return key
         except (KeyError, TypeError):  # a value missing or unhashable: evaluate it as it is

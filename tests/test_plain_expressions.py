@@ -334,3 +334,25 @@ def test_a_message_nested_too_deeply_is_a_clear_error():
 def test_nesting_counts_depth_not_groups():
     condition = Condition(" and ".join(["(signals.aha >= high)"] * 40))
     assert condition._plain is not None
+
+
+@pytest.mark.parametrize("source", ["{{ signals.virality }}", "{{ product.tiers }}"])
+def test_remembered_results_tell_minus_zero_from_zero(source):
+    """-0.0 == 0.0, yet they print differently: a message remembered for one is not the
+    other's (found by the differential test in .ci/run)."""
+    message = MessageTemplate(source, ())
+    rendered = []
+    for value in (-0.0, 0.0, -0.0):
+        context = {"signals": {"virality": value}, "feature": {}, "product": {"tiers": [value]}}
+        rendered.append(message.render(context))
+        assert rendered[-1] == MessageTemplate(source, ()).render(context)  # as if never seen
+    assert rendered[0] == rendered[2] != rendered[1]
+
+
+def test_remembered_assessments_tell_minus_zero_from_zero():
+    from freemium_advisor.assessmemo import content_key
+    from freemium_advisor.inventory import Feature, Limit
+
+    def feature(free):
+        return Feature("a", "Boards", "", "", None, False, Limit("boards", free), {}, 1, 1, {}, (), None)
+    assert content_key(feature(-0.0), False) != content_key(feature(0.0), False)

@@ -19,13 +19,13 @@ from pathlib import Path
 import yaml
 
 from freemium_advisor.analysis import analyze
-from freemium_advisor.feature_texts import field_text, unless_fields
+from freemium_advisor.feature_texts import FeatureTexts, unless_fields
 from freemium_advisor.importers import dump_inventory
 from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.inventory import Inventory
 from freemium_advisor.inventory_reader import parse_inventory
 from freemium_advisor.rules import RuleSet
-from freemium_advisor.words import WordList, without_phrase
+from freemium_advisor.words import WordList
 
 BLIND_VALUE = False
 
@@ -202,8 +202,7 @@ def word_support(ruleset: RuleSet, inventories: dict[str, list[Inventory]]) -> l
             if fields not in texts:
                 texts[fields] = {
                     product: {
-                        without_phrase(" ".join(field_text(f, n) for n in fields),
-                                       inv.product.name)
+                        FeatureTexts(f, inv.product.name, {}).text(fields)
                         for inv in invs for f in inv.features
                     }
                     for product, invs in inventories.items()

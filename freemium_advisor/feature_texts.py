@@ -12,13 +12,7 @@ from functools import lru_cache
 
 from freemium_advisor.inventory import Feature
 from freemium_advisor.rules import Rule
-from freemium_advisor.words import (
-    WordMatcher,
-    blank_phrase,
-    head_phrase,
-    join_normalized,
-    normalize,
-)
+from freemium_advisor.words import WordMatcher, head_words, without_phrase_words, words_of
 
 
 def word_matchers(rules: tuple[Rule, ...]) -> dict[tuple[str, ...], WordMatcher]:
@@ -34,17 +28,17 @@ def word_matchers(rules: tuple[Rule, ...]) -> dict[tuple[str, ...], WordMatcher]
 
 
 class FeatureTexts:
-    """One feature's words as word lists read them, normalized once per field and joined
-    once per combination of fields; every list that reads a combination is matched in one
-    pass, by the matchers :func:`word_matchers` made for the rules."""
+    """One feature's words as word lists read them, split into words once per field and
+    joined once per combination of fields; every list that reads a combination is matched
+    in one pass, by the matchers :func:`word_matchers` made for the rules."""
 
     def __init__(self, feature: Feature, product_name: str,
                  matchers: dict[tuple[str, ...], WordMatcher]):
         self.feature = feature
         self.product_name = product_name
-        self._phrase = _normalized_phrase(product_name)
-        self._pieces: dict[str, str] = {}  # each field normalized once
-        self._cache: dict[tuple[str, ...], str] = {}
+        self._phrase = _phrase_words(product_name)
+        self._fields: dict[str, list[str]] = {}  # each field's words, found once
+        self._cache: dict[tuple[str, ...], list[str]] = {}
         self._matchers = matchers
         self._found: dict[tuple[str, ...], dict] = {}
 
@@ -70,27 +64,39 @@ class FeatureTexts:
     def _all_found(self, fields: tuple[str, ...]) -> dict:
         found = self._found.get(fields)
         if found is None:
-            found = self._found[fields] = self._matchers[fields].find_all(self.text(fields))
+            found = self._found[fields] = self._matchers[fields].find_in_words(self.words(fields))
         return found
 
     def text(self, fields: tuple[str, ...]) -> str:
         """The fields' text, normalized, without the product's own name (as
         :func:`~freemium_advisor.words.without_phrase` of the fields joined by spaces)."""
-        text = self._cache.get(fields)
-        if text is None:
-            pieces = self._pieces
+        return " " + " ".join(self.words(fields)) + " "
+
+    def words(self, fields: tuple[str, ...]) -> list[str]:
+        """The words of :meth:`text`, which is what word lists match."""
+        words = self._cache.get(fields)
+        if words is None:
+            words = []
             for name in fields:
-                if name not in pieces:
-                    pieces[name] = normalize(field_text(self.feature, name))
-            text = self._cache[fields] = blank_phrase(
-                join_normalized([pieces[name] for name in fields]), self._phrase,
-            )
-        return text
+                words += self._field_words(name)
+            words = self._cache[fields] = without_phrase_words(words, self._phrase)
+        return words
+
+    def _field_words(self, name: str) -> list[str]:
+        """One field's words, found once (the head from the name's words)."""
+        found = self._fields.get(name)
+        if found is None:
+            if name == "head":
+                found = head_words(self._field_words("name"))
+            else:
+                found = words_of(field_text(self.feature, name))
+            self._fields[name] = found
+        return found
 
 
 @lru_cache(maxsize=64)
-def _normalized_phrase(name: str) -> str:
-    return normalize(name).strip()
+def _phrase_words(name: str) -> tuple[str, ...]:
+    return tuple(words_of(name))
 
 
 def field_text(feature: Feature, field_name: str) -> str:

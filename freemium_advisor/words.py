@@ -21,6 +21,11 @@ def normalize(text: str) -> str:
     return " " + _SEPARATORS.sub(" ", text.lower()).strip() + " "
 
 
+def words_of(text: str) -> list[str]:
+    """The words of ``text`` as word lists read them: ``normalize(text).split()``."""
+    return _SEPARATORS.sub(" ", text.lower()).split()
+
+
 class WordList:
     """A compiled list of words and phrases; ``find`` returns the ones a text contains."""
 
@@ -101,7 +106,10 @@ class WordMatcher:
     def find_all(self, text: str) -> dict[object, tuple[str, ...]]:
         """For each list that finds something in normalized ``text``, the distinct words it
         finds, in the order they appear (lists that find nothing are left out)."""
-        tokens = text.split()
+        return self.find_in_words(text.split())
+
+    def find_in_words(self, tokens: list[str]) -> dict[object, tuple[str, ...]]:
+        """:meth:`find_all` of a normalized text already split into its words."""
         found: dict[int, dict[str, None]] = {}
         free_from: dict[int, int] = {}  # a list's next match starts at this word or later
         starts_of = self._starts
@@ -181,10 +189,14 @@ def head_phrase(name: str) -> str:
     one between a word and itself or between two numbers: ``"one to one"``, ``"end to end"``,
     ``"3 in 1"`` are compounds, not a complement (``"One to one meetings"`` is about meetings).
     """
-    words = normalize(name).split()
+    return " ".join(head_words(words_of(name)))
+
+
+def head_words(words: list[str]) -> list[str]:
+    """:func:`head_phrase` of a name already split into its words (:func:`words_of`)."""
     cut = next((i for i, w in enumerate(words)
                 if i > 0 and w in PREPOSITIONS and not _compound(words, i)), len(words))
-    return " ".join(words[:cut])
+    return words[:cut]
 
 
 NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
@@ -202,14 +214,27 @@ def _compound(words: list[str], i: int) -> bool:
     return before == after or (_number(before) and _number(after))
 
 
-def join_normalized(texts: list[str]) -> str:
-    """Texts already normalized, as one: what normalizing them joined by spaces would give."""
-    return " " + " ".join(t for t in (text.strip() for text in texts) if t) + " "
+def without_phrase_words(words: list[str], phrase: tuple[str, ...]) -> list[str]:
+    """:func:`without_phrase` for a text and a phrase already split into their words
+    (:func:`words_of`): the words of ``without_phrase(" ".join(words), " ".join(phrase))``.
 
-
-def blank_phrase(text: str, phrase: str) -> str:
-    """:func:`without_phrase` for normalized ``text`` and a ``phrase`` normalized and stripped."""
-    return text.replace(f" {phrase} ", " ") if phrase else text
+    As there, an occurrence is removed with the space after it, so the word that follows
+    cannot start the next one: of "x x a" without "x", "x a" is left.
+    """
+    if not phrase or phrase[0] not in words:
+        return words
+    size, kept, i = len(phrase), [], 0
+    target = list(phrase)
+    while i < len(words):
+        if words[i:i + size] == target:
+            i += size
+            if i < len(words):
+                kept.append(words[i])  # its leading space went with the phrase
+            i += 1
+        else:
+            kept.append(words[i])
+            i += 1
+    return kept
 
 
 def without_phrase(text: str, phrase: str) -> str:

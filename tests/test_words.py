@@ -14,11 +14,12 @@ from freemium_advisor.words import (
     WordMatcher,
     _alternative,
     _expression_length,
-    blank_phrase,
     head_phrase,
-    join_normalized,
+    head_words,
     normalize,
     without_phrase,
+    without_phrase_words,
+    words_of,
 )
 
 
@@ -145,6 +146,7 @@ def test_letters_of_any_script_are_words():
 ])
 def test_the_head_phrase_ends_before_the_first_preposition(name, head):
     assert head_phrase(name) == head
+    assert head_words(words_of(name)) == head.split()
 
 
 def _regex_find(words: list[str], text: str) -> tuple[str, ...]:
@@ -202,13 +204,36 @@ _TEXT = st.text(st.sampled_from(list("aΣσςΑ'’ -_.%9éİ\u0301\t")), max_si
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(_TEXT, max_size=4), _TEXT)
-def test_fields_normalized_one_by_one_join_as_if_normalized_together(fields, phrase):
-    """The engine normalizes each field of a feature once and joins them per combination a
-    word list reads: the same text as normalizing the joined fields (a final sigma too),
-    and the product's name blanked out the same way."""
-    joined = join_normalized([normalize(field) for field in fields])
-    assert joined == normalize(" ".join(fields))
-    assert blank_phrase(joined, normalize(phrase).strip()) == without_phrase(" ".join(fields), phrase)
+def test_fields_split_one_by_one_join_as_if_normalized_together(fields, phrase):
+    """The engine splits each field of a feature into words once and joins them per
+    combination a word list reads: the same words as normalizing the joined fields (a final
+    sigma too), and the product's name blanked out the same way."""
+    joined = [word for field in fields for word in words_of(field)]
+    assert joined == normalize(" ".join(fields)).split()
+    left = without_phrase_words(joined, tuple(words_of(phrase)))
+    assert left == without_phrase(" ".join(fields), phrase).split()
+
+
+_REPEATS = st.lists(st.sampled_from(["x", "y", "a", "x y"]), max_size=8).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_REPEATS, st.sampled_from(["x", "x y", "x x", "y x y", "a"]))
+def test_a_phrase_is_removed_as_str_replace_removes_it(text, phrase):
+    """Repeated and overlapping occurrences, where removing one takes the space the next
+    one starts with."""
+    left = without_phrase_words(text.split(), tuple(phrase.split()))
+    assert left == without_phrase(text, phrase).split()
+
+
+@pytest.mark.parametrize("text,phrase,left", [
+    ("x x a", "x", ["x", "a"]),
+    ("a x b x", "x", ["a", "b"]),
+    ("x y x y", "x y", ["x", "y"]),  # the second lost its space with the first
+    ("a b", "", ["a", "b"]),
+])
+def test_phrase_words_examples(text, phrase, left):
+    assert without_phrase_words(text.split(), tuple(phrase.split())) == left
 
 
 @given(_ENTRIES)

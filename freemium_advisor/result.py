@@ -132,11 +132,11 @@ class Assessment:
     @property
     def criteria(self) -> dict[str, float]:
         """Net contribution of each criterion, every criterion listed (not the default)."""
-        totals = dict.fromkeys(CRITERION_IDS, 0.0)
+        totals: dict[str, float] = {}
         for reason in self.reasons:
-            if reason.criterion in totals:
-                totals[reason.criterion] += reason.contribution
-        return {k: _rounded(v) for k, v in totals.items()}
+            totals[reason.criterion] = totals.get(reason.criterion, 0.0) + reason.contribution
+        # A criterion no reason spoke for is 0.0 as it is: only the others need rounding.
+        return {k: _rounded(totals[k]) if k in totals else 0.0 for k in CRITERION_IDS}
 
     @property
     def default(self) -> float:

@@ -73,7 +73,10 @@ def _head(a) -> dict[str, Any]:
     }
 
 
-def _advice(a) -> dict[str, Any]:
+def _advice(a, unsupported: dict | None = None) -> dict[str, Any]:
+    """The part of a feature's assessment that repeated features share. ``unsupported``
+    remembers the entry of a signal with no evidence (most of them, in every feature), by
+    its name, value and source, so that one is built once per run."""
     return {
         "score": a.score,
         "margin": a.margin,
@@ -88,15 +91,28 @@ def _advice(a) -> dict[str, Any]:
         "default": a.default,
         "questions": list(a.questions),
         "signals": {
-            name: {
-                "value": SIGNAL_BY_NAME[name].to_json(s.value),
-                "source": s.source,
-                "evidence": _evidence(s.evidence),
-            }
+            name: _signal(name, s) if s.evidence or unsupported is None
+            else _unsupported_signal(name, s, unsupported)
             for name, s in a.signals.items()
         },
         "reasons": [reason_to_dict(r) for r in a.reasons],
     }
+
+
+def _signal(name: str, s) -> dict[str, Any]:
+    return {
+        "value": SIGNAL_BY_NAME[name].to_json(s.value),
+        "source": s.source,
+        "evidence": _evidence(s.evidence),
+    }
+
+
+def _unsupported_signal(name: str, s, known: dict) -> dict[str, Any]:
+    key = (name, type(s.value), s.value, s.source)  # True and 1 are equal, not the same
+    entry = known.get(key)
+    if entry is None:
+        entry = known[key] = _signal(name, s)
+    return entry
 
 
 def finding_to_dict(f) -> dict[str, Any]:
@@ -191,13 +207,14 @@ def stream_analysis(analysis, options=None) -> Iterator[bytes]:
     # The pieces of a batch of features are joined once (a feature's text is copied once, not
     # once per piece and again per batch: at 10,000 features the JSON is 44 MB).
     shared: dict[int, bytes] = {}
+    unsupported: dict[tuple, dict[str, Any]] = {}
     separator = b"\n    "
     batch: list[bytes] = []
     for count, a in enumerate(analysis.assessments, 1):
         advice = shared.get(id(a.signals))
         if advice is None:
             advice = shared[id(a.signals)] = (
-                b"," + _dumps(_advice(a))[1:-2].replace(b"\n", b"\n    ")
+                b"," + _dumps(_advice(a, unsupported))[1:-2].replace(b"\n", b"\n    ")
                 + b",\n      \"position\": {\n        \"line\": "
             )
         feature = a.feature

@@ -88,8 +88,8 @@ class FeatureTexts:
         if found is None:
             if name == "head":
                 found = head_words(self._field_words("name"))
-            else:
-                found = words_of(field_text(self.feature, name))
+            else:  # a feature attribute: name, description, category
+                found = words_of(getattr(self.feature, name))
             self._fields[name] = found
         return found
 
@@ -97,13 +97,6 @@ class FeatureTexts:
 @lru_cache(maxsize=64)
 def _phrase_words(name: str) -> tuple[str, ...]:
     return tuple(words_of(name))
-
-
-def field_text(feature: Feature, field_name: str) -> str:
-    """The text of one field a word list reads: a feature attribute, or the name's head."""
-    if field_name == "head":
-        return head_phrase(feature.name)
-    return getattr(feature, field_name)
 
 
 def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:

@@ -38,7 +38,7 @@ from freemium_advisor.signals import (
     SIGNAL_BY_NAME,
     SIGNALS,
 )
-from freemium_advisor.words import normalize
+from freemium_advisor.words import words_of
 
 # What a usage wall counts when nothing better names it: every feature can be counted in uses.
 FALLBACK_METRIC = "uses per month"
@@ -84,13 +84,13 @@ class Engine:
         }
         self._questions: dict[tuple, tuple[str, ...]] = {}
         self._unset = {spec.name: Signal(spec.name, spec.unset, UNSET) for spec in SIGNALS}
+        self._unset_values = {spec.name: spec.unset for spec in SIGNALS}
 
     def infer(
         self, feature: Feature, product_context: dict, feature_context: dict | None = None,
     ) -> dict[str, Signal]:
         """Resolve every signal: the PM's answer, else what the words imply, else unset."""
-        values: dict[str, Any] = {s.name: s.unset for s in SIGNALS}
-        values.update(feature.signals)
+        values = {**self._unset_values, **feature.signals}
         evidence: dict[str, list[Evidence]] = {}
         context = {"signals": values, "feature": feature_context or _feature_context(feature),
                    "product": product_context}
@@ -408,7 +408,7 @@ def _feature_context(feature: Feature) -> dict:
         "id": feature.id, "name": feature.name, "description": feature.description,
         "category": feature.category, "text": feature.text, "metered": feature.metered or "",
         # How many words the name has, as word lists count them ("Auto-scaling" is two).
-        "name_words": len(normalize(feature.name).split()),
+        "name_words": len(words_of(feature.name)),
     }
 
 

@@ -99,6 +99,7 @@ def _phrase_words(name: str) -> tuple[str, ...]:
     return tuple(words_of(name))
 
 
+@lru_cache(maxsize=None)  # a handful of combinations, asked for once per rule and feature
 def unless_fields(fields: tuple[str, ...]) -> tuple[str, ...]:
     """The fields an ``unless`` list reads: the same, with the whole name for its head."""
     return tuple(dict.fromkeys("name" if f == "head" else f for f in fields))

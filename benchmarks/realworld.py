@@ -41,7 +41,7 @@ from benchmarks.realworld_scoring import (  # noqa: E402
     word_support,
     without_entries,
 )
-from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
+from freemium_advisor.reading.rulepacks import load_ruleset  # noqa: E402
 
 DEFAULT_FOLDERS = (ROOT.parent / "shared" / "datasets" / "pricing2yaml", ROOT / "tests" / "data" / "pricing2yaml")
 COLUMNS = (

@@ -18,14 +18,14 @@ from pathlib import Path
 
 import yaml
 
-from freemium_advisor.analysis import analyze
-from freemium_advisor.feature_texts import FeatureTexts, unless_fields
-from freemium_advisor.importers import dump_inventory
-from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory import Inventory
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rules import RuleSet
-from freemium_advisor.words import WordList
+from freemium_advisor.engine.analysis import analyze
+from freemium_advisor.engine.feature_texts import FeatureTexts, unless_fields
+from freemium_advisor.reading.importers import dump_inventory
+from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
+from freemium_advisor.model.inventory import Inventory
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.model.rules import RuleSet
+from freemium_advisor.base.words import WordList
 
 BLIND_VALUE = False
 

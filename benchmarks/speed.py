@@ -22,17 +22,17 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from freemium_advisor.analysis import analyze  # noqa: E402
+from freemium_advisor.engine.analysis import analyze  # noqa: E402
 from freemium_advisor.formats import RenderOptions, json_format, terminal  # noqa: E402
-from freemium_advisor.inventory_reader import parse_inventory  # noqa: E402
-from freemium_advisor.rulepacks import load_ruleset  # noqa: E402
+from freemium_advisor.reading.inventory_reader import parse_inventory  # noqa: E402
+from freemium_advisor.reading.rulepacks import load_ruleset  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "pricing2yaml"
 
 
 def corpus() -> list[tuple[str, str, str]]:
     """(name, description, category) of every feature in the latest pricing of each product."""
-    from freemium_advisor.importers import humanize
+    from freemium_advisor.reading.importers import humanize
 
     found = []
     for product in sorted(p for p in DATA.iterdir() if p.is_dir()):

@@ -14,7 +14,7 @@ import sys
 import atheris
 
 with atheris.instrument_imports():
-    from freemium_advisor.errors import InputError
+    from freemium_advisor.base.errors import InputError
     from fuzz.targets import TARGETS
 
 

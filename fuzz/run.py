@@ -21,7 +21,7 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from freemium_advisor.errors import InputError
+from freemium_advisor.base.errors import InputError
 from fuzz.targets import TARGETS, seeds
 
 TIME_LIMIT = 5  # seconds one input may take: more is a hang

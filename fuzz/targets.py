@@ -16,23 +16,23 @@ from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
-from freemium_advisor.analysis import analyze
-from freemium_advisor.baseline import read_baseline
-from freemium_advisor.config import load_config
-from freemium_advisor.explain import explain
-from freemium_advisor.expressions import FEATURE_FIELDS, PRODUCT_FIELDS, Condition, MessageTemplate
+from freemium_advisor.engine.analysis import analyze
+from freemium_advisor.reading.baseline import read_baseline
+from freemium_advisor.reading.config import load_config
+from freemium_advisor.engine.explain import explain
+from freemium_advisor.model.expressions import FEATURE_FIELDS, PRODUCT_FIELDS, Condition, MessageTemplate
 from freemium_advisor.formats import RenderOptions, formats_for, formatter, rules_view
-from freemium_advisor.gate import FAIL_ON
-from freemium_advisor.importers import dump_inventory
-from freemium_advisor.importers.csv_table import import_csv
-from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory import Inventory
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulecheck import check_ruleset
-from freemium_advisor.rulepacks import builtin_rule_dir, load_ruleset
-from freemium_advisor.sandbox import JinjaCondition, JinjaMessage
-from freemium_advisor.signals import SIGNALS
-from freemium_advisor.textfile import decode_text
+from freemium_advisor.engine.gate import FAIL_ON
+from freemium_advisor.reading.importers import dump_inventory
+from freemium_advisor.reading.importers.csv_table import import_csv
+from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
+from freemium_advisor.model.inventory import Inventory
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.engine.rulecheck import check_ruleset
+from freemium_advisor.reading.rulepacks import builtin_rule_dir, load_ruleset
+from freemium_advisor.model.sandbox import JinjaCondition, JinjaMessage
+from freemium_advisor.model.signals import SIGNALS
+from freemium_advisor.base.textfile import decode_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 NAME = "fuzzed"

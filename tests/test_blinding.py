@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from freemium_advisor.analysis import analyze
+from freemium_advisor.engine.analysis import analyze
 from benchmarks.realworld_scoring import BLIND_VALUE, blind, evaluate_pricing
-from freemium_advisor.importers import dump_inventory
-from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.reading.importers import dump_inventory
+from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.rulepacks import load_ruleset
 
 DATASET = Path(__file__).parent / "data" / "pricing2yaml"
 PRICINGS = sorted(DATASET.glob("*/*.yml"))

@@ -8,12 +8,12 @@ import re
 
 import pytest
 
-from freemium_advisor.checkexamples import check_examples
-from freemium_advisor.checkcatalog import load_checks
-from freemium_advisor.checklogic import LOGIC
+from freemium_advisor.engine.checkexamples import check_examples
+from freemium_advisor.reading.checkcatalog import load_checks
+from freemium_advisor.engine.checklogic import LOGIC
 from freemium_advisor.formats.checks_view import render_docs
-from freemium_advisor.result_schema import result_schema_text
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.result.schema import result_schema_text
+from freemium_advisor.reading.rulepacks import load_ruleset
 from tests.conftest import ROOT
 from tests.test_rule_examples import SEED_FILES, SEED_TIMESTAMPS, SEEDS
 
@@ -93,7 +93,7 @@ def test_a_stubbed_out_check_fails_its_own_examples(spec, monkeypatch):
 
 @pytest.mark.parametrize("kind", ["expired-waiver", "stale-waiver"])
 def test_waiver_checks_fail_their_examples_when_waivers_are_ignored(kind, monkeypatch):
-    from freemium_advisor import analysis
+    from freemium_advisor.engine import analysis
 
     monkeypatch.setattr(analysis, "apply_waivers", lambda findings, *args: (findings, ()))
     spec = next(s for s in CHECKS if s.id == kind)

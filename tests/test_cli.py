@@ -15,10 +15,10 @@ import typer.testing
 import yaml
 
 from freemium_advisor.cli import app
-from freemium_advisor.inventory_reader import load_inventory
-from freemium_advisor.rulecheck import check_ruleset
-from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.signals import CRITERION_IDS
+from freemium_advisor.reading.inventory_reader import load_inventory
+from freemium_advisor.engine.rulecheck import check_ruleset
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.model.signals import CRITERION_IDS
 from tests.conftest import EXAMPLES, ROOT
 
 WHITEBOARD = str(EXAMPLES / "whiteboard.yaml")

@@ -6,8 +6,8 @@ import typer.main
 
 from freemium_advisor.cli import app
 from freemium_advisor.formats.rules_view import render_docs
-from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.schema import schema_text
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.reading.schema import schema_text
 from tests.conftest import ROOT
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.analysis import analyze, analyze_file
-from freemium_advisor.decide import Decision, Weights, choose_tier, decide
-from freemium_advisor.engine import EXPLICIT, INFERRED, UNSET, Engine, Signal
-from freemium_advisor.explain import explain
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.signals import LEVELS, SIGNAL_BY_NAME
+from freemium_advisor.engine.analysis import analyze, analyze_file
+from freemium_advisor.engine.decide import Decision, Weights, choose_tier, decide
+from freemium_advisor.engine.rule_engine import EXPLICIT, INFERRED, UNSET, Engine, Signal
+from freemium_advisor.engine.explain import explain
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.model.signals import LEVELS, SIGNAL_BY_NAME
 from tests.conftest import EXAMPLES
 
 RULESET = load_ruleset()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.analysis import analyze_file
+from freemium_advisor.engine.analysis import analyze_file
 from tests.conftest import EXAMPLES
 
 EXPECTED = {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.analysis import analyze
-from freemium_advisor.engine import rule_fires
-from freemium_advisor.errors import InputError
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulecheck import check_ruleset
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.engine.analysis import analyze
+from freemium_advisor.engine.rule_engine import rule_fires
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.engine.rulecheck import check_ruleset
+from freemium_advisor.reading.rulepacks import load_ruleset
 
 INVENTORY = """\
 version: 1

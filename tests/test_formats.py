@@ -7,13 +7,13 @@ import json
 import jsonschema
 import pytest
 
-from freemium_advisor.analysis import analyze_file
-from freemium_advisor.explain import explain
-from freemium_advisor.gate import CheckRun
-from freemium_advisor.inventorydiff import diff_analyses
+from freemium_advisor.engine.analysis import analyze_file
+from freemium_advisor.engine.explain import explain
+from freemium_advisor.engine.gate import CheckRun
+from freemium_advisor.engine.inventorydiff import diff_analyses
 from freemium_advisor.formats import COMMAND_FORMATS, RenderOptions, formats_for, formatter
-from freemium_advisor.result_schema import result_schema, result_schema_text
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.result.schema import result_schema, result_schema_text
+from freemium_advisor.reading.rulepacks import load_ruleset
 from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_FILES = sorted(EXAMPLES.glob("*.yaml"))

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
-from freemium_advisor.result_schema import result_schema
+from freemium_advisor.result.schema import result_schema
 from tests.conftest import EXAMPLES, ROOT
 
 WHITEBOARD = str(EXAMPLES / "whiteboard.yaml")
@@ -491,7 +491,7 @@ def test_diff_of_identical_files_says_so(run, inventory):
 def test_the_inventory_schema_accepts_waivers_and_rejects_a_reasonless_one():
     import yaml
 
-    from freemium_advisor.schema import inventory_schema
+    from freemium_advisor.reading.schema import inventory_schema
 
     document = yaml.safe_load(WAIVED % "2999-12-31")
     document["features"][1]["waive"][0]["expires"] = "2999-12-31"  # YAML reads a date
@@ -555,7 +555,7 @@ def test_a_missing_file_is_bad_input(run, tmp_path):
 
 def test_a_file_too_large_at_the_base_is_refused_before_it_is_read(run, repo, monkeypatch):
     # The limit lowered to 100 bytes for the test; the message names the real one.
-    monkeypatch.setattr("freemium_advisor.basediff.MAX_FILE_BYTES", 100)
+    monkeypatch.setattr("freemium_advisor.reading.basediff.MAX_FILE_BYTES", 100)
     result = run("check", "features.yaml", "--base", "HEAD~1")
     assert result.exit_code == 2
     assert result.stderr == "HEAD~1:features.yaml: error: larger than 16 MB; is it the right file?\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.inventory_reader import load_inventory
+from freemium_advisor.reading.inventory_reader import load_inventory
 from tests.conftest import EXAMPLES, ROOT
 
 EXAMPLE_NAMES = sorted(p.stem for p in EXAMPLES.glob("*.yaml"))

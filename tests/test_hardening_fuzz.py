@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.errors import InputError
+from freemium_advisor.base.errors import InputError
 from fuzz.run import fuzz_test, main
 from fuzz.targets import TARGETS, seeds
 

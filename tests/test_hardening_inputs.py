@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from freemium_advisor.limits import MAX_DEPTH, MAX_TEXT
+from freemium_advisor.base.limits import MAX_DEPTH, MAX_TEXT
 
 VALID = b"""version: 1
 product:

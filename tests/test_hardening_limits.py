@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from freemium_advisor.limits import MAX_NODES, MAX_TEXT
+from freemium_advisor.base.limits import MAX_NODES, MAX_TEXT
 from tests.conftest import ROOT
 
 MEASURE = """

@@ -13,10 +13,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from freemium_advisor.engine import EXPLICIT, Engine, evaluate
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.signals import AUDIENCE, AUDIENCES, FLAG, LEVELS, MODELS, SIGNALS
+from freemium_advisor.engine.rule_engine import EXPLICIT, Engine, evaluate
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.model.signals import AUDIENCE, AUDIENCES, FLAG, LEVELS, MODELS, SIGNALS
 
 ORDER = {"free": 0, "free-limited": 1, "gated": 2}  # towards gating
 GROWTH = ("virality", "aha", "habit", "commoditized", "data_value", "landing")

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-import freemium_advisor.user_template
+import freemium_advisor.render.user_template
 from tests.conftest import EXAMPLES
 from tests.test_hardening_inputs import assert_bad_input
 
@@ -50,7 +50,7 @@ def test_a_template_cannot_build_huge_values(run, write, body, message):
 
 
 def test_a_template_that_runs_too_long_is_stopped(run, write, monkeypatch):
-    monkeypatch.setattr(freemium_advisor.user_template, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(freemium_advisor.render.user_template, "RENDER_SECONDS", 1)
     template = write("t.j2", "{% for a in range(100000) %}{% for b in range(100000) %}"
                              "{% endfor %}{% endfor %}\n")
     started = time.perf_counter()

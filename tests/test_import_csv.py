@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from freemium_advisor.errors import InputError
-from freemium_advisor.importers import dump_inventory
-from freemium_advisor.importers.csv_table import import_csv
-from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.reading.importers import dump_inventory
+from freemium_advisor.reading.importers.csv_table import import_csv
+from freemium_advisor.reading.inventory_reader import parse_inventory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 COLUMNS = (

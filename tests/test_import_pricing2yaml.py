@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from freemium_advisor.errors import InputError
-from freemium_advisor.importers import dump_inventory, humanize
-from freemium_advisor.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.reading.importers import dump_inventory, humanize
+from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
+from freemium_advisor.reading.inventory_reader import parse_inventory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "import"
 # A copy of the dataset (MIT, see its LICENSE) ships with the tests so that CI needs nothing

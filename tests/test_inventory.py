@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.errors import InputError
-from freemium_advisor.inventory_reader import parse_inventory
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.reading.inventory_reader import parse_inventory
 
 HEADER = """\
 version: 1
@@ -195,7 +195,7 @@ def test_unreadable_files(run, tmp_path):
     (["free", "personal", "professional", "teams"], ["user", "user", "team", "team"]),
 ])
 def test_default_tier_audiences(names, expected):
-    from freemium_advisor.inventory import default_tier_audiences
+    from freemium_advisor.model.inventory import default_tier_audiences
 
     assert default_tier_audiences(names) == expected
 

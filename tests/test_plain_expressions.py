@@ -1,6 +1,6 @@
 """Plain conditions and messages (compiled without Jinja2) against Jinja2's sandbox.
 
-:mod:`freemium_advisor.plainexpr` compiles the plain subset of rule conditions and messages to
+:mod:`freemium_advisor.model.plainexpr` compiles the plain subset of rule conditions and messages to
 closures; everything else goes to the sandbox. Here both compile the same sources (the built-in
 rules and checks, and generated ones): they must accept and refuse the same sources, read the
 same fields, and give the same result or the same error for the same values.
@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from jinja2 import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from freemium_advisor.checkcatalog import _plain, load_checks
-from freemium_advisor.expressions import (
+from freemium_advisor.reading.checkcatalog import _plain, load_checks
+from freemium_advisor.model.expressions import (
     FEATURE_FIELDS,
     FIELDS_OF,
     LEVEL_CONSTANTS,
@@ -27,10 +27,10 @@ from freemium_advisor.expressions import (
     ExpressionError,
     MessageTemplate,
 )
-from freemium_advisor.plainexpr import Names, PlainCondition, PlainTemplate, Unsupported, as_str
-from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.sandbox import JinjaCondition, JinjaMessage
-from freemium_advisor.signals import AUDIENCES, LEVELS, SIGNALS
+from freemium_advisor.model.plainexpr import Names, PlainCondition, PlainTemplate, Unsupported, as_str
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.model.sandbox import JinjaCondition, JinjaMessage
+from freemium_advisor.model.signals import AUDIENCES, LEVELS, SIGNALS
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CONDITION_NAMES = Names(FIELDS_OF, (), LEVEL_CONSTANTS)
@@ -172,7 +172,7 @@ def test_check_message_with_a_missing_variable_fails_as_jinja_does():
 def test_an_analysis_with_the_builtin_rules_does_not_import_jinja2(tmp_path):
     program = (
         "import sys\n"
-        "from freemium_advisor.analysis import analyze_file\n"
+        "from freemium_advisor.engine.analysis import analyze_file\n"
         "analyze_file('examples/whiteboard.yaml')\n"
         "print('jinja2' in sys.modules)\n"
     )
@@ -350,8 +350,8 @@ def test_remembered_results_tell_minus_zero_from_zero(source):
 
 
 def test_remembered_assessments_tell_minus_zero_from_zero():
-    from freemium_advisor.assessmemo import content_key
-    from freemium_advisor.inventory import Feature, Limit
+    from freemium_advisor.engine.assessmemo import content_key
+    from freemium_advisor.model.inventory import Feature, Limit
 
     def feature(free):
         return Feature("a", "Boards", "", "", None, False, Limit("boards", free), {}, 1, 1, {}, (), None)

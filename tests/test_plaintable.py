@@ -7,10 +7,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from freemium_advisor.analysis import analyze, analyze_file
+from freemium_advisor.engine.analysis import analyze, analyze_file
 from freemium_advisor.formats import RenderOptions, terminal
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.rulepacks import load_ruleset
 from tests.conftest import EXAMPLES
 
 

@@ -13,13 +13,13 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from freemium_advisor.analysis import analyze_file
-from freemium_advisor.citations import EPISODES, cite, seconds, video_url
-from freemium_advisor.context_docs import render_context_docs
-from freemium_advisor.escaping import markdown_escape, mermaid_label
+from freemium_advisor.engine.analysis import analyze_file
+from freemium_advisor.render.citations import EPISODES, cite, seconds, video_url
+from freemium_advisor.render.context_docs import render_context_docs
+from freemium_advisor.base.escaping import markdown_escape, mermaid_label
 from freemium_advisor.formats import COMMAND_FORMATS, formatter
-from freemium_advisor.report import build_report
-from freemium_advisor.rules import Source
+from freemium_advisor.render.report import build_report
+from freemium_advisor.model.rules import Source
 from tests.conftest import EXAMPLES, ROOT
 
 WHITEBOARD = "examples/whiteboard.yaml"
@@ -378,7 +378,7 @@ def test_output_over_the_template_is_refused(write, run):
 
 
 def test_template_context_reference_is_current():
-    """If this fails, run: python -m freemium_advisor.context_docs docs/report-context.md"""
+    """If this fails, run: python -m freemium_advisor.render.context_docs docs/report-context.md"""
     assert (ROOT / "docs" / "report-context.md").read_text(encoding="utf-8") == render_context_docs()
 
 

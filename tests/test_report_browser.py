@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from freemium_advisor.analysis import analyze_file
+from freemium_advisor.engine.analysis import analyze_file
 from tests.conftest import EXAMPLES, ROOT, chromium
 from tests.test_report import HOSTILE
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from freemium_advisor.rulecheck import check_rule
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.engine.rulecheck import check_rule
+from freemium_advisor.reading.rulepacks import load_ruleset
 
 RULESET = load_ruleset()
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -53,7 +53,7 @@ def test_seed_timestamp_copy_matches_the_seeds():
 
 
 def test_every_criterion_has_a_score_rule_and_an_inference_path():
-    from freemium_advisor.signals import RULE_CRITERION_IDS
+    from freemium_advisor.model.signals import RULE_CRITERION_IDS
 
     scored = {r.criterion for r in RULESET.of_kind("score")}
     assert scored == set(RULE_CRITERION_IDS)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor.analysis import analyze
-from freemium_advisor.engine import inference_order
-from freemium_advisor.errors import InputError
-from freemium_advisor.inventory_reader import parse_inventory
-from freemium_advisor.rulepacks import load_ruleset
-from freemium_advisor.signals import SIGNAL_BY_NAME
+from freemium_advisor.engine.analysis import analyze
+from freemium_advisor.engine.rule_engine import inference_order
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.model.signals import SIGNAL_BY_NAME
 
 # Neutral words of more than one word (a bare one-word name is a core object), so that no
 # inference rule fires and only the packs under test matter.

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from benchmarks.realworld_scoring import WordSupport, imported, word_support, without_entries
-from freemium_advisor.rulepacks import load_ruleset
+from freemium_advisor.reading.rulepacks import load_ruleset
 
 DATASET = Path(__file__).parent / "data" / "pricing2yaml"
 RULESET = load_ruleset()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from freemium_advisor.words import (
+from freemium_advisor.base.words import (
     WordList,
     WordMatcher,
     _alternative,

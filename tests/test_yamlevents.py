@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from freemium_advisor import yamlevents, yamlpos
-from freemium_advisor.errors import InputError
+from freemium_advisor.base import yamlevents, yamlpos
+from freemium_advisor.base.errors import InputError
 from tests.conftest import EXAMPLES
 
 DOCUMENTS = [

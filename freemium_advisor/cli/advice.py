@@ -18,9 +18,9 @@ from freemium_advisor.cli.app import (
     render_options,
     rule_packs,
 )
-from freemium_advisor.errors import InputError, did_you_mean
+from freemium_advisor.base.errors import InputError, did_you_mean
 from freemium_advisor.formats import formatter, streamer
-from freemium_advisor.outputs import STDOUT, write_chunks, write_output
+from freemium_advisor.base.outputs import STDOUT, write_chunks, write_output
 
 AnalyzeFormat = format_choices("analyze")
 ExplainFormat = format_choices("explain")
@@ -30,7 +30,7 @@ FILE_ARGUMENT = typer.Argument(..., help="The inventory YAML file ('-' reads std
 
 def complete_feature_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for FEATURE_ID: the ids of the inventory named before it."""
-    from freemium_advisor.inventory_reader import load_inventory
+    from freemium_advisor.reading.inventory_reader import load_inventory
 
     path = ctx.params.get("file")
     if not path or path == STDOUT:
@@ -60,7 +60,7 @@ def analyze(
 
     Example: freemium-advisor analyze examples/whiteboard.yaml --format json -o advice.json
     """
-    from freemium_advisor.analysis import analyze_file
+    from freemium_advisor.engine.analysis import analyze_file
 
     output = output or STDOUT
     analysis = analyze_file(file, rule_packs(rules, config))
@@ -88,8 +88,8 @@ def explain(
 
     Example: freemium-advisor explain examples/whiteboard.yaml share-board
     """
-    from freemium_advisor.analysis import analyze_file
-    from freemium_advisor.explain import explain as explain_feature
+    from freemium_advisor.engine.analysis import analyze_file
+    from freemium_advisor.engine.explain import explain as explain_feature
 
     analysis = analyze_file(file, rule_packs(rules, config))
     try:
@@ -112,7 +112,7 @@ def validate(file: str = FILE_ARGUMENT) -> None:
 
     Example: freemium-advisor validate features.yaml
     """
-    from freemium_advisor.inventory_reader import load_inventory
+    from freemium_advisor.reading.inventory_reader import load_inventory
 
     inventory = load_inventory(file)
     count = len(inventory.features)

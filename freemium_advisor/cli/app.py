@@ -1,7 +1,7 @@
 """The command-line application: its groups, the options every command shares, errors.
 
 Every expected failure becomes one line on stderr and exit 2: bad input of any kind (an
-:class:`~freemium_advisor.errors.InputError` from anywhere in the library) and usage errors
+:class:`~freemium_advisor.base.errors.InputError` from anywhere in the library) and usage errors
 (an unknown option, a bad ``--format`` value, a missing argument). Exit 1 only ever means
 findings at or above the threshold, or failing rule or check examples; ``--help`` stays rich.
 """
@@ -18,10 +18,10 @@ import typer
 from typer.core import TyperGroup
 
 from freemium_advisor import __version__
-from freemium_advisor.errors import InputError
+from freemium_advisor.base.errors import InputError
 from freemium_advisor.formats import RenderOptions, formats_for
-from freemium_advisor.outputs import STDOUT
-from freemium_advisor.textfile import forget_reads
+from freemium_advisor.base.outputs import STDOUT
+from freemium_advisor.base.textfile import forget_reads
 
 PROG = "freemium-advisor"
 MAX_WIDTH = 1_000  # columns of a table, whatever COLUMNS says
@@ -239,14 +239,14 @@ COLOR_OPTION = typer.Option(
 
 
 def load_settings(config: str | None) -> Any:
-    """The :class:`~freemium_advisor.config.Config` of ``--config FILE``, else of the nearest
+    """The :class:`~freemium_advisor.reading.config.Config` of ``--config FILE``, else of the nearest
     ``.freemium-advisor.yaml`` upwards, else ``None``: validated in full whatever the command."""
-    from freemium_advisor.config import find_config, load_config
+    from freemium_advisor.reading.config import find_config, load_config
 
     path = config or find_config()
     if not path:
         return None
-    from freemium_advisor.gate import FAIL_ON
+    from freemium_advisor.engine.gate import FAIL_ON
 
     return load_config(path, FAIL_ON, formats_for("check"))
 

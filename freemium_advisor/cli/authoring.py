@@ -7,8 +7,8 @@ from pathlib import Path
 import typer
 
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
-from freemium_advisor.errors import InputError
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.base.outputs import STDOUT, write_output
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -23,7 +23,7 @@ def init(
 
     Example: freemium-advisor init features.yaml --name Boardly
     """
-    from freemium_advisor.starter import starter_inventory
+    from freemium_advisor.render.starter import starter_inventory
 
     if path != STDOUT and Path(path).exists() and not force:
         raise InputError(path, None, None, "already exists (use --force to overwrite it)")
@@ -47,6 +47,6 @@ def schema(
 
     Example: freemium-advisor schema --result -o result.schema.json
     """
-    from freemium_advisor.schema import result_schema_text, schema_text
+    from freemium_advisor.reading.schema import result_schema_text, schema_text
 
     write_output(result_schema_text() if result else schema_text(), output or STDOUT)

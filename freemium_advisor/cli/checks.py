@@ -15,7 +15,7 @@ from freemium_advisor.cli.app import (
     checks_app,
     rule_packs,
 )
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.base.outputs import STDOUT, write_output
 
 
 @checks_app.command("list", epilog=EXIT_CODES_HELP)
@@ -24,7 +24,7 @@ def checks_list() -> None:
 
     Example: freemium-advisor checks list | grep error
     """
-    from freemium_advisor.checkcatalog import load_checks
+    from freemium_advisor.reading.checkcatalog import load_checks
 
     for spec in load_checks():
         typer.echo(f"{spec.id:<28} {spec.severity:<8} {spec.scope:<8} {spec.title}")
@@ -41,9 +41,9 @@ def checks_test(
 
     Example: freemium-advisor checks test --rules my-rules/
     """
-    from freemium_advisor.checkcatalog import load_checks
-    from freemium_advisor.checkexamples import check_examples
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.reading.checkcatalog import load_checks
+    from freemium_advisor.engine.checkexamples import check_examples
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rule_packs(rules, config))
     results = [r for spec in load_checks() for r in check_examples(spec, ruleset)]

@@ -23,7 +23,7 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.formats import formatter
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.base.outputs import STDOUT, write_output
 
 CheckFormat = format_choices("check")
 DiffFormat = format_choices("diff")
@@ -76,10 +76,10 @@ def check(
 
     Example: freemium-advisor check features.yaml --base origin/main --format github
     """
-    from freemium_advisor.baseline import baseline_text, read_baseline
-    from freemium_advisor.basediff import file_at_ref
-    from freemium_advisor.gate import inventory_files, plural, run_check
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.reading.baseline import baseline_text, read_baseline
+    from freemium_advisor.reading.basediff import file_at_ref
+    from freemium_advisor.engine.gate import inventory_files, plural, run_check
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     settings = load_settings(config)
     fmt = (format.value if format else None) or (settings and settings.format) or (
@@ -123,11 +123,11 @@ def diff(
 
     Example: freemium-advisor diff main:features.yaml features.yaml
     """
-    from freemium_advisor.analysis import analyze
-    from freemium_advisor.basediff import read_revision
-    from freemium_advisor.inventory_reader import parse_inventory
-    from freemium_advisor.inventorydiff import diff_analyses
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.engine.analysis import analyze
+    from freemium_advisor.reading.basediff import read_revision
+    from freemium_advisor.reading.inventory_reader import parse_inventory
+    from freemium_advisor.engine.inventorydiff import diff_analyses
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rule_packs(rules, config))
     analyses = []

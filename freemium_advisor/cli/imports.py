@@ -7,8 +7,8 @@ from typing import Optional
 import typer
 
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, import_app
-from freemium_advisor.errors import InputError
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.base.outputs import STDOUT, write_output
 
 
 @import_app.command("pricing2yaml", epilog=EXIT_CODES_HELP)
@@ -24,9 +24,9 @@ def import_pricing2yaml(
 
     Example: freemium-advisor import pricing2yaml slack.yml -o features.yaml
     """
-    from freemium_advisor.importers import dump_inventory
-    from freemium_advisor.importers.pricing2yaml import import_pricing2yaml as convert
-    from freemium_advisor.yamlpos import read_text
+    from freemium_advisor.reading.importers import dump_inventory
+    from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml as convert
+    from freemium_advisor.base.yamlpos import read_text
 
     name, text = read_text(file)
     write_output(dump_inventory(convert(text, name)), output or STDOUT, inputs=(file,))
@@ -53,9 +53,9 @@ def import_csv(
 
     Example: freemium-advisor import csv features.csv --tiers free,plus,business -o features.yaml
     """
-    from freemium_advisor.importers import dump_inventory
-    from freemium_advisor.importers.csv_table import import_csv as convert
-    from freemium_advisor.yamlpos import read_text
+    from freemium_advisor.reading.importers import dump_inventory
+    from freemium_advisor.reading.importers.csv_table import import_csv as convert
+    from freemium_advisor.base.yamlpos import read_text
 
     ladder = [t.strip() for t in tiers.split(",") if t.strip()] if tiers is not None else None
     if ladder is not None and not ladder:

@@ -17,7 +17,7 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.formats import RenderOptions, formatter
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.base.outputs import STDOUT, write_output
 
 ReportFormat = format_choices("report")
 
@@ -46,12 +46,12 @@ def report(
 
     Example: freemium-advisor report examples/whiteboard.yaml --format html -o report.html
     """
-    from freemium_advisor.analysis import analyze_file
+    from freemium_advisor.engine.analysis import analyze_file
 
     analysis = analyze_file(file, rule_packs(rules, config))
     if template:
         from freemium_advisor.formats.json_format import analysis_to_dict
-        from freemium_advisor.user_template import render_user_template
+        from freemium_advisor.render.user_template import render_user_template
 
         text = render_user_template(template, analysis_to_dict(analysis), html=format.value == "html")
     else:

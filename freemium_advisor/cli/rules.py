@@ -20,16 +20,16 @@ from freemium_advisor.cli.app import (
     rules_app,
     rule_packs,
 )
-from freemium_advisor.errors import InputError, did_you_mean
+from freemium_advisor.base.errors import InputError, did_you_mean
 from freemium_advisor.formats import formatter
-from freemium_advisor.outputs import STDOUT, write_output
+from freemium_advisor.base.outputs import STDOUT, write_output
 
 RulesListFormat = format_choices("rules list")
 
 
 def complete_rule_id(ctx: typer.Context, incomplete: str) -> list[str]:
     """Shell completion for RULE_ID: the ids of the rules in force."""
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     try:
         ruleset = load_ruleset(ctx.params.get("rules") or ())
@@ -49,7 +49,7 @@ def rules_list(
 
     Example: freemium-advisor rules list --rules my-rules.yaml
     """
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rule_packs(rules, config))
     write_output(formatter("rules list", format.value)(ruleset, render_options(color, STDOUT)), STDOUT)
@@ -69,7 +69,7 @@ def rules_show(
     Example: freemium-advisor rules show virality-high
     """
     from freemium_advisor.formats import rules_view
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rule_packs(rules, config))
     try:
@@ -91,8 +91,8 @@ def rules_test(
 
     Example: freemium-advisor rules test --rules my-rules/
     """
-    from freemium_advisor.rulecheck import check_ruleset
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.engine.rulecheck import check_ruleset
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     results = check_ruleset(load_ruleset(rule_packs(rules, config)))
     failures = [r for r in results if not r.passed]
@@ -121,7 +121,7 @@ def rules_docs(
     Example: freemium-advisor rules docs -o docs/rules.md
     """
     from freemium_advisor.formats import rules_view
-    from freemium_advisor.rulepacks import load_ruleset
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rule_packs(rules, config))
     write_output(rules_view.render_docs(ruleset), output or STDOUT, inputs=ruleset.files)

@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from freemium_advisor.checkcatalog import load_checks
+from freemium_advisor.reading.checkcatalog import load_checks
 
 
 def _example(example: dict) -> str:

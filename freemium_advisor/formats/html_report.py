@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from freemium_advisor.formats import svg_charts
 from freemium_advisor.formats.markdown_report import report_context
-from freemium_advisor.templating import render_template
+from freemium_advisor.render.templating import render_template
 
 TEMPLATE = "report.html.j2"
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from freemium_advisor.signals import SIGNAL_BY_NAME
+from freemium_advisor.model.signals import SIGNAL_BY_NAME
 
 FORMAT_VERSION = 1
 

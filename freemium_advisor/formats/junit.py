@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from freemium_advisor.checkcatalog import load_checks
+from freemium_advisor.reading.checkcatalog import load_checks
 
 
 def _case(suite: ET.Element, classname: str, name: str, findings, run) -> tuple[int, int]:

@@ -6,8 +6,8 @@ check's help and source, and the suppressed findings with the reason they do not
 
 from __future__ import annotations
 
-from freemium_advisor.checkcatalog import check_by_id
-from freemium_advisor.gate import plural
+from freemium_advisor.reading.checkcatalog import check_by_id
+from freemium_advisor.engine.gate import plural
 
 
 def _cell(text: str) -> str:

@@ -6,9 +6,9 @@ against friction and cost) as charts.
 
 from __future__ import annotations
 
-from freemium_advisor.citations import cite
-from freemium_advisor.report import build_report
-from freemium_advisor.templating import render_template
+from freemium_advisor.render.citations import cite
+from freemium_advisor.render.report import build_report
+from freemium_advisor.render.templating import render_template
 
 TEMPLATE = "report.md.j2"
 

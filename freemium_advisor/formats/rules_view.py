@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from freemium_advisor.formats.terminal import text_console
-from freemium_advisor.signals import LEVELS, RULE_CRITERIA
-from freemium_advisor.templating import render_template
+from freemium_advisor.model.signals import LEVELS, RULE_CRITERIA
+from freemium_advisor.render.templating import render_template
 
 
 def _sets(rule) -> str:

@@ -11,7 +11,7 @@ import json
 from pathlib import PurePath
 from urllib.parse import quote
 
-from freemium_advisor.checkcatalog import load_checks
+from freemium_advisor.reading.checkcatalog import load_checks
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "note": "note"}

@@ -89,7 +89,7 @@ def quadrant(points) -> Markup:
     """Growth value (up) against friction and cost (right), one numbered dot per feature.
 
     ``points`` are (feature report, x, y) with x and y in 0..1, as
-    :meth:`freemium_advisor.report.Report.quadrant` gives them; the number is the feature's
+    :meth:`freemium_advisor.render.report.Report.quadrant` gives them; the number is the feature's
     section number in the report.
     """
     left, top, size = 70, 30, 360

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from freemium_advisor.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME
+from freemium_advisor.model.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
 # Each recommendation has its own shade, so the split bar reads without color too.

@@ -1,0 +1,106 @@
+"""Waivers: a deliberate decision, written in the inventory next to what it accepts.
+
+```yaml
+  - id: voting-timer
+    current: business
+    waive:
+      - check: gated-growth-feature
+        reason: Workshops are our upgrade trigger this quarter.
+        owner: pricing@boardly.example
+        expires: 2027-03-31
+```
+
+A feature's waiver accepts a feature check's finding on that feature; the product's waivers
+accept catalog checks (product and tier scope). A waived finding is reported as suppressed
+and never fails a build. An expired waiver stops suppressing and is a finding of its own; a
+waiver whose check no longer fires is reported as stale. This module reads and validates
+waivers; :func:`freemium_advisor.engine.findings.apply_waivers` applies them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from freemium_advisor.base.validate import Checker
+from freemium_advisor.base.yamlpos import type_name
+
+WAIVER_KEYS = ("check", "reason", "owner", "expires")
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """One accepted finding: which check, why, who owns the decision, until when."""
+
+    check: str
+    reason: str
+    owner: str | None
+    expires: dt.date | None
+    file: str
+    line: int
+    column: int
+
+    def expired(self, today: dt.date) -> bool:
+        """Past its ``expires`` date (a waiver is still good on the day itself)."""
+        return self.expires is not None and self.expires < today
+
+
+def parse_waivers(check: Checker, path: tuple, value: Any) -> tuple[Waiver, ...]:
+    """Validate a ``waive:`` list at ``path``; every problem is reported with line and column.
+
+    Problems go to ``check`` (the reader's :class:`~freemium_advisor.base.validate.Checker`), so a
+    file with several mistakes lists them all; a broken waiver is left out.
+    """
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        check.report(path, f"'waive' must be a list of waivers, not {type_name(value)}")
+        return ()
+    waivers = []
+    for index, item in enumerate(value):
+        with check.each():
+            waivers.append(_waiver(check, (*path, index), item))
+    return tuple(waivers)
+
+
+def _waiver(check: Checker, path: tuple, item: Any) -> Waiver:
+    item = check.mapping(item, path, "a waiver")
+    check.keys(item, path, WAIVER_KEYS, (), "waiver")
+    if "check" not in item:
+        raise check.fail(path, "a waiver needs the 'check' it accepts")
+    if "reason" not in item:
+        raise check.fail(path, "a waiver needs a 'reason'")
+    name = check.text(item["check"], (*path, "check"), "check")
+    reason = check.text(item["reason"], (*path, "reason"), "reason")
+    owner = check.text(item["owner"], (*path, "owner"), "owner") if "owner" in item else None
+    expires = _date(check, (*path, "expires"), item["expires"]) if "expires" in item else None
+    mark = check.doc.value_mark(path)
+    return Waiver(name, " ".join(reason.split()), owner, expires, check.path, mark.line, mark.column)
+
+
+def _date(check: Checker, path: tuple, value: Any) -> dt.date:
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise check.fail(path, f"waiver 'expires' must be a date like 2027-03-31, not {value!r}") from None
+
+
+def waivers_schema(check_ids: list[str]) -> dict[str, Any]:
+    """The JSON Schema of a ``waive:`` list whose waivers may name ``check_ids``."""
+    return {
+        "description": "accepted findings: each waiver names a check, why, and until when",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["check", "reason"],
+            "properties": {
+                "check": {"enum": check_ids},
+                "reason": {"type": "string", "minLength": 1},
+                "owner": {"type": "string", "minLength": 1},
+                "expires": {"description": "YYYY-MM-DD; past it the finding counts again",
+                            "type": "string", "format": "date"},
+            },
+        },
+    }

@@ -1,0 +1,1 @@
+"""Text rendered from templates: the report view, citations, the starter inventory, user templates."""

@@ -1,0 +1,66 @@
+"""A user's own report template (``report --template PATH``), rendered in Jinja2's sandbox.
+
+The template sees the JSON result (``analyze --format json``) as its context, field by field
+as ``docs/report-context.md`` documents it, plus the report filters (``md``, ``mermaid``,
+``signed``, ``number``). It runs in :class:`~freemium_advisor.model.sandbox.BoundedSandbox` (Jinja2's
+immutable sandbox, with values bounded) for at most ``RENDER_SECONDS``: no attribute of Python
+internals, no mutation of the context. Anything that goes wrong in it
+(a syntax error, a missing name, a forbidden operation) is the template's fault: an
+:class:`~freemium_advisor.base.errors.InputError` naming the template and its line, exit 2.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError
+
+from freemium_advisor.base.errors import InputError
+from freemium_advisor.base.limits import RENDER_SECONDS
+from freemium_advisor.model.sandbox import BoundedSandbox, time_limit
+from freemium_advisor.render.templating import configure
+from freemium_advisor.base.textfile import read_text
+
+
+def render_user_template(path: str, context: dict, *, html: bool = False) -> str:
+    """Render the template file ``path`` with ``context``; ``html`` turns autoescape on."""
+    try:
+        # Checked like every input: a regular file (a FIFO or /dev/zero would never end),
+        # bounded in size, UTF-8.
+        source = read_text(path)[1]
+    except InputError as exc:
+        raise InputError(
+            path, exc.line, exc.column, f"cannot read the template: {exc.message}"
+        ) from None
+    # Bounded like rule packs: '*', '**', '%' and '+' cannot build huge values.
+    environment = configure(BoundedSandbox(
+        # Only this one file: an include or import names it in the error instead of reading
+        # whatever else lies on disk.
+        loader=FunctionLoader(lambda name: (source, path, lambda: True) if name == path else None),
+        undefined=StrictUndefined,
+        autoescape=html,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    ))
+    try:
+        with time_limit(RENDER_SECONDS, f"rendering took more than {RENDER_SECONDS} s"):
+            return environment.get_template(path).render(**context)
+    except TemplateSyntaxError as exc:
+        raise InputError(path, exc.lineno, None, f"template error: {exc.message}") from None
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - whatever the template does wrong is bad input
+        raise InputError(path, _template_line(exc, path), None, f"template error: {_message(exc)}") from None
+
+
+def _template_line(exc: BaseException, path: str) -> int | None:
+    """The line of the template being rendered when ``exc`` was raised (Jinja2 rewrites the
+    traceback so that template frames carry the template's file name and line)."""
+    lines = [frame.lineno for frame in traceback.extract_tb(exc.__traceback__) if frame.filename == path]
+    return lines[-1] if lines else None
+
+
+def _message(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return text if text else type(exc).__name__

@@ -16,7 +16,6 @@ LAYERS = ("base", "model", "result", "reading", "engine", "render", "formats", "
 KNOWN_CIRCLES: set[frozenset[str]] = {
     frozenset({"model.expressions", "model.sandbox"}),
     frozenset({"reading.rulecompile", "reading.rulepacks"}),
-    frozenset({"base.yamlevents", "base.yamlpos"}),
 }
 
 

@@ -73,6 +73,17 @@ def test_a_hostile_baseline(run, write, text):
     assert_bad_input(run("check", inventory, "--baseline", baseline), baseline + ": error:", "not a baseline")
 
 
+@pytest.mark.parametrize("version", ["true", "1.0", '"1"', "2", "null"])
+def test_a_baseline_version_that_is_not_1(run, write, version):
+    # Was: 'baseline_version: true' loaded (true == 1 in Python).
+    inventory = write("inv.yaml", "product: {name: x}\nfeatures: []\n")
+    baseline = write("b.json", f'{{"baseline_version": {version}, "findings": []}}')
+    assert_bad_input(run("check", inventory, "--baseline", baseline), baseline + ": error:",
+                     "not a baseline (expected baseline_version 1 and a findings list)")
+    accepted = write("ok.json", '{"baseline_version": 1, "findings": []}')
+    assert run("check", inventory, "--baseline", accepted).exit_code == 0
+
+
 @pytest.mark.parametrize("args", [
     ("check", "INV", "--base=--output=OUT", "--fail-on", "never"),
     ("diff", "INV", "--", "--output=OUT:inv.yaml"),

@@ -24,6 +24,10 @@ def test_values_convert_as_yaml_says_and_dates_stay_text():
                                       "2001-12-14", 31, 1000, ""]}
 
 
+def test_a_plain_merge_or_value_sign_that_is_not_a_key_is_text():
+    assert load("a: <<\nb: =\nc: !!null x\n").data == {"a": "<<", "b": "=", "c": None}
+
+
 def test_keys_are_the_text_written():
     assert load("1: a\ntrue: b\n~: c\n'q': d\n").data == {"1": "a", "true": "b", "~": "c", "q": "d"}
 
@@ -79,6 +83,8 @@ ERRORS = [
     ("a: 1\n---\nb: 2\n", "2:1: error: invalid YAML: a second document in one file (after '---')"),
     ("a: !!str 1\nb: !!int x\n", "2:4: error: invalid YAML value: 'x' is not a whole number"),
     ("a: !!bool maybe\n", "1:4: error: invalid YAML value: 'maybe' is not true or false"),
+    ("a: !!int\n", "1:4: error: invalid YAML value: '' is not a whole number"),
+    ("a: !!float ''\n", "1:4: error: invalid YAML value: '' is not a number"),
     ("a: !!set {x}\n", "1:4: error: unsupported YAML tag 'tag:yaml.org,2002:set'"),
     ("a: !!binary aGk=\n", "1:4: error: unsupported YAML tag 'tag:yaml.org,2002:binary'"),
     ("a: !!map [x]\n", "1:4: error: unsupported YAML tag 'tag:yaml.org,2002:map'"),

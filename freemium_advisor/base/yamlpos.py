@@ -384,7 +384,9 @@ class _Builder:
         text = event.value
         if len(text) > MAX_TEXT:
             raise self.error(event.start_mark, f"a value longer than {MAX_TEXT:,} characters")
-        if tag == _STR or tag == _TIMESTAMP:  # dates stay text: nothing here computes with them
+        # Dates stay text: nothing here computes with them. So does a plain '<<' or '=' that
+        # is not a key (YAML 1.1 resolves them to merge and value tags, meaningless there).
+        if tag == _STR or tag == _TIMESTAMP or tag not in _SCALAR_TAGS:
             control = CONTROL.search(text)
             if control:  # written as an escape ("\e"): the text itself was checked when read
                 raise self.error(event.start_mark, control_message(control.group()))
@@ -399,7 +401,7 @@ class _Builder:
         node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark, event.style)
         try:
             value = _CONSTRUCTOR.yaml_constructors[tag](_CONSTRUCTOR, node)
-        except (ValueError, KeyError):  # an explicit !!int, !!float or !!bool that is not one
+        except (ValueError, KeyError, IndexError):  # an explicit !!int, !!float or !!bool that is not one
             raise self.error(
                 event.start_mark, f"invalid YAML value: {text!r} is not {_MEANING[tag]}"
             ) from None

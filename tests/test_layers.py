@@ -14,7 +14,6 @@ PACKAGE = Path(__file__).resolve().parent.parent / "freemium_advisor"
 LAYERS = ("base", "model", "result", "reading", "engine", "render", "formats", "cli", "launch")
 # Import circles still being taken apart; this set only ever shrinks.
 KNOWN_CIRCLES: set[frozenset[str]] = {
-    frozenset({"model.expressions", "model.sandbox"}),
     frozenset({"reading.rulecompile", "reading.rulepacks"}),
     frozenset({"base.yamlevents", "base.yamlpos"}),
 }

@@ -136,7 +136,19 @@ def test_pathological_conditions_fail_when_the_pack_loads(run, files, condition,
     ("{{ feature.name.upper }}", "a field of a field is not allowed in a message"),
     ("{{ feature.name[999] }}", "an index ('[...]') is not allowed in a message"),
     ("{{ 10 ** 100 }}", "arithmetic ('**') is not allowed in a message"),
+    # The template sandbox's cases (tests/test_hardening_templates.py): no method, no
+    # arithmetic and no filter but lower, upper and title in a rule's message.
     ("{{ feature.name.ljust(10**9) }}", "a field of a field is not allowed in a message"),
+    ("{{ feature.name.rjust(1000000000) }}", "a field of a field is not allowed in a message"),
+    ("{{ feature.name|center(1000000000) }}", "the filter 'center' is not allowed in a message"),
+    ("{{ feature.name.zfill(1000000000) }}", "a field of a field is not allowed in a message"),
+    ("{{ feature.name|replace('', feature.text) }}", "the filter 'replace' is not allowed"),
+    ("{{ product.tiers|join(feature.text) }}", "the filter 'join' is not allowed in a message"),
+    ("{{ '{:>1000000000}'.format(1) }}", "a field of a field is not allowed in a message"),
+    ("{{ '%1000000000d'|format(1) }}", "the filter 'format' is not allowed in a message"),
+    ("{{ feature.text.expandtabs(1000) }}", "a field of a field is not allowed in a message"),
+    ("{{ feature.text * 1000000000 }}", "arithmetic ('*') is not allowed in a message"),
+    ("{{ '%0999999999d' % 1 }}", "arithmetic ('%') is not allowed in a message"),
 ])
 def test_pathological_messages_fail_when_the_pack_loads(run, files, template, reason):
     inventory, pack = files(pack_text("message", template))

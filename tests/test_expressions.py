@@ -249,7 +249,7 @@ def test_a_message_renders(source, changes, expected):
     ("{% set x = 1 %}", f"{{% set %}} is not allowed in a message; a message has {{% if %}} only; {SEE}"),
     ("{% include 'x' %}",
      f"{{% include %}} is not allowed in a message; a message has {{% if %}} only; {SEE}"),
-    ("{% unless x %}", "invalid message: unknown tag 'unless'; a message has {% if %} only"),
+    ("{% unless x %}", f"{{% unless %}} is not allowed in a message; a message has {{% if %}} only; {SEE}"),
     ("{{ words }", "invalid message: a '{{' or '{%' is never closed"),
     ("{{ words %}", "invalid message: '{{' closed by '%}'"),
     ("{{ }}", "invalid message: an empty '{{ }}'"),

@@ -545,12 +545,6 @@ def _text_filter(node: Getter, name: str) -> Getter:
 # --- messages -------------------------------------------------------------------------------
 
 _TAG = re.compile(r"\{[{%#]")
-_JINJA_TAGS = frozenset({
-    "for", "endfor", "set", "endset", "macro", "endmacro", "call", "endcall", "include",
-    "import", "from", "extends", "block", "endblock", "with", "endwith", "filter",
-    "endfilter", "raw", "endraw", "autoescape", "endautoescape", "do", "break", "continue",
-    "trans", "endtrans",
-})
 
 
 class _Template:
@@ -605,9 +599,7 @@ class _Template:
                 continue
             if keyword in ("elif", "else", "endif"):
                 return parts, pos, (keyword, parser)
-            if keyword in _JINJA_TAGS:
-                raise self.where.refused(f"{{% {keyword} %}}", "a message has {% if %} only")
-            raise self.where.invalid(f"unknown tag '{keyword}'; a message has {{% if %}} only")
+            raise self.where.refused(f"{{% {keyword} %}}", "a message has {% if %} only")
 
     def _if(self, pos: int, parser: _Parser) -> tuple[tuple, int]:
         branches = []

@@ -27,6 +27,7 @@ import functools
 import inspect
 import operator
 import re
+from itertools import chain
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -62,7 +63,8 @@ def _size(value: Any, limit: int, leaf: int = 1) -> int:
         if key not in seen:
             seen[key] = limit + 1  # a list inside itself: too big
             total = len(item)
-            for part in (item.items() if isinstance(item, dict) else item):
+            # A dict's keys and values, never its items: a transient pair's id is reused.
+            for part in (chain(item.keys(), item.values()) if isinstance(item, dict) else item):
                 total += size(part)
                 if total > limit:
                     break
@@ -126,7 +128,8 @@ def _check_text_method(owner: str | bytes, name: str, args: tuple, kwargs: dict)
     elif name == "replace":
         old, new = _argument(args, kwargs, 0, "old", ""), _argument(args, kwargs, 1, "new", "")
         count = _number(_argument(args, kwargs, 2, "count", -1))
-        if isinstance(old, type(owner)) and isinstance(new, type(owner)) and len(new) > len(old):
+        kind = str if isinstance(owner, str) else bytes
+        if isinstance(old, kind) and isinstance(new, kind) and len(new) > len(old):
             found = owner.count(old) if old else length + 1
             found = min(found, count) if count >= 0 else found
             _grows(length + found * (len(new) - len(old)), length, name)

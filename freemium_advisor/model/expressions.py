@@ -114,7 +114,7 @@ class MessageTemplate:
         self._parts = _Template(source, names or message_names(extra), fields).parts
         self.fields = tuple(sorted(fields))
         self.reads_feature_id = ("feature", "id") in self.fields
-        # 52,000 renders of 10,000 features make a few dozen distinct sentences: each is
+        # Thousands of features make a few dozen distinct sentences: each is
         # rendered once per distinct combination of the values the message reads.
         self._results = _Results(self.fields)
 

@@ -16,10 +16,10 @@ WHITEBOARD = str(EXAMPLES / "whiteboard.yaml")
 
 BAD_CONDITION_PACK = """\
 rules:
-  - id: divides-by-zero
+  - id: compares-text-with-a-number
     criterion: virality
     title: Broken at run time
-    when: "1 / 0 > 0"
+    when: "feature.name > 3"
     direction: free
     weight: 1
     message: never
@@ -44,7 +44,7 @@ rules:
     when: "true"
     direction: free
     weight: 1
-    message: "{{ feature.name / 2 }}"
+    message: "{% if feature.name > 2 %}x{% endif %}"
     source: {principle: Test}
 """
 
@@ -114,7 +114,7 @@ def test_every_failure_is_one_line_and_exit_2(run, tmp_path):
 
 
 @pytest.mark.parametrize("pack,rule,where", [
-    (BAD_CONDITION_PACK, "divides-by-zero", "2:5"),
+    (BAD_CONDITION_PACK, "compares-text-with-a-number", "2:5"),
     # An underscore attribute is refused when the pack loads, at the condition itself.
     (SANDBOX_PACK, "reads-a-dunder", "5:11"),
     (BROKEN_MESSAGE_PACK, "bad-message", "2:5"),

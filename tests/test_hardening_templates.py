@@ -49,6 +49,83 @@ def test_a_template_cannot_build_huge_values(run, write, body, message):
     assert_bad_input(result, f"{template}:1: error:", message)
 
 
+BIG = "a value longer than 200,000 would be built"
+SHARED = "range(1000)|map('attr', 'nope')|map('default', 'x' * 100000)|list"  # 1,000 uses of one text
+
+
+# Each of these is one C call that Jinja2's time limit cannot interrupt: its arguments are
+# checked before it runs.
+@pytest.mark.parametrize("body, message", [
+    ("{{ product.name.ljust(10**9) }}", f"{BIG} by 'ljust'"),
+    ("{{ product.name.rjust(10**9) }}", f"{BIG} by 'rjust'"),
+    ("{{ product.name.center(10**9) }}", f"{BIG} by 'center'"),
+    ("{{ product.name.zfill(10**9) }}", f"{BIG} by 'zfill'"),
+    ("{{ product.name|center(10**9) }}", f"{BIG} by 'center'"),
+    ("{{ ('x' * 100000).replace('x', 'yyyyyyyy') }}", f"{BIG} by 'replace'"),
+    ("{{ 'x'|replace('', 'y' * 199999) }}", f"{BIG} by 'replace'"),
+    ("{{ ('x' * 150000).join(['a', 'b', 'c']) }}", f"{BIG} by 'join'"),
+    ("{{ ['a', 'b', 'c']|join('x' * 150000) }}", f"{BIG} by 'join'"),
+    ("{{ (" + SHARED + ")|join }}", f"{BIG} by 'join'"),
+    ("{{ '{:>1000000000}'.format(1) }}", f"{BIG} by 'format'"),
+    ("{{ '{0:{1}}'.format('x', 10**9) }}", f"{BIG} by 'format'"),
+    ("{{ '{:.1000000000f}'.format(1.5) }}", f"{BIG} by 'format'"),
+    ("{{ ('{0}' * 60000).format('x' * 100000) }}", f"{BIG} by 'format'"),
+    ("{{ '{a}{a}{a}'.format_map({'a': 'x' * 100000}) }}", f"{BIG} by 'format'"),
+    ("{{ '%1000000000d'|format(1) }}", f"{BIG} by 'format'"),
+    ("{{ '%*d'|format(10**9, 1) }}", f"{BIG} by 'format'"),
+    ("{{ ('%(a)s' * 1000)|format(a='x' * 1000) }}", f"{BIG} by 'format'"),
+    ("{{ ('\t' * 100000).expandtabs(1000) }}", f"{BIG} by 'expandtabs'"),
+    ("{{ 'x' * 1000000000 }}", BIG),
+    ("{{ [[1] * 1000] * 1000 }}", BIG),
+    ("{% set ns = namespace(x=10) %}{% for i in range(40) %}{% set ns.x = ns.x * ns.x %}"
+     "{% endfor %}", "a number of more than 4,096 bits"),
+    ("{{ '%0999999999d' % 1 }}", "'%' formatting is not allowed"),
+    ("{{ '%0999999999d'.encode() % 1 }}", "'%' formatting is not allowed"),
+    ("{{ 'ab'.translate({97: 'x' * 150000}) }}", f"{BIG} by 'translate'"),
+    ("{{ (10).to_bytes(10**9, 'big') }}", f"{BIG} by 'to_bytes'"),
+    ("{{ dict.fromkeys(range(100000), 'x' * 100000) }}", f"{BIG} by 'fromkeys'"),
+    ("{{ ('a\\n' * 100000)|indent(1000) }}", f"{BIG} by 'indent'"),
+    ("{{ ('x' * 100)|wordwrap(1, wrapstring='y' * 100000) }}", f"{BIG} by 'wordwrap'"),
+    ("{{ ('http://a.b ' * 10000)|urlize(target='x' * 1000) }}", f"{BIG} by 'urlize'"),
+    ("{{ [1]|batch(10**9, 0)|list }}", f"{BIG} by 'batch'"),
+    ("{{ [1]|slice(10**9)|list }}", f"{BIG} by 'slice'"),
+    ("{{ features|tojson(indent=1000000) }}", "'tojson' indents by at most 64"),
+    ("{{ (range(10000)|batch(1)|list)|sum(start=[]) }}", "'sum' adds numbers only"),
+    ("{% set ns = namespace(x='ab') %}{% for i in range(40) %}{% set ns.x = ns.x ~ ns.x %}"
+     "{% endfor %}", f"{BIG} by '~'"),
+    ("{% set ns = namespace(x='ab') %}{% for i in range(40) %}{% set ns.x %}{{ ns.x }}{{ ns.x }}"
+     "{% endset %}{% endfor %}", "the output would be longer than 67,108,864 characters"),
+    ("{{ " + SHARED + " }}", "printing a value would write more than 67,108,864 characters"),
+    ("{{ (" + SHARED + ")|tojson }}", "tojson would write more than 67,108,864 characters"),
+    ("{{ (" + SHARED + ")|md }}", "md would write more than 67,108,864 characters"),
+    ("{{ '{}'.format(" + SHARED + ") }}", "format would write more than 67,108,864 characters"),
+    ("{{ lipsum(10**9) }}", "'lipsum' is undefined"),
+])
+def test_a_template_cannot_grow_a_value_through_methods_and_filters(run, write, body, message):
+    template = write("t.j2", body + "\n")
+    started = time.perf_counter()
+    result = run("report", WHITEBOARD, "--template", template)
+    assert time.perf_counter() - started < 5
+    assert_bad_input(result, f"{template}:1: error: template error: ", message)
+
+
+def test_bounded_operations_work_within_their_bounds(run, write):
+    template = write("t.j2", (
+        "[{{ 'ab'.ljust(4) }}|{{ 'ab'.rjust(4, '.') }}|{{ 'ab'.center(6, '*') }}|{{ '7'.zfill(3) }}"
+        "|{{ 'a-b'.replace('-', ' to ') }}|{{ ', '.join(['x', 'y']) }}|{{ '{:>4}|{:.2f}'.format(1, 2.5) }}"
+        "|{{ 'a\tb'.expandtabs(2) }}|{{ 'ab' * 2 }}|{{ 7 % 4 }}|{{ '%05.1f'|format(2.25) }}"
+        "|{{ product.tiers|map(attribute='name')|join('/') }}|{{ 'x'|center(3) }}|{{ 'a b'|replace(' ', '_') }}"
+        "|{{ product.name ~ '!' }}|{{ [1, 2, 3]|sum }}|{{ [1, 2, 3]|batch(2, 0)|list }}"
+        "|{{ 'a\nb'|indent(2) }}|{{ {'k': 1}|tojson(indent=1) }}]\n"
+    ))
+    result = run("report", WHITEBOARD, "--template", template)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "[ab  |..ab|**ab**|007|a to b|x, y|   1|2.50|a b|abab|3|002.2|free/starter/business/enterprise"
+        "| x |a_b|Boardly!|6|[[1, 2], [3, 0]]|a\n  b|{\n \"k\": 1\n}]\n"
+    )
+
+
 def test_a_template_that_runs_too_long_is_stopped(run, write, monkeypatch):
     monkeypatch.setattr(freemium_advisor.render.user_template, "RENDER_SECONDS", 1)
     template = write("t.j2", "{% for a in range(100000) %}{% for b in range(100000) %}"

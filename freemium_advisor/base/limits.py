@@ -19,7 +19,9 @@ MAX_ALIAS_NODES = 10_000  # nodes that YAML aliases may add by repeating an anch
 MAX_TEXT = 100_000  # characters in one YAML value or key
 MAX_INTEGER = 2**63 - 1  # largest whole number a file may hold (either sign)
 MAX_EXPRESSION = 2_000  # characters of a rule's condition or message (longest built-in: 170)
-MAX_VALUE = 200_000  # characters (or items) a rule or template computes, or a message prints
-MAX_EXPONENT = 64  # largest exponent in a rule's ``**``
-MAX_POWER_BITS = 4_096  # size of a whole number a rule's ``**`` may make
+MAX_VALUE = 200_000  # characters (or items) a template computes, or a rule's message prints
+MAX_EXPONENT = 64  # largest exponent in a template's ``**``
+MAX_POWER_BITS = 4_096  # size of a whole number a template's ``*`` or ``**`` may make
+MAX_INDENT = 64  # a template's ``tojson(indent=...)``
+MAX_RENDER = 64 * 1024 * 1024  # characters a user's report template writes, or prints at once
 RENDER_SECONDS = 10  # a user's report template (loops allowed) renders within this

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from freemium_advisor.base.errors import InputError, did_you_mean, one_of
-from freemium_advisor.model.plainexpr import Names, PlainTemplate, Unsupported, as_str
+from freemium_advisor.model.expressions import ANY_NAME, ExpressionError, MessageTemplate
 from freemium_advisor.base.resources import data_dir
 from freemium_advisor.reading.rulecompile import SOURCE_KEYS, TIMESTAMP
 from freemium_advisor.model.rules import Source
@@ -29,8 +29,6 @@ CHECK_KEYS = ("id", "title", "severity", "scope", "message", "help", "source", "
 REQUIRED = ("id", "title", "severity", "scope", "message", "help")
 EXAMPLE_KEYS = ("fails", "passes")
 CHECK_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-_ANY_NAME = Names(None)  # a check's message reads the variables its logic hands it
 
 
 @dataclass(frozen=True)
@@ -50,16 +48,7 @@ class CheckSpec:
 
     def render(self, variables: dict[str, Any]) -> str:
         """The finding's message: the check's template filled with what the logic found."""
-        plain = _plain(self.message)
-        text = None
-        if plain is not None:
-            try:
-                text = plain.render(variables)
-            except Exception:  # noqa: BLE001 - anything unusual: Jinja2 renders it
-                pass
-        if text is None:
-            text = _compiled(self.message).render(**variables)
-        return " ".join(text.split())
+        return _template(self.message).render(variables)
 
     @property
     def help_uri(self) -> str:
@@ -71,27 +60,10 @@ DOCS_URL = "https://github.com/freemium-advisor/freemium-advisor/blob/main/docs/
 
 
 @lru_cache(maxsize=None)
-def _plain(source: str) -> PlainTemplate | None:
-    """The message compiled without Jinja2, or ``None`` when it needs Jinja2."""
-    try:
-        return PlainTemplate(source, _ANY_NAME, as_str)
-    except Unsupported:
-        return None
-
-
-@lru_cache(maxsize=None)
-def _compiled(source: str):
-    # Compiled once per template: a large catalog raises the same check dozens of times.
-    return _environment().from_string(source)
-
-
-@lru_cache(maxsize=1)
-def _environment():
-    """Jinja2's sandbox for the messages that are not plain (imported only then)."""
-    from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
-
-    return ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+def _template(source: str) -> MessageTemplate:
+    # Compiled once per message: a large catalog raises the same check dozens of times. A
+    # check's message reads the variables its logic hands it, whatever their names.
+    return MessageTemplate(source, names=ANY_NAME)
 
 
 def checks_dir() -> Path:
@@ -149,13 +121,10 @@ def _parse(doc: Document) -> CheckSpec:
                 f"; expected {one_of(choices)}",
             )
     message = text("message")
-    if _plain(message) is None:
-        from jinja2 import TemplateSyntaxError
-
-        try:
-            _environment().parse(message)
-        except TemplateSyntaxError as exc:
-            raise doc.error(("message",), f"invalid message template: {exc.message}") from None
+    try:
+        _template(message)
+    except ExpressionError as exc:
+        raise doc.error(("message",), str(exc)) from None
     return CheckSpec(
         check_id, text("title"), data["severity"], data["scope"], message, text("help"),
         _source(doc, data.get("source")), _examples(doc, data.get("examples")),

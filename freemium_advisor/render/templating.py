@@ -30,15 +30,9 @@ def number(value: float) -> str:
 FILTERS = {"md": markdown_escape, "mermaid": mermaid_label, "signed": signed, "number": number}
 
 
-def configure(environment: Environment) -> Environment:
-    """Add the report filters to ``environment`` and return it."""
-    environment.filters.update(FILTERS)
-    return environment
-
-
 @lru_cache(maxsize=2)
 def _environment(html: bool = False) -> Environment:
-    return configure(Environment(
+    environment = Environment(
         loader=FileSystemLoader(str(data_dir("templates"))),
         undefined=StrictUndefined,
         keep_trailing_newline=True,
@@ -46,7 +40,9 @@ def _environment(html: bool = False) -> Environment:
         lstrip_blocks=True,
         # HTML reports escape every value; Markdown escapes feature text with the md filter.
         autoescape=html,
-    ))
+    )
+    environment.filters.update(FILTERS)
+    return environment
 
 
 def render_template(template: str, **context) -> str:

@@ -2,24 +2,29 @@
 
 The template sees the JSON result (``analyze --format json``) as its context, field by field
 as ``docs/report-context.md`` documents it, plus the report filters (``md``, ``mermaid``,
-``signed``, ``number``). It runs in :class:`~freemium_advisor.model.sandbox.BoundedSandbox` (Jinja2's
-immutable sandbox, with values bounded) for at most ``RENDER_SECONDS``: no attribute of Python
-internals, no mutation of the context. Anything that goes wrong in it
+``signed``, ``number``). It runs in :class:`~freemium_advisor.render.sandbox.BoundedSandbox`
+(Jinja2's immutable sandbox, with every value it builds bounded) for at most
+``RENDER_SECONDS``: no attribute of Python internals, no mutation of the context, no value
+or output past its bound. Anything that goes wrong in it
 (a syntax error, a missing name, a forbidden operation) is the template's fault: an
 :class:`~freemium_advisor.base.errors.InputError` naming the template and its line, exit 2.
 """
 
 from __future__ import annotations
 
+import signal
+import threading
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError
 
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.limits import RENDER_SECONDS
-from freemium_advisor.model.sandbox import BoundedSandbox, time_limit
-from freemium_advisor.render.templating import configure
 from freemium_advisor.base.textfile import read_text
+from freemium_advisor.render.sandbox import BoundedSandbox
+from freemium_advisor.render.templating import FILTERS
 
 
 def render_user_template(path: str, context: dict, *, html: bool = False) -> str:
@@ -32,8 +37,7 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
         raise InputError(
             path, exc.line, exc.column, f"cannot read the template: {exc.message}"
         ) from None
-    # Bounded like rule packs: '*', '**', '%' and '+' cannot build huge values.
-    environment = configure(BoundedSandbox(
+    environment = BoundedSandbox(
         # Only this one file: an include or import names it in the error instead of reading
         # whatever else lies on disk.
         loader=FunctionLoader(lambda name: (source, path, lambda: True) if name == path else None),
@@ -42,7 +46,8 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-    ))
+    )
+    environment.add_filters(FILTERS)
     try:
         with time_limit(RENDER_SECONDS, f"rendering took more than {RENDER_SECONDS} s"):
             return environment.get_template(path).render(**context)
@@ -52,6 +57,27 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the template does wrong is bad input
         raise InputError(path, _template_line(exc, path), None, f"template error: {_message(exc)}") from None
+
+
+@contextmanager
+def time_limit(seconds: float, message: str) -> Iterator[None]:
+    """Raise ``TimeoutError(message)`` in the block after ``seconds`` (where SIGALRM exists and
+    this is the main thread; elsewhere the block runs unbounded)."""
+    in_main_thread = threading.current_thread() is threading.main_thread()
+    if not hasattr(signal, "setitimer") or not in_main_thread:
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimeoutError(message)
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _template_line(exc: BaseException, path: str) -> int | None:

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from freemium_advisor.formats.escaping_console import EscapingConsole
 from freemium_advisor.model.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
@@ -26,7 +27,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 def text_console(options) -> tuple[Console, io.StringIO]:
     """A rich console that renders into a string, in color only when ``options.color``."""
     buffer = io.StringIO()
-    console = Console(
+    console = EscapingConsole(
         file=buffer,
         width=options.width if options else 100,
         force_terminal=bool(options and options.color),

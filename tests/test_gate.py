@@ -546,7 +546,7 @@ def test_a_folder_without_inventories_is_bad_input(run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("check", str(tmp_path / "empty"))
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"{tmp_path / 'empty'}: error: this folder holds no inventory (*.yaml with product and features)\n"
+    assert result.stderr == f"{tmp_path / 'empty'}: error: this folder holds no inventory (*.yaml, *.yml or *.json with product and features)\n"
 
 
 def test_a_missing_file_is_bad_input(run, tmp_path):

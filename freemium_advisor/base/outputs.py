@@ -168,7 +168,9 @@ def signals_interrupt() -> Iterator[None]:
             signal.signal(signum, handler)
 
 
-def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
+def write_output(
+    text: str, path: str, *, inputs: tuple[str, ...] = (), replacing: str | None = None,
+) -> None:
     """Write ``text`` to ``path`` (``-`` for stdout) in one atomic step.
 
     See :func:`write_chunks`, which this is for a text made at once.
@@ -180,23 +182,27 @@ def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
         except OSError as exc:
             raise stdout_failure(exc) from None
         return
-    write_chunks((text.encode("utf-8"),), path, inputs=inputs)
+    write_chunks((text.encode("utf-8"),), path, inputs=inputs, replacing=replacing)
 
 
-def write_chunks(chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] = ()) -> None:
+def write_chunks(
+    chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] = (), replacing: str | None = None,
+) -> None:
     """Write UTF-8 ``chunks`` as they are made to ``path`` (``-`` for stdout), in one atomic
     step: a large result never has to sit in memory whole.
 
     Writing over a file this run has read (any inventory, rule pack, template or
     configuration, and stdin when it is a file), or over one of ``inputs``, is refused:
     files are compared by device and inode, so no other name or link for them slips through.
-    So is replacing a read-only file.
+    ``replacing`` names the one input the caller was explicitly asked to rewrite (a
+    baseline being updated). Replacing a read-only file is refused too.
     """
     if path == STDOUT:
         _write_stdout(chunks)
         return
     target = Path(path)
-    if was_read(target) or any(_same_file(target, source) for source in inputs):
+    read = was_read(target) or any(_same_file(target, source) for source in inputs)
+    if read and not (replacing and _same_file(target, replacing)):
         raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
     try:
         mode = target.stat().st_mode

@@ -31,7 +31,7 @@ def walk_files(folder: str, suffixes: tuple[str, ...], *, hidden: bool = True) -
     """Every regular file under ``folder`` whose name ends with one of ``suffixes``.
 
     With ``hidden=False``, names starting with ``.`` are passed over (and listed in
-    ``skipped`` when they are folders or would have matched). Other matching entries that
+    ``skipped`` when they are files that would have matched). Other matching entries that
     are not regular files (a FIFO, a device, a link to a folder or to nothing) are listed in
     ``skipped`` too.
     """
@@ -54,8 +54,10 @@ def _walk(folder: str, suffixes: tuple[str, ...], hidden: bool, found: Walk) -> 
         except OSError as exc:
             raise InputError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
         if not hidden and entry.name.startswith("."):
-            if is_folder or matches:
-                found.skipped.append((path, "hidden, not searched"))
+            # A hidden folder (.git, .venv) is another tool's; a hidden file a reader may
+            # have meant, so it is named.
+            if matches and not is_folder:
+                found.skipped.append((path, "a hidden file"))
             continue
         if is_folder:
             _walk(path, suffixes, hidden, found)

@@ -176,11 +176,7 @@ def write_output(
     See :func:`write_chunks`, which this is for a text made at once.
     """
     if path == STDOUT:
-        try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        except OSError as exc:
-            raise stdout_failure(exc) from None
+        _write_stdout((text.encode("utf-8"),))
         return
     write_chunks((text.encode("utf-8"),), path, inputs=inputs, replacing=replacing)
 
@@ -328,19 +324,33 @@ def _identity(path: str) -> str:
 
 
 def _write_stdout(chunks: Iterable[bytes]) -> None:
+    stream = sys.stdout
     try:
-        sys.stdout.flush()
-        binary = getattr(sys.stdout, "buffer", None)
-        if binary is not None and _utf8(sys.stdout):
-            for chunk in chunks:
-                binary.write(chunk)
-        else:  # another encoding (or a test's capture): the text stream encodes, or escapes
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text-only stdout (a test's capture): decode as it goes
             decoder = codecs.getincrementaldecoder("utf-8")()
             for chunk in chunks:
-                sys.stdout.write(decoder.decode(chunk))
-        sys.stdout.flush()
+                stream.write(decoder.decode(chunk))
+        elif _utf8(stream):
+            for chunk in chunks:
+                _write_all(binary, chunk)
+        else:  # another encoding: what it lacks becomes escapes (or the user's own choice)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            errors = ESCAPE_ERRORS if stream.errors == "strict" else stream.errors
+            for chunk in chunks:
+                _write_all(binary, decoder.decode(chunk).encode(stream.encoding, errors))
+        stream.flush()
     except OSError as exc:
         raise stdout_failure(exc) from None
+
+
+def _write_all(binary, data: bytes) -> None:
+    # A buffered writer returns a short count, without an error, when the pipe's reader
+    # leaves mid-write: write the rest, which then raises.
+    view = memoryview(data)
+    while view:
+        view = view[binary.write(view):]
 
 
 def _utf8(stream) -> bool:

@@ -149,7 +149,7 @@ def outputs(data: bytes) -> None:
     if len(formatter("check", "text")(run, RenderOptions()).splitlines()) != len(run.findings):
         raise AssertionError("a finding of the text format is not one line")
     result = json.loads(formatter("check", "json")(run, RenderOptions()))["results"][0]
-    if (result["file"], result["product"]["name"]) != (file, product):
+    if (result["file"], result["product"]["name"]) != (file, inventory.product.name):
         raise AssertionError("JSON does not give the names back")
 
 

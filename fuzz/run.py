@@ -35,11 +35,13 @@ TOKENS = [
     b"feature.text", b"signals.virality", b"product.tiers", b"|join('x')", b"plans: null\n",
     b"features: null\n", b"rules: null\n", b"value: ", b"price: ", b"linkedFeatures: [[a]]",
     b"availableFor: [{a: 1}]", b"weight: ", b"when: ", b"message: ", b"[/]", b"[bold]",
-    b'"\\e[2J"', b'"\\x9b"',
+    b'"\\e[2J"', b'"\\x9b"', b"::error ", b"::stop-commands::", b'"\\e]8;;x\\e\\\\"', b"\\u202e",
+    "\u202e".encode(), "\u2066".encode(), b"%0A", b"2027-W13-3", b"20270331", b"2027-02-30",
 ]
 TEXT_TOKENS = [
     "[/]", "[bold]", "\x1b[2J", "{{ ", " }}", "{% ", " %}", "'", '"', "\n", "=cmd|", "__class__",
     "*", "%", "&", "\u202e", "\U0001f600", "   ", "-", ":", "#", " | ", "~", ".", "_",
+    "::", "\n::error::", "\x1b]8;;x\x1b\\", "%0A", "\u2066", "\u2069", "\x85", "@team", "<b>",
 ]
 KEYS = [
     "version", "product", "features", "name", "id", "description", "category", "current",

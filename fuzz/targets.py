@@ -5,12 +5,17 @@ validate, and for rule packs evaluate every rule on a small inventory; an import
 must also validate, since the tool writes it for the user to analyze. The configuration and
 the baseline of 'check' are read too. ``expressions`` compiles a condition and a message of
 the rule language and evaluates them on odd contexts: each compiles or is refused, and gives a
-result or fails, with an :class:`ExpressionError` and nothing else.
+result or fails, with an :class:`ExpressionError` and nothing else. ``discovery`` must never
+pass over a file that loads as an inventory, and ``outputs`` puts a stranger's file name and
+names through every format: no control or bidirectional character may reach the text, nor a
+line the format did not mean.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from functools import lru_cache
@@ -28,15 +33,16 @@ from freemium_advisor.model.expressions import (
     MessageTemplate,
 )
 from freemium_advisor.formats import RenderOptions, formats_for, formatter, rules_view
-from freemium_advisor.engine.gate import FAIL_ON
+from freemium_advisor.engine.gate import FAIL_ON, CheckRun, discover
 from freemium_advisor.reading.importers import dump_inventory
 from freemium_advisor.reading.importers.csv_table import import_csv
 from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.model.inventory import Inventory
-from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.inventory_reader import load_inventory, parse_inventory
 from freemium_advisor.engine.rulecheck import check_ruleset
 from freemium_advisor.reading.rulepacks import builtin_rule_dir, load_ruleset
 from freemium_advisor.model.signals import SIGNALS
+from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.textfile import decode_text
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
@@ -88,6 +94,69 @@ def baseline(data: bytes) -> None:
     path = _scratch_file()
     path.write_bytes(data)
     read_baseline(str(path))
+
+
+def discovery(data: bytes) -> None:
+    """A file in a checked folder: found as an inventory, or passed over only when it does
+    not load as one (a skipped file that loads would be a gate failing open)."""
+    folder = _scratch_folder()
+    path = folder / "inventory.yaml"
+    path.write_bytes(data)
+    try:
+        found = discover([str(folder)]).files
+    except InputError:
+        found = ()
+    if found:
+        return
+    try:
+        load_inventory(str(path))
+    except InputError:
+        return
+    raise AssertionError("a file that loads as an inventory was passed over")
+
+
+# Characters no output may carry as they are (tab and newline are layout).
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_SGR = re.compile("\x1b\\[[0-9;]*m")
+_WORKFLOW_COMMAND = re.compile(r"::(error|warning|notice) file=[^,\n]*,line=\d+,col=\d+,title=[^\n]*::[^\n]*")
+
+
+def outputs(data: bytes) -> None:
+    """``{file: ..., product: ..., feature: ...}`` (YAML): a file name and names anyone could
+    write, through every format of ``check``, ``analyze`` and ``explain``, in color too."""
+    import yaml
+
+    try:
+        spec = yaml.safe_load(data.decode("utf-8"))
+    except (UnicodeDecodeError, yaml.YAMLError):
+        return
+    if not isinstance(spec, dict):
+        return
+    file, product, feature = (str(spec.get(key, key)) for key in ("file", "product", "feature"))
+    inventory = parse_inventory(yaml.safe_dump({
+        "version": 1, "product": {"name": product, "tiers": ["free", "pro"]},
+        "features": [{"id": "share", "name": feature, "current": "pro", "signals": {"virality": "high"}}],
+    }), file)
+    analysis = analyze(inventory, _builtin_rules())
+    run = CheckRun((analysis,), "note")
+    for color in (False, True):
+        options = RenderOptions(color=color)
+        texts = [formatter("check", name)(run, options) for name in formats_for("check")]
+        texts += [formatter("analyze", name)(analysis, options) for name in formats_for("analyze")]
+        explanation = explain(analysis, "share")
+        texts += [formatter("explain", name)(explanation, options) for name in formats_for("explain")]
+        for text in texts:
+            found = _UNSAFE.search(_SGR.sub("", text))
+            if found:
+                raise AssertionError(f"U+{ord(found.group()):04X} reached an output: {text!r}")
+    lines = formatter("check", "github")(run, RenderOptions()).splitlines()
+    if len(lines) != len(run.findings) or not all(map(_WORKFLOW_COMMAND.fullmatch, lines)):
+        raise AssertionError(f"a workflow command line the format did not mean: {lines!r}")
+    if len(formatter("check", "text")(run, RenderOptions()).splitlines()) != len(run.findings):
+        raise AssertionError("a finding of the text format is not one line")
+    result = json.loads(formatter("check", "json")(run, RenderOptions()))["results"][0]
+    if (result["file"], result["product"]["name"]) != (file, inventory.product.name):
+        raise AssertionError("JSON does not give the names back")
 
 
 def expressions(data: bytes) -> None:
@@ -146,6 +215,7 @@ def _contexts() -> tuple[dict, ...]:
 TARGETS: dict[str, Callable[[bytes], None]] = {
     "inventory": inventory, "rules": rules, "csv": csv, "pricing2yaml": pricing2yaml,
     "config": config, "baseline": baseline, "expressions": expressions,
+    "discovery": discovery, "outputs": outputs,
 }
 
 
@@ -175,6 +245,12 @@ def _builtin_rules():
 @lru_cache(maxsize=1)
 def _sample_inventory() -> Inventory:
     return parse_inventory((CORPUS / "inventory" / "whiteboard.yaml").read_text("utf-8"), "sample")
+
+
+@lru_cache(maxsize=1)
+def _scratch_folder() -> Path:
+    # A folder holding one file, rewritten for every input, as 'check FOLDER' walks it.
+    return Path(tempfile.mkdtemp(prefix="fuzz-folder-"))
 
 
 @lru_cache(maxsize=1)

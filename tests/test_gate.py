@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import jsonschema
 import pytest
 
+from freemium_advisor.base.escaping import markdown_escape
 from freemium_advisor.result.schema import result_schema
 from tests.conftest import EXAMPLES, ROOT
 
@@ -183,7 +184,7 @@ def test_junit_has_a_case_per_feature_and_catalog_check(run, inventory):
 def test_markdown_comment(run, inventory):
     body = run("check", inventory, "-f", "markdown").stdout
     assert body.startswith("### freemium-advisor check: ❌ failed\n")
-    assert "| error | `" + inventory + ":12` | `gated-growth-feature` |" in body
+    assert "| error | " + markdown_escape(inventory) + ":12 | `gated-growth-feature` |" in body
     assert "<details><summary>What the checks mean</summary>" in body
 
 
@@ -545,7 +546,7 @@ def test_a_folder_without_inventories_is_bad_input(run, tmp_path):
     (tmp_path / "empty").mkdir()
     result = run("check", str(tmp_path / "empty"))
     assert (result.exit_code, result.stdout) == (2, "")
-    assert result.stderr == f"{tmp_path / 'empty'}: error: this folder holds no inventory (*.yaml with product and features)\n"
+    assert result.stderr == f"{tmp_path / 'empty'}: error: this folder holds no inventory (*.yaml, *.yml or *.json with product and features)\n"
 
 
 def test_a_missing_file_is_bad_input(run, tmp_path):

@@ -1,46 +1,204 @@
 """Writing results: stdout for ``-``, otherwise an atomic replace, so that an interrupted
-or failed run never leaves a half-written file, and an input file is never overwritten."""
+or failed run never leaves a half-written file, and an input file is never overwritten.
+
+Stdout is written whatever it is: text its encoding cannot hold (a cp1252 pipe,
+``PYTHONIOENCODING=ascii``) is written as ``\\uXXXX`` escapes instead of failing; a reader
+that goes away (``analyze | head``) ends the run quietly (:class:`ClosedPipe`); a full or
+failing device is one line of bad output and exit 2.
+
+A temporary file is named after its target and its writer's process id
+(``.advice.json.<pid>.<random>.tmp``) and locked while it is written: SIGTERM and SIGINT
+remove it (:class:`Interrupted`), and one left behind by a writer killed outright (SIGKILL,
+a power cut) is recognised and removed by the next write to the same path.
+"""
 
 from __future__ import annotations
 
+import codecs
+import errno
+import io
 import os
+import re
+import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.textfile import was_read
 
+try:  # POSIX: a writer holds a lock on its temporary file until it is renamed
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: the writer's process id alone decides
+    fcntl = None
+
 STDOUT = "-"
+STDOUT_NAME = "<stdout>"
+ESCAPE_ERRORS = "freemium-advisor-escape"
+# The shell's status for a process its signal ended: 128 + the signal's number.
+SIGNAL_EXIT_BASE = 128
+SIGPIPE_NUMBER = 13  # the same on every POSIX system; Windows has no SIGPIPE to read it from
 
 
-def write_output(text: str, path: str, *, inputs: tuple[str, ...] = ()) -> None:
+class ClosedPipe(Exception):
+    """Stdout's reader went away (``analyze | head``): nothing more can be written."""
+
+
+class StdoutFailed(InputError):
+    """A write to stdout failed (a full device, an I/O error): bad output, exit 2."""
+
+
+class Interrupted(BaseException):
+    """SIGTERM or SIGINT arrived: the run stops, removing any temporary file on the way.
+
+    A ``BaseException``, as ``KeyboardInterrupt`` is, so that no ``except Exception`` on the
+    way takes it for an error of the input."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+    @property
+    def status(self) -> int:
+        """The conventional exit status: 128 + the signal's number (143 for SIGTERM)."""
+        return SIGNAL_EXIT_BASE + self.signum
+
+
+def _escape_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: each character the encoding lacks as a ``\\uXXXX`` escape
+    (a surrogate pair above U+FFFF), which is also what JSON would write for it."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    escapes = []
+    for character in error.object[error.start:error.end]:
+        code = ord(character)
+        if code > 0xFFFF:
+            code -= 0x10000
+            escapes.append(f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}")
+        else:
+            escapes.append(f"\\u{code:04x}")
+    return "".join(escapes), error.end
+
+
+codecs.register_error(ESCAPE_ERRORS, _escape_unencodable)
+
+
+class _GuardedStdout:
+    """Stdout for the length of a run: a write that fails says why in one line (or ends the
+    run quietly when the reader has gone), whoever writes (a format, ``--help``, a message)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise stdout_failure(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise stdout_failure(exc) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def stdout_failure(exc: OSError) -> Exception:
+    """What a failed write to stdout means: :class:`ClosedPipe`, or one line of bad output."""
+    if isinstance(exc, BrokenPipeError) or exc.errno in (errno.EPIPE, errno.EINVAL):
+        # EINVAL: what Windows says when the pipe's reader has closed it.
+        return ClosedPipe()
+    return StdoutFailed(STDOUT_NAME, None, None, f"cannot write: {exc.strerror or exc}")
+
+
+@contextmanager
+def guarded_stdout() -> Iterator[None]:
+    """Within the block, stdout and stderr escape what their encoding cannot hold, and a
+    write to stdout that fails raises :class:`ClosedPipe` or :class:`InputError`."""
+    for stream in (sys.stdout, sys.stderr):
+        # A user's own choice (PYTHONIOENCODING=ascii:replace) is kept; only failing is not.
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors=ESCAPE_ERRORS)
+    original = sys.stdout
+    sys.stdout = _GuardedStdout(original)
+    try:
+        yield
+    finally:
+        sys.stdout = original
+
+
+def abandon_stdout() -> None:
+    """After a failed write, point stdout at the null device: what is still buffered must
+    not fail again (and print a traceback) when Python flushes it at exit."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (a test runner's capture)
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
+@contextmanager
+def signals_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGINT raise :class:`Interrupted`, so that the write in
+    progress removes its temporary file before the run exits with 128 + the signal."""
+
+    def interrupt(signum, frame):
+        raise Interrupted(signum)
+
+    previous = {}
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        try:
+            previous[signum] = signal.signal(signum, interrupt)
+        except ValueError:  # not the main thread (an embedding application's worker)
+            pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def write_output(
+    text: str, path: str, *, inputs: tuple[str, ...] = (), replacing: str | None = None,
+) -> None:
     """Write ``text`` to ``path`` (``-`` for stdout) in one atomic step.
 
     See :func:`write_chunks`, which this is for a text made at once.
     """
     if path == STDOUT:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        _write_stdout((text.encode("utf-8"),))
         return
-    write_chunks((text.encode("utf-8"),), path, inputs=inputs)
+    write_chunks((text.encode("utf-8"),), path, inputs=inputs, replacing=replacing)
 
 
-def write_chunks(chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] = ()) -> None:
+def write_chunks(
+    chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] = (), replacing: str | None = None,
+) -> None:
     """Write UTF-8 ``chunks`` as they are made to ``path`` (``-`` for stdout), in one atomic
     step: a large result never has to sit in memory whole.
 
     Writing over a file this run has read (any inventory, rule pack, template or
     configuration, and stdin when it is a file), or over one of ``inputs``, is refused:
     files are compared by device and inode, so no other name or link for them slips through.
+    ``replacing`` names the one input the caller was explicitly asked to rewrite (a
+    baseline being updated). Replacing a read-only file is refused too.
     """
     if path == STDOUT:
         _write_stdout(chunks)
         return
     target = Path(path)
-    if was_read(target) or any(_same_file(target, source) for source in inputs):
+    read = was_read(target) or any(_same_file(target, source) for source in inputs)
+    if read and not (replacing and _same_file(target, replacing)):
         raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
     try:
         mode = target.stat().st_mode
@@ -53,18 +211,30 @@ def write_chunks(chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] 
         # (renaming over /dev/null would put a regular file in its place).
         _write_stream(chunks, path)
         return
+    if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        # Renaming over it needs only the folder's permission; its own says "keep".
+        raise InputError(path, None, None, "is read-only; refusing to replace it")
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(path, None, None, f"no such folder '{folder}'")
     if target.is_symlink():  # replace the file it points at, and keep the link
         target = Path(os.path.realpath(target))
         folder = target.parent
+    remove_abandoned(target)
+    _replace_atomically(chunks, path, target, folder)
+
+
+def _replace_atomically(chunks: Iterable[bytes], path: str, target: Path, folder: Path) -> None:
     try:
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+        handle, temporary = tempfile.mkstemp(
+            dir=folder, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+        )
     except OSError as exc:
         raise InputError(path, None, None, f"cannot write here: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
+            if fcntl is not None:  # held until the file is closed: "a writer is alive"
+                fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
             for chunk in chunks:
                 stream.write(chunk)
             stream.flush()
@@ -81,15 +251,113 @@ def write_chunks(chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] 
         raise
 
 
+def remove_abandoned(target: Path) -> list[Path]:
+    """Remove the temporary files of ``target`` whose writers are gone; return them.
+
+    A writer is gone when the process id in the name is not running here and no process
+    holds the file's lock; a live writer (another run writing the same output right now)
+    keeps its file."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(\d+)\.[a-z0-9_]{{8}}\.tmp")
+    removed = []
+    try:
+        names = os.listdir(target.parent if str(target.parent) else ".")
+    except OSError:
+        return removed
+    for name in sorted(names):
+        found = pattern.fullmatch(name)
+        if not found or int(found.group(1)) == os.getpid() or _running(int(found.group(1))):
+            continue
+        leftover = target.parent / name
+        if _unlocked(leftover):
+            leftover.unlink(missing_ok=True)
+            removed.append(leftover)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # someone else's process, or a number no process can have: keep it
+    return True
+
+
+def _unlocked(path: Path) -> bool:
+    if fcntl is None:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def distinct_outputs(**outputs: str | None) -> None:
+    """Refuse two outputs that name one file (``-o x --write-baseline x``): one would be
+    lost. ``outputs`` maps each option's name to its path (``None`` when not given)."""
+    seen: dict[str, str] = {}
+    for option, path in outputs.items():
+        if not path or path == STDOUT:
+            continue
+        key = _identity(path)
+        if key in seen:
+            raise InputError(
+                path, None, None, f"named by both {seen[key]} and {option}; give each output its own file",
+            )
+        seen[key] = option
+
+
+def _identity(path: str) -> str:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return os.path.realpath(path)  # not there yet: the file its name will make
+    return f"{info.st_dev}:{info.st_ino}"
+
+
 def _write_stdout(chunks: Iterable[bytes]) -> None:
-    sys.stdout.flush()
-    binary = getattr(sys.stdout, "buffer", None)
-    for chunk in chunks:
-        if binary is not None:
-            binary.write(chunk)
-        else:  # a text-only stdout (a test's capture): decode as it goes
-            sys.stdout.write(chunk.decode("utf-8"))
-    sys.stdout.flush()
+    stream = sys.stdout
+    try:
+        stream.flush()
+        binary = getattr(stream, "buffer", None)
+        if binary is None:  # a text-only stdout (a test's capture): decode as it goes
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for chunk in chunks:
+                stream.write(decoder.decode(chunk))
+        elif _utf8(stream):
+            for chunk in chunks:
+                _write_all(binary, chunk)
+        else:  # another encoding: what it lacks becomes escapes (or the user's own choice)
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            errors = ESCAPE_ERRORS if stream.errors == "strict" else stream.errors
+            for chunk in chunks:
+                _write_all(binary, decoder.decode(chunk).encode(stream.encoding, errors))
+        stream.flush()
+    except OSError as exc:
+        raise stdout_failure(exc) from None
+
+
+def _write_all(binary, data: bytes) -> None:
+    # A buffered writer returns a short count, without an error, when the pipe's reader
+    # leaves mid-write: write the rest, which then raises.
+    view = memoryview(data)
+    while view:
+        view = view[binary.write(view):]
+
+
+def _utf8(stream) -> bool:
+    try:
+        return codecs.lookup(stream.encoding or "").name == "utf-8"
+    except LookupError:
+        return False
 
 
 def _write_stream(chunks: Iterable[bytes], path: str) -> None:

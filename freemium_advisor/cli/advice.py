@@ -19,6 +19,7 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.base.errors import InputError, did_you_mean
+from freemium_advisor.base.escaping import text_line
 from freemium_advisor.formats import formatter, streamer
 from freemium_advisor.base.outputs import STDOUT, write_chunks, write_output
 
@@ -116,4 +117,4 @@ def validate(file: str = FILE_ARGUMENT) -> None:
 
     inventory = load_inventory(file)
     count = len(inventory.features)
-    typer.echo(f"{inventory.path}: ok ({count} feature{'' if count == 1 else 's'})")
+    typer.echo(text_line(f"{inventory.path}: ok ({count} feature{'' if count == 1 else 's'})"))

@@ -20,7 +20,18 @@ from typer.core import TyperGroup
 from freemium_advisor import __version__
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.formats import RenderOptions, formats_for
-from freemium_advisor.base.outputs import STDOUT
+from freemium_advisor.base.escaping import text_line
+from freemium_advisor.base.outputs import (
+    SIGNAL_EXIT_BASE,
+    SIGPIPE_NUMBER,
+    STDOUT,
+    ClosedPipe,
+    Interrupted,
+    StdoutFailed,
+    abandon_stdout,
+    guarded_stdout,
+    signals_interrupt,
+)
 from freemium_advisor.base.textfile import forget_reads
 
 PROG = "freemium-advisor"
@@ -28,6 +39,7 @@ MAX_WIDTH = 1_000  # columns of a table, whatever COLUMNS says
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
+EXIT_CLOSED_PIPE = SIGNAL_EXIT_BASE + SIGPIPE_NUMBER
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 findings at or above the threshold, or failing rule or check "
@@ -36,12 +48,29 @@ EXIT_CODES_HELP = (
 
 
 class OneLineErrors(TyperGroup):
-    """A command group whose every expected failure is one line on stderr."""
+    """A command group whose every expected failure is one line on stderr.
+
+    Stdout never fails the run with a traceback either: text its encoding cannot hold is
+    escaped, a closed pipe ends the run quietly with 141 (128 + SIGPIPE, what a shell shows
+    for a process the signal ended), a full device is one line and exit 2. SIGTERM and SIGINT
+    remove the temporary file of a write in progress and exit with 128 + the signal.
+    """
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode, **extra)
-        code = self._run(args, prog_name, complete_var, **extra)
+        with guarded_stdout(), signals_interrupt():
+            try:
+                code = self._run(args, prog_name, complete_var, **extra)
+                sys.stdout.flush()  # now, while a failure can still be reported as one
+            except ClosedPipe:
+                abandon_stdout()
+                code = EXIT_CLOSED_PIPE
+            except StdoutFailed as exc:
+                _error_lines(exc)
+                code = EXIT_BAD_INPUT
+            except Interrupted as exc:
+                code = exc.status
         sys.exit(code)
 
     def _run(self, args, prog_name, complete_var, **extra) -> int:
@@ -55,20 +84,28 @@ class OneLineErrors(TyperGroup):
         except UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else prog_name or PROG
             typer.echo(
-                f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')",
+                text_line(f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')"),
                 err=True,
             )
             return EXIT_BAD_INPUT
         except ClickException as exc:
-            typer.echo(f"{prog_name or PROG}: error: {_one_line(exc.format_message())}", err=True)
+            typer.echo(text_line(f"{prog_name or PROG}: error: {_one_line(exc.format_message())}"), err=True)
             return EXIT_BAD_INPUT
         except InputError as exc:
-            typer.echo(str(exc), err=True)
+            _error_lines(exc)
             return EXIT_BAD_INPUT
         except typer.Abort:
             typer.echo(f"{prog_name or PROG}: aborted", err=True)
             return EXIT_BAD_INPUT
         return result if isinstance(result, int) else EXIT_OK
+
+
+def _error_lines(exc: InputError) -> None:
+    """Each problem on one line of stderr, whatever the file names and messages hold."""
+    if isinstance(exc, StdoutFailed):
+        abandon_stdout()  # what is still buffered for it would only fail again at exit
+    for error in getattr(exc, "errors", (exc,)):
+        typer.echo(text_line(str(error)), err=True)
 
 
 def _plain_help() -> None:

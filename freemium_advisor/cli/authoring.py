@@ -8,6 +8,7 @@ import typer
 
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
 from freemium_advisor.base.errors import InputError
+from freemium_advisor.base.escaping import text_line
 from freemium_advisor.base.outputs import STDOUT, write_output
 
 
@@ -29,7 +30,7 @@ def init(
         raise InputError(path, None, None, "already exists (use --force to overwrite it)")
     write_output(starter_inventory(name, path), path)
     if path != STDOUT:
-        typer.echo(f"Wrote {path}. Next: freemium-advisor analyze {path}", err=True)
+        typer.echo(text_line(f"Wrote {path}. Next: freemium-advisor analyze {path}"), err=True)
 
 
 @app.command(epilog=EXIT_CODES_HELP)

@@ -8,6 +8,7 @@ import typer
 
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, import_app
 from freemium_advisor.base.errors import InputError
+from freemium_advisor.base.escaping import text_line
 from freemium_advisor.base.outputs import STDOUT, write_output
 
 
@@ -65,4 +66,4 @@ def import_csv(
     inventory = convert(text, source, name=name, tiers=ladder, notes=notes)
     write_output(dump_inventory(inventory), output or STDOUT, inputs=(file,))
     for note in notes:
-        typer.echo(f"{source}: note: {note}", err=True)
+        typer.echo(text_line(f"{source}: note: {note}"), err=True)

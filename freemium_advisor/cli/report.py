@@ -17,6 +17,7 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.formats import RenderOptions, formatter
+from freemium_advisor.base.escaping import document
 from freemium_advisor.base.outputs import STDOUT, write_output
 
 ReportFormat = format_choices("report")
@@ -57,4 +58,6 @@ def report(
     else:
         text = formatter("report", format.value)(analysis, RenderOptions())
     inputs = (file, *analysis.ruleset.files, *((template,) if template else ()))
-    write_output(text, output or STDOUT, inputs=inputs)
+    # Names reach the page from files anyone edits: no control or bidirectional character
+    # of theirs may reach a reader's viewer as it is.
+    write_output(document(text), output or STDOUT, inputs=inputs)

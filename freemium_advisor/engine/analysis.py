@@ -16,16 +16,17 @@ from freemium_advisor.reading.inventory_reader import load_inventory
 from freemium_advisor.result import Analysis, Tool
 from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.model.rules import RuleSet
+from freemium_advisor.model.waivers import utc_today
 
 
 def analyze(inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None) -> Analysis:
     """Assess every feature, run the checks and apply the inventory's waivers.
 
-    ``today`` decides which waivers have expired (the current date when not given).
+    ``today`` decides which waivers have expired (the current date in UTC when not given).
     """
     assessments = evaluate(inventory, ruleset)
     findings, suppressed = apply_waivers(
-        find(inventory, assessments, ruleset), inventory, today or dt.date.today(), ruleset,
+        find(inventory, assessments, ruleset), inventory, today or utc_today(), ruleset,
     )
     return Analysis(
         Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,

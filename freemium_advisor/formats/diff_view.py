@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import json
 
+from freemium_advisor.base.escaping import json_document, text_line
+
 
 def _value(value: str | None) -> str:
-    return "(none)" if value is None else value
+    return "(none)" if value is None else text_line(value)
 
 
 def render_text(diff, options=None) -> str:
     """``feature: current free -> pro``; added and removed features say so."""
     lines = []
     for c in diff.changes:
+        feature = text_line(c.feature)
         if c.kind == "added":
-            lines.append(f"+ {c.feature}: added (advice {c.new})")
+            lines.append(f"+ {feature}: added (advice {_value(c.new)})")
         elif c.kind == "removed":
-            lines.append(f"- {c.feature}: removed (advice was {c.old})")
+            lines.append(f"- {feature}: removed (advice was {_value(c.old)})")
         else:
-            lines.append(f"~ {c.feature}: {c.field} {_value(c.old)} -> {_value(c.new)}")
+            lines.append(f"~ {feature}: {c.field} {_value(c.old)} -> {_value(c.new)}")
     if not lines:
-        lines.append(f"No changes between {diff.old} and {diff.new}.")
+        lines.append(f"No changes between {text_line(diff.old)} and {text_line(diff.new)}.")
     return "\n".join(lines) + "\n"
 
 
@@ -33,4 +36,4 @@ def render_json(diff, options=None) -> str:
             for c in diff.changes
         ],
     }
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"

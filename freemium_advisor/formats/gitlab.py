@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import json
 
+from freemium_advisor.base.escaping import json_document, text_line
+
 SEVERITY = {"error": "critical", "warning": "major", "note": "info"}
 
 
 def render_check(run, options=None) -> str:
-    """One Code Quality issue per finding that counts; ``fingerprint`` keeps it stable."""
+    """One Code Quality issue per finding that counts; ``fingerprint`` keeps it stable.
+
+    The description is shown by the merge request's widget as a line of text, so its
+    controls are escapes in the text itself; the path stays the file's own."""
     issues = [
         {
-            "description": f"[{f.check}] {f.message}",
+            "description": text_line(f"[{f.check}] {f.message}"),
             "check_name": f.check,
             "fingerprint": f"{f.fingerprint}-{f.file}",
             "severity": SEVERITY[f.severity],
@@ -19,4 +24,4 @@ def render_check(run, options=None) -> str:
         }
         for f in run.findings
     ]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(issues, indent=2, ensure_ascii=False)) + "\n"

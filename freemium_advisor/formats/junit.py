@@ -1,27 +1,29 @@
 """``check --format junit``: JUnit XML, a test case per feature and per catalog check.
 
 A finding at or above ``--fail-on`` is a ``<failure>``; a finding below it is written to the
-test case's ``system-out``; a suppressed one too, saying why. A file is a test suite.
+test case's ``system-out``; a suppressed one too, saying why. A file is a test suite. XML 1.0
+allows no control character: names and messages show them as escapes.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from freemium_advisor.base.escaping import text_line
 from freemium_advisor.reading.checkcatalog import load_checks
 
 
 def _case(suite: ET.Element, classname: str, name: str, findings, run) -> tuple[int, int]:
-    case = ET.SubElement(suite, "testcase", classname=classname, name=name)
+    case = ET.SubElement(suite, "testcase", classname=text_line(classname), name=text_line(name))
     failures = 0
     notes = []
     for f in findings:
-        line = f"{f.file}:{f.line}:{f.column}: {f.severity} [{f.check}] {f.message}"
+        line = text_line(f"{f.file}:{f.line}:{f.column}: {f.severity} [{f.check}] {f.message}")
         if f.suppression is not None:
-            notes.append(f"suppressed ({f.suppression.kind}: {f.suppression.reason}): {line}")
+            notes.append(f"suppressed ({f.suppression.kind}: {text_line(f.suppression.reason)}): {line}")
         elif run.fails(f):
             failures += 1
-            failure = ET.SubElement(case, "failure", type=f.check, message=f.message)
+            failure = ET.SubElement(case, "failure", type=f.check, message=text_line(f.message))
             failure.text = line
         else:
             notes.append(line)
@@ -36,7 +38,7 @@ def render_check(run, options=None) -> str:
     catalog = [s for s in load_checks() if s.scope != "feature"]
     total = failed = 0
     for analysis in run.results:
-        suite = ET.SubElement(root, "testsuite", name=analysis.path)
+        suite = ET.SubElement(root, "testsuite", name=text_line(analysis.path))
         everything = analysis.findings + analysis.suppressed
         tests = failures = 0
         for a in analysis.assessments:

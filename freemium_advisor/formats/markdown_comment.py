@@ -2,16 +2,16 @@
 
 The verdict and counts, a table of the findings that count, and collapsed details: each
 check's help and source, and the suppressed findings with the reason they do not count.
+File names, messages and reasons go through
+:func:`~freemium_advisor.base.escaping.markdown_escape` like the report's feature text: no
+tag, link, @mention or table break of theirs reaches the rendered comment.
 """
 
 from __future__ import annotations
 
+from freemium_advisor.base.escaping import markdown_escape
 from freemium_advisor.reading.checkcatalog import check_by_id
 from freemium_advisor.engine.gate import plural
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def render_check(run, options=None) -> str:
@@ -29,7 +29,7 @@ def render_check(run, options=None) -> str:
     if run.findings:
         lines += ["| severity | where | check | message |", "|---|---|---|---|"]
         lines += [
-            f"| {f.severity} | `{f.file}:{f.line}` | `{f.check}` | {_cell(f.message)} |"
+            f"| {f.severity} | {markdown_escape(f.file)}:{f.line} | `{f.check}` | {markdown_escape(f.message)} |"
             for f in run.findings
         ]
         lines.append("")
@@ -38,14 +38,16 @@ def render_check(run, options=None) -> str:
         for check_id in sorted({f.check for f in run.findings}):
             spec = catalog[check_id]
             source = f" ({spec.source.cite()})" if spec.source else ""
-            lines.append(f"- **{check_id}**: {_cell(spec.help)}{_cell(source)}")
+            # The catalog's own Markdown (built in: a rule pack can only change a severity).
+            lines.append(f"- **{check_id}**: {' '.join((spec.help + source).split())}")
         lines += ["", "</details>", ""]
     else:
         lines += ["No findings.", ""]
     if run.suppressed:
         lines += [f"<details><summary>{len(run.suppressed)} suppressed</summary>", ""]
         lines += [
-            f"- `{f.file}:{f.line}` `{f.check}` ({f.suppression.kind}: {_cell(f.suppression.reason)})"
+            f"- {markdown_escape(f.file)}:{f.line} `{f.check}` "
+            f"({f.suppression.kind}: {markdown_escape(f.suppression.reason)})"
             for f in run.suppressed
         ]
         lines += ["", "</details>", ""]

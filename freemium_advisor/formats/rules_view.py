@@ -7,6 +7,7 @@ import json
 from rich.table import Table
 from rich.text import Text
 
+from freemium_advisor.base.escaping import document, json_document
 from freemium_advisor.formats.terminal import text_console
 from freemium_advisor.model.signals import LEVELS, RULE_CRITERIA
 from freemium_advisor.render.templating import render_template
@@ -56,7 +57,7 @@ def rule_to_dict(rule) -> dict:
 
 def render_list_json(ruleset, options=None) -> str:
     """All rules in load order, as JSON."""
-    return json.dumps([rule_to_dict(r) for r in ruleset.rules], indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps([rule_to_dict(r) for r in ruleset.rules], indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_list_table(ruleset, options=None) -> str:
@@ -114,7 +115,7 @@ def render_docs(ruleset) -> str:
         (criterion, [r for r in ruleset.rules if r.criterion == criterion.id])
         for criterion in RULE_CRITERIA
     ]
-    return render_template(
+    return document(render_template(
         "rules.md.j2", ruleset=ruleset, by_criterion=by_criterion, effect=_effect,
         dumps=lambda case: json.dumps(case, sort_keys=True),
-    )
+    ))

@@ -2,7 +2,8 @@
 
 Rules come from the check catalog (id, title, help, help URI); each result carries its
 rule, level, location and the finding's fingerprint; waived findings carry a suppression, and
-with a baseline or ``--base`` every result says whether it is new or unchanged.
+with a baseline or ``--base`` every result says whether it is new or unchanged. Messages are
+shown by code-scanning viewers as text: their controls are escapes in the text itself.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import json
 from pathlib import PurePath
 from urllib.parse import quote
 
+from freemium_advisor.base.escaping import json_document, text_line
 from freemium_advisor.reading.checkcatalog import load_checks
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -42,7 +44,7 @@ def _result(finding, index: dict[str, int], compared: bool) -> dict:
         "ruleId": finding.check,
         "ruleIndex": index[finding.check],
         "level": LEVELS[finding.severity],
-        "message": {"text": finding.message},
+        "message": {"text": text_line(finding.message)},
         "locations": [{
             "physicalLocation": {
                 "artifactLocation": {"uri": _uri(finding.file)},
@@ -53,7 +55,7 @@ def _result(finding, index: dict[str, int], compared: bool) -> dict:
     }
     kind = finding.suppression.kind if finding.suppression else None
     if kind == "waiver":
-        result["suppressions"] = [{"kind": "inSource", "justification": finding.suppression.reason}]
+        result["suppressions"] = [{"kind": "inSource", "justification": text_line(finding.suppression.reason)}]
     elif compared:
         # A finding already there (baseline, --base) is not accepted, only old: say so, and
         # let the viewer keep tracking it.
@@ -80,4 +82,4 @@ def render_check(run, options=None) -> str:
             "results": results,
         }],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_document(json.dumps(log, indent=2, ensure_ascii=False)) + "\n"

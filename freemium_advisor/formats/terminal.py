@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from freemium_advisor.base.escaping import text_line
+from freemium_advisor.formats.escaping_console import EscapingConsole
 from freemium_advisor.model.signals import CRITERIA, DEFAULT_CRITERION, SIGNAL_BY_NAME
 
 STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
@@ -26,7 +28,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 def text_console(options) -> tuple[Console, io.StringIO]:
     """A rich console that renders into a string, in color only when ``options.color``."""
     buffer = io.StringIO()
-    console = Console(
+    console = EscapingConsole(
         file=buffer,
         width=options.width if options else 100,
         force_terminal=bool(options and options.color),
@@ -106,14 +108,15 @@ def _row_cells(a) -> tuple[Cell, ...]:
         why.append(("\n(inferred)", "dim"))
     advice = [(a.recommendation, None)]
     if a.limit_metric:
-        advice.append((f"\nwall: {a.limit_metric}", None))
+        advice.append((f"\nwall: {text_line(a.limit_metric)}", None))
     if a.wall_advice and a.wall_advice != "keep":
         advice.append((f"\n({a.wall_advice} today's wall)", None))
+    # Names are one line each (text_line): a newline in one must not start a line of output.
     return (
-        ("", ((a.feature.name, None),)),
-        ("", ((a.feature.current or "-", None),)),
+        ("", ((text_line(a.feature.name), None),)),
+        ("", ((text_line(a.feature.current or "-"), None),)),
         (STYLE[a.recommendation], tuple(advice)),
-        ("", ((a.tier or "-", None),)),
+        ("", ((text_line(a.tier or "-"), None),)),
         ("", ((f"{a.confidence:.2f}" if a.known else a.confidence_label, None),)),
         ("", tuple(why)),
     )
@@ -135,7 +138,7 @@ def _plain_table(analysis, width: int) -> Iterator[str] | None:
     from freemium_advisor.formats import plaintable
 
     product = analysis.inventory.product
-    title = f"{product.name}: freemium advice"
+    title = f"{text_line(product.name)}: freemium advice"
     rows = [_row_texts(a) for a in analysis.assessments]
     texts = [title, *(line for row in rows for cell in row for line in cell.split("\n"))]
     if not all(map(plaintable.plain_text, texts)):
@@ -152,7 +155,7 @@ def _plain_table(analysis, width: int) -> Iterator[str] | None:
 
 def _print_table(console: Console, analysis) -> None:
     product = analysis.inventory.product
-    table = Table(title=f"{product.name}: freemium advice", title_justify="left", expand=True)
+    table = Table(title=f"{text_line(product.name)}: freemium advice", title_justify="left", expand=True)
     table.add_column("Feature", ratio=3, min_width=12)
     tier_width, advice_width = _table_columns(product, console.width)
     table.add_column("Current", width=max(tier_width, 7))
@@ -168,18 +171,18 @@ def _print_table(console: Console, analysis) -> None:
 def _print_list(console: Console, analysis) -> None:
     """One block per feature: the name, then the advice first on its own line, so a narrow
     terminal wraps the reason and never cuts the advice."""
-    console.print(Text(f"{analysis.inventory.product.name}: freemium advice", style="bold"))
+    console.print(Text(f"{text_line(analysis.inventory.product.name)}: freemium advice", style="bold"))
     for a in analysis.assessments:
-        console.print(Text(a.feature.name, style="bold"))
+        console.print(Text(text_line(a.feature.name), style="bold"))
         line = Text("  ")
         line.append(a.recommendation, style=STYLE[a.recommendation])
         if a.tier:
-            line.append(f" in {a.tier}")
+            line.append(f" in {text_line(a.tier)}")
         if a.limit_metric:
-            line.append(f", wall: {a.limit_metric}")
+            line.append(f", wall: {text_line(a.limit_metric)}")
         console.print(line)
         reason = a.main_reason
-        detail = f"  today {a.feature.current or '-'}; confidence {a.confidence:.2f}"
+        detail = f"  today {text_line(a.feature.current or '-')}; confidence {a.confidence:.2f}"
         if reason:
             detail += f"; {reason.rule}" + (" (inferred)" if reason.inferred else "")
         console.print(Text(detail, style="dim"))
@@ -221,7 +224,7 @@ def _print_split(console: Console, analysis) -> None:
             legend.append(f" {name}")
         console.print(legend)
     tiers = [
-        f"{t.name} {sum(a.tier == t.name for a in analysis.assessments)}"
+        f"{text_line(t.name)} {sum(a.tier == t.name for a in analysis.assessments)}"
         for t in analysis.inventory.product.tiers
     ]
     console.print(Text(f"Advised per tier: {', '.join(tiers)}."))
@@ -239,14 +242,15 @@ def _print_findings(console: Console, analysis, *, plain: bool = False) -> None:
         return
     console.print(f"{plural(len(analysis.findings), 'finding')}:")
     for f in analysis.findings:
+        file, message = text_line(f.file), text_line(f.message)
         if plain:
-            text = f"{f.file}:{f.line}:{f.column}: {f.severity} [{f.check}] {f.message}"
+            text = f"{file}:{f.line}:{f.column}: {f.severity} [{f.check}] {message}"
             if plain_text(text):
                 console.file.write(text + "\n")
                 continue
-        line = Text(f"{f.file}:{f.line}:{f.column}: ")
+        line = Text(f"{file}:{f.line}:{f.column}: ")
         line.append(f.severity, style=SEVERITY_STYLE[f.severity])
-        line.append(f" [{f.check}] {f.message}")
+        line.append(f" [{f.check}] {message}")
         # One line per finding, whatever the width: tools and people grep these.
         console.print(line, soft_wrap=True)
 
@@ -256,14 +260,14 @@ def render_explanation(explanation, options=None) -> str:
     console, buffer = text_console(options)
     a = explanation.assessment
     feature = a.feature
-    console.print(Text(f"{feature.id}: {feature.name}", style="bold"))
+    console.print(Text(f"{feature.id}: {text_line(feature.name)}", style="bold"))
     head = Text("Recommendation: ")
     head.append(a.recommendation, style=STYLE[a.recommendation])
-    head.append(f" in '{a.tier}'" if a.tier else " (no paid tier to gate into)")
+    head.append(f" in '{text_line(a.tier)}'" if a.tier else " (no paid tier to gate into)")
     if a.tier and a.tier_is_guess:
         head.append(" (a guess: no audience answered or inferred)")
     if a.limit_metric:
-        head.append(f", usage wall on {a.limit_metric}")
+        head.append(f", usage wall on {text_line(a.limit_metric)}")
     console.print(head)
     console.print(
         f"Score {_signed(a.score)} (free {a.weights.free:g}, limit {a.weights.limit:g}, "
@@ -314,7 +318,7 @@ def render_explanation(explanation, options=None) -> str:
     if not explanation.flips:
         console.print("No single signal change alters the recommendation.")
     for flip in explanation.flips:
-        tier = f" in '{flip.tier}'" if flip.recommendation == "gated" and flip.tier else ""
+        tier = f" in '{text_line(flip.tier)}'" if flip.recommendation == "gated" and flip.tier else ""
         console.print(
             f"  {flip.signal}: {flip.value} -> {flip.recommendation}{tier} "
             f"(score {_signed(flip.score)})"

@@ -15,11 +15,17 @@ accept catalog checks (product and tier scope). A waived finding is reported as 
 and never fails a build. An expired waiver stops suppressing and is a finding of its own; a
 waiver whose check no longer fires is reported as stale. This module reads and validates
 waivers; :func:`freemium_advisor.engine.findings.apply_waivers` applies them.
+
+``expires`` is an ISO date, ``YYYY-MM-DD`` and nothing else (not ``20270331``, not a week
+date such as ``2027-W13-3``, whatever a Python version's ``date.fromisoformat`` accepts),
+and it is compared with today's date in UTC (:func:`utc_today`): two CI runners in different
+time zones judge the same commit alike. A waiver holds through its ``expires`` day, UTC.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +33,12 @@ from freemium_advisor.base.validate import Checker
 from freemium_advisor.base.yamlpos import type_name
 
 WAIVER_KEYS = ("check", "reason", "owner", "expires")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def utc_today() -> dt.date:
+    """Today's date in UTC: the date waivers expire by, the same on every runner."""
+    return dt.datetime.now(dt.timezone.utc).date()
 
 
 @dataclass(frozen=True)
@@ -80,10 +92,13 @@ def _waiver(check: Checker, path: tuple, item: Any) -> Waiver:
 
 
 def _date(check: Checker, path: tuple, value: Any) -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(value))
-    except ValueError:
-        raise check.fail(path, f"waiver 'expires' must be a date like 2027-03-31, not {value!r}") from None
+    # Only text: a YAML integer (20270331) or a date-time is not a date, on any Python.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise check.fail(path, f"waiver 'expires' must be a date like 2027-03-31 (YYYY-MM-DD), not {value!r}")
 
 
 def waivers_schema(check_ids: list[str]) -> dict[str, Any]:
@@ -99,8 +114,9 @@ def waivers_schema(check_ids: list[str]) -> dict[str, Any]:
                 "check": {"enum": check_ids},
                 "reason": {"type": "string", "minLength": 1},
                 "owner": {"type": "string", "minLength": 1},
-                "expires": {"description": "YYYY-MM-DD; past it the finding counts again",
-                            "type": "string", "format": "date"},
+                "expires": {"description": "YYYY-MM-DD (UTC); past it the finding counts again",
+                            "type": "string", "format": "date",
+                            "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"},
             },
         },
     }

@@ -10,9 +10,9 @@ from freemium_advisor.base.limits import MAX_FILE_BYTES
 from freemium_advisor.base.textfile import decode_text, too_large
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, check=False)
+        return subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
         raise InputError(None, None, None, "git is not installed; --base and REF:path need it") from None
 
@@ -35,10 +35,15 @@ def file_at_ref(path: str, ref: str) -> str | None:
     file = Path(path)
     verify_ref(ref, path)
     blob = f"{ref}:./{file.name}"
-    size = _git(["cat-file", "-s", blob], _folder(path))
-    if size.returncode != 0:
+    # "<object> <type> <size>", or "<name> missing": one question for both, before git
+    # writes anything out.
+    found = _git(["cat-file", "--batch-check"], _folder(path), f"{blob}\n".encode()).stdout.split()
+    if len(found) != 3:
         return None
-    if int(size.stdout or 0) > MAX_FILE_BYTES:  # refused before git writes it all out
+    if found[1] != b"blob":  # git would print a folder's listing, or a submodule's commit
+        kind = {b"tree": "a folder", b"commit": "a submodule"}.get(found[1], "not a file")
+        raise InputError(f"{ref}:{path}", None, None, f"is {kind} at {ref}, not a file")
+    if int(found[2]) > MAX_FILE_BYTES:  # refused before git writes it all out
         raise too_large(f"{ref}:{path}")
     done = _git(["show", blob], _folder(path))
     if done.returncode != 0:

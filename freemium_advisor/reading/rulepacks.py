@@ -19,6 +19,7 @@ from typing import Any
 
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.base.resources import data_dir
+from freemium_advisor.base.folders import walk_files
 from freemium_advisor.reading.rulecompile import Draft, compile_rule, rule_id_problem
 from freemium_advisor.model.rules import Policy, RuleSet
 from freemium_advisor.model.signals import AUDIENCES
@@ -67,8 +68,9 @@ def load_ruleset(extra: list[str] | tuple[str, ...] = (), *, builtin: bool = Tru
 
 
 def _pack_files(folder: Path) -> list[Path]:
+    # walk_files fails on a subfolder it cannot list: a pack never loads without its policy.
     return sorted(
-        (p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
+        (Path(p) for p in walk_files(str(folder), (".yaml", ".yml")).files),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
 

@@ -182,18 +182,22 @@ def _row_cells(a) -> tuple[Cell, ...]:
         (None, ((a.feature.current or "-", None),)),
         (STYLE[a.recommendation], tuple(advice)),
         (None, ((a.tier or "-", None),)),
-        (None, ((f"{a.confidence:.2f}" if a.known else a.confidence_label, None),)),
+        (None, ((_confidence(a), None),)),
         (None, tuple(why)),
     )
 
 
-def _column_widths(analysis, width: int, rows: Sequence[tuple[Cell, ...]]) -> list[int]:
+def _confidence(a) -> str:
+    return f"{a.confidence:.2f}" if a.known else a.confidence_label
+
+
+def _column_widths(analysis, width: int) -> list[int]:
     """Each column's width in cells, without padding. The advice is what the reader came for:
     a fixed width that always holds its longest word (and a wall's name on wider terminals);
     the tier columns fit the tier names (up to 16 cells); Feature and Main reason share the
     rest equally."""
     tier = min(max(len(name) for name in analysis.inventory.product.tier_names()), 16)
-    confidence = max((cell_len(row[CONF][1][0][0]) for row in rows), default=0)
+    confidence = max((len(_confidence(a)) for a in analysis.assessments), default=0)
     fixed = [max(tier, 7), ADVICE_WIDE if width >= 100 else len("free-limited"), max(tier, 4),
              max(confidence, len(HEADERS[CONF]))]
     flexible = width - BORDERS - sum(fixed) - PADDING * len(HEADERS)
@@ -235,8 +239,7 @@ def _rule(widths: Sequence[int], left: str, line: str, middle: str, right: str) 
 def _table(analysis, width: int, color: bool) -> Iterator[str]:
     """The table, a row at a time: title, heavy header, rows, bottom rule."""
     product = analysis.inventory.product
-    rows = [_row_cells(a) for a in analysis.assessments]
-    widths = _column_widths(analysis, width, rows)
+    widths = _column_widths(analysis, width)
     total = sum(widths) + PADDING * len(widths) + BORDERS
     title = wrap(f"{product.name}: freemium advice", total)
     yield "".join(_paint(line, color, "italic") + " " * (total - cell_len(line)) + "\n" for line in title)
@@ -244,7 +247,7 @@ def _table(analysis, width: int, color: bool) -> Iterator[str]:
     yield _row([("bold", ((header, None),)) for header in HEADERS], widths, "┃", color, bottom=True)
     yield _rule(widths, "┡", "━", "╇", "┩")
     seen: dict[tuple, str] = {}
-    for cells in rows:
+    for cells in map(_row_cells, analysis.assessments):
         row = seen.get(cells)
         if row is None:
             row = _row(cells, widths, "│", color)

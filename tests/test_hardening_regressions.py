@@ -19,19 +19,19 @@ rules:
 """
 
 
-@pytest.mark.parametrize("product", ["[a]", "x", "3"])
-def test_an_example_whose_product_is_not_a_mapping(run, write, product):
-    # Was: TypeError ('list' object is not a mapping) from 'rules test'.
+@pytest.mark.parametrize("product, kind", [("[a]", "a list"), ("x", "text"), ("3", "a number")])
+def test_an_example_whose_product_is_not_a_mapping(run, write, product, kind):
+    # Was: TypeError ('list' object is not a mapping) from 'rules test'; then a failing
+    # example; now the pack is refused when it loads, at the product.
     pack = write("pack.yaml", RULE + f"    examples: {{fires: [{{product: {product}}}]}}\n")
-    result = run("rules", "test", "-r", pack)
-    assert result.exit_code == 1
-    assert "FAIL probe: example fires[0] should fire but does not: an example's 'product' must be a mapping" in result.stdout
+    assert_bad_input(run("rules", "test", "-r", pack), pack + ":10:34:",
+                     f"rule 'probe': an example's 'product' must be a mapping, not {kind}")
 
 
 def test_a_source_seed_that_is_not_text(run, write):
     # Was: accepted, and 'rules docs' printed the Python list.
     pack = write("pack.yaml", RULE.replace("{principle: p}", "{principle: p, seed: [a]}"))
-    assert_bad_input(run("rules", "docs", "-r", pack), pack + ":9:13:", "source seed must be text, not a list")
+    assert_bad_input(run("rules", "docs", "-r", pack), pack + ":9:34:", "source seed must be text, not a list")
 
 
 def test_a_disabled_id_that_is_a_list(run, write):
@@ -71,6 +71,17 @@ def test_a_hostile_baseline(run, write, text):
     inventory = write("inv.yaml", "product: {name: x}\nfeatures: []\n")
     baseline = write("b.json", text)
     assert_bad_input(run("check", inventory, "--baseline", baseline), baseline + ": error:", "not a baseline")
+
+
+@pytest.mark.parametrize("version", ["true", "1.0", '"1"', "2", "null"])
+def test_a_baseline_version_that_is_not_1(run, write, version):
+    # Was: 'baseline_version: true' loaded (true == 1 in Python).
+    inventory = write("inv.yaml", "product: {name: x}\nfeatures: []\n")
+    baseline = write("b.json", f'{{"baseline_version": {version}, "findings": []}}')
+    assert_bad_input(run("check", inventory, "--baseline", baseline), baseline + ": error:",
+                     "not a baseline (expected baseline_version 1 and a findings list)")
+    accepted = write("ok.json", '{"baseline_version": 1, "findings": []}')
+    assert run("check", inventory, "--baseline", accepted).exit_code == 0
 
 
 @pytest.mark.parametrize("args", [

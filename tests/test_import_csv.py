@@ -72,9 +72,10 @@ def test_header_names_are_normalized_and_bom_crlf_and_semicolons_work():
     text = "\ufeffID;Feature Name;Cost-To-Serve;LIMIT FREE;limit-metric\r\nx;X;Medium;2.5;GB\r\n"
     with pytest.raises(InputError) as caught:
         import_csv(text, "t.csv")
-    assert str(caught.value) == (
-        f"t.csv:1:2: error: unknown column 'Feature Name'; expected {COLUMNS}"
-    )
+    assert str(caught.value).splitlines() == [
+        "t.csv:1: error: the header has no 'name' column",
+        f"t.csv:1:2: error: unknown column 'Feature Name'; expected {COLUMNS}",
+    ]
     text = text.replace("Feature Name", "Name")
     assert import_csv(text, "t.csv")["features"] == [
         {"id": "x", "name": "X", "limit": {"metric": "GB", "free": 2.5},
@@ -121,6 +122,7 @@ def test_tiers_and_name_given_on_the_command_line(run, tmp_path):
     wrong = run("import", "csv", str(sheet), "--tiers", "free,pro")
     assert (wrong.exit_code, wrong.stderr) == (
         2, f"{sheet}:2:3: error: unknown tier 'Plus'; --tiers lists free or pro\n"
+        f"{sheet}:3:3: error: unknown tier 'team'; --tiers lists free or pro\n"
     )
     guessed = run("import", "csv", str(sheet))
     assert guessed.exit_code == 0
@@ -206,6 +208,34 @@ GOOD = "a,A,high,user,yes,no,boards,3,free\n"
 )
 def test_row_errors(row, message):
     assert error(HEADER + GOOD + row + "\n") == message
+
+
+def test_every_problem_in_one_run():
+    assert error(HEADER + GOOD + "b c,,hihg,teams,,,,3,\nd,D\na,A,,,,,,,\n").splitlines() == [
+        "team.csv:3:1: error: invalid feature id 'b c': use letters, digits and - _ . & / % +, "
+        "starting with a letter or digit",
+        "team.csv:3:2: error: missing 'name' (every row needs an id and a name)",
+        f"team.csv:3:3: error: unknown level 'hihg' for signal 'virality' (did you mean 'high'?); "
+        f"expected {LEVELS}",
+        "team.csv:3:4: error: unknown audience 'teams' (did you mean 'team'?); "
+        "expected user, team, admin or enterprise",
+        "team.csv:3:8: error: 'limit_free' needs a 'limit_metric' (what is limited)",
+        "team.csv:4:3: error: the row has 2 cells but the header has 9 columns",
+        "team.csv:5:1: error: duplicate feature id 'a' (first used on line 2)",
+    ]
+
+
+def test_every_header_problem_in_one_run():
+    assert error("nmae,colour\n").splitlines() == [
+        "team.csv:1: error: the header has no 'id' column",
+        f"team.csv:1:1: error: unknown column 'nmae' (did you mean 'name'?); expected {COLUMNS}",
+        f"team.csv:1:2: error: unknown column 'colour'; expected {COLUMNS}",
+    ]
+    assert error("Id,nmae,id,colour\n").splitlines() == [
+        f"team.csv:1:2: error: unknown column 'nmae' (did you mean 'name'?); expected {COLUMNS}",
+        "team.csv:1:3: error: duplicate column 'id' (also column 1)",
+        f"team.csv:1:4: error: unknown column 'colour'; expected {COLUMNS}",
+    ]
 
 
 def test_the_briefs_example_message():

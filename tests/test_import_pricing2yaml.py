@@ -295,16 +295,16 @@ def test_a_quoted_zero_price_is_a_free_plan():
     [
         ("", "p.yml:1:1: error: the pricing file is empty"),
         ("- a\n", "p.yml:1:1: error: a Pricing2Yaml pricing must be a mapping, not a list"),
-        ("saasName: X\nplans: {}\n", "p.yml:1:1: error: the pricing has no 'features'"),
-        ("saasName: X\nfeatures: [a, b]\n",
+        ("saasName: X\nplans: {FREE: {price: 0}}\n", "p.yml:1:1: error: the pricing has no 'features'"),
+        ("saasName: X\nfeatures: [a, b]\nplans: {FREE: {price: 0}}\n",
          "p.yml:2:11: error: 'features' must be a mapping, not a list"),
-        ("features:\n  chat: yes\n",
+        ("features:\n  chat: yes\nplans: {FREE: {price: 0}}\n",
          "p.yml:2:9: error: feature 'chat' must be a mapping, not a boolean"),
         ("features:\n  chat: {}\n", "p.yml:1:1: error: the pricing has no 'plans'"),
         ("features:\n  chat: {}\nplans: {}\n", "p.yml:3:8: error: the pricing has no plans"),
         ("features:\n  chat: {}\nplans:\n  FREE: 0\n",
          "p.yml:4:9: error: plan 'FREE' must be a mapping, not a number"),
-        ("features:\n  'share board': {}\n",
+        ("features:\n  'share board': {}\nplans: {FREE: {price: 0}}\n",
          "p.yml:2:3: error: invalid feature id 'share board': use letters, digits and "
          "- _ . & / % +, starting with a letter or digit"),
         ("features:\n  chat: {description: [a]}\nplans:\n  FREE: {price: 0}\n",
@@ -370,6 +370,34 @@ def test_unknown_linked_feature():
 def test_linked_features_must_be_a_list():
     text = BASE.replace("linkedFeatures: [chat]", "linkedFeatures: chat")
     assert error(text) == "p.yml:5:64: error: 'linkedFeatures' must be a list of features, not text"
+
+
+def test_every_problem_in_one_run():
+    text = BASE.replace("linkedFeatures: [chat]", "linkedFeatures: [chta]") + (
+        "    features:\n      cals: {value: true}\n  TEAM: {price: [5]}\n"
+        "addOns:\n  ai: {availableFor: [PRP]}\n"
+    )
+    assert error(text).splitlines() == [
+        "p.yml:5:65: error: unknown feature 'chta' in usage limit 'seats' (did you mean 'chat'?)",
+        "p.yml:11:7: error: unknown feature 'cals' in plan 'PRO' (did you mean 'calls'?)",
+        "p.yml:12:17: error: plan 'TEAM' has an invalid price: a number or text, not a list",
+        "p.yml:14:23: error: unknown plan 'PRP' in add-on 'ai' (did you mean 'PRO'?); "
+        "the plans are FREE, PRO or TEAM",
+    ]
+
+
+@pytest.mark.parametrize("version, kind", [("[2, 1]", "a list"), ("{major: 2}", "a mapping"),
+                                           ("true", "a boolean"), ("null", "null")])
+def test_a_syntax_version_that_is_not_a_version(run, write, version, kind):
+    path = write("p.yml", f"syntaxVersion: {version}\n" + BASE)
+    result = run("import", "pricing2yaml", path)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"{path}:1:16: error: 'syntaxVersion' must be a version like '2.1', not {kind}\n"
+
+
+@pytest.mark.parametrize("version", ["'2.1'", "2.1", "'3.0'"])
+def test_a_syntax_version_imports(version):
+    assert import_pricing2yaml(f"syntaxVersion: {version}\n" + BASE, "p.yml")["product"]["tiers"] == ["FREE", "PRO"]
 
 
 def test_invalid_yaml_is_located():

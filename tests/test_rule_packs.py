@@ -11,6 +11,7 @@ from freemium_advisor.base.errors import InputError
 from freemium_advisor.reading.inventory_reader import parse_inventory
 from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.model.signals import SIGNAL_BY_NAME
+from tests.conftest import EXAMPLES
 
 # Neutral words of more than one word (a bare one-word name is a core object), so that no
 # inference rule fires and only the packs under test matter.
@@ -136,11 +137,12 @@ PACK_ERRORS = [
         "rules:\n  - id: mine\n    kind: infer\n    criterion: virality\n    title: T\n"
         "    message: M\n    source: {principle: P}\n    words: [share]\n"
         "    sets: {virality: hihg}\n",
-        "9:11: error: rule 'mine': unknown level 'hihg' for signal 'virality' (did you mean "
+        "9:22: error: rule 'mine': unknown level 'hihg' for signal 'virality' (did you mean "
         "'high'?); expected none, low, medium or high",
     ),
     (
-        "rules:\n  - id: mine\n    criterion: virality\n",
+        "rules:\n  - id: mine\n    criterion: virality\n    message: M\n    source: {principle: P}\n"
+        "    when: 'true'\n    direction: free\n    weight: 1\n",
         "2:5: error: rule 'mine': a score rule needs 'title'",
     ),
     (
@@ -168,6 +170,59 @@ def test_pack_errors_are_located(write, text, message):
         load_ruleset([pack])
     builtin = load_ruleset().get("virality-high").origin
     assert str(error.value) == f"{pack}:" + message.format(builtin=builtin)
+
+
+def test_every_problem_of_a_rule_in_one_run(write):
+    pack = write("pack.yaml", """\
+rules:
+  - id: mine
+    criterion: virality
+    titel: T
+    source: {principle: P, timestamp: 1:02, seed: [a]}
+    direction: paid
+    weight: -1
+    examples:
+      fires: [{name: A, signals: {viraltiy: high}}, {product: {model: subscription}}]
+      silent: {name: B}
+""")
+    with pytest.raises(InputError) as error:
+        load_ruleset([pack])
+    assert str(error.value).replace(f"{pack}:", "").splitlines() == [
+        "2:5: error: rule 'mine': a score rule needs 'title'",
+        "2:5: error: rule 'mine': a score rule needs 'message'",
+        "2:5: error: rule 'mine': a score rule needs 'when'",
+        "4:5: error: rule 'mine': unknown key 'titel' for a score rule (did you mean 'title'?)",
+        "5:39: error: rule 'mine': source timestamp 62 must look like '00:51:09' (quote it)",
+        "5:51: error: rule 'mine': source seed must be text, not a list",
+        "6:16: error: rule 'mine': unknown direction 'paid'; expected free, limit or gated",
+        "7:13: error: rule 'mine': 'weight' must be a number, 0 or more",
+        "9:35: error: rule 'mine': unknown signal 'viraltiy' (did you mean 'virality'?)",
+        "9:71: error: rule 'mine': unknown model 'subscription'; expected freemium, trial, "
+        "reverse-trial or paid-only",
+        "10:15: error: rule 'mine': 'examples.silent' must be a list of features, not a mapping",
+    ]
+
+
+def test_a_rule_id_of_ten_thousand_characters_is_refused(write):
+    pack = write("pack.yaml", f"rules:\n  - id: {'a' * 10_000}\n    criterion: virality\n")
+    with pytest.raises(InputError) as error:
+        load_ruleset([pack])
+    assert str(error.value) == f"{pack}:2:9: error: a rule id has at most 100 characters, not 10,000"
+
+
+def test_a_rule_example_naming_an_unknown_signal_is_refused_when_the_pack_loads(run, write):
+    pack = write("pack.yaml", """\
+override:
+  virality-high:
+    examples:
+      fires: [{name: Invite guests, signals: {virality: high}}]
+      silent: [{name: Export, signals: {viraltiy: none}}]
+""")
+    for command in (("rules", "test"), ("rules", "list"), ("analyze", str(EXAMPLES / "whiteboard.yaml"))):
+        result = run(*command, "-r", pack)
+        assert (result.exit_code, result.stdout) == (2, ""), command
+        assert result.stderr == (f"{pack}:5:41: error: rule 'virality-high': unknown signal 'viraltiy' "
+                                 "(did you mean 'virality'?)\n")
 
 
 def test_a_sandboxed_condition_cannot_reach_python(write):

@@ -8,11 +8,9 @@ Each is far above what a real inventory or rule pack needs.
 from __future__ import annotations
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a 5,000-feature inventory is about 0.6 MB
-# Values (and keys) in one YAML file. Built from parser events (yamlevents) a value costs
+# Values (and keys) in one YAML file. Built from parser events (yamlpos) a value costs
 # tens of bytes: at most MAX_NODES in any one list or mapping and MAX_FILE_NODES in all (a
-# feature takes about 9, so 100,000 features about 900,000). A document that uses anchors,
-# aliases or tags is composed into nodes first, hundreds of bytes each: at most MAX_NODES
-# in all there.
+# feature takes about 9, so 100,000 features about 900,000).
 MAX_NODES = 250_000
 MAX_FILE_NODES = 1_500_000
 MAX_IMPORTED_FEATURES = 20_000  # features an importer writes (the result must load again)

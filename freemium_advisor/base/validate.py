@@ -1,10 +1,13 @@
-"""Strict validation of YAML data with positions: one toolkit for every file the tool reads.
+"""Strict validation of data with positions: one toolkit for every file the tool reads.
 
-The inventory, rule packs, importers and waivers all check plain data loaded by
-:mod:`freemium_advisor.base.yamlpos` against what they expect. A :class:`Checker` records every
-problem it finds, in file order, with the line and column of the offending key or value and a
-did-you-mean hint, so that one run shows every mistake; :meth:`Checker.done` raises them
-together as one :class:`~freemium_advisor.base.errors.InputErrors`.
+The inventory, rule packs, the configuration, importers and waivers all check plain data
+against what they expect. A :class:`Checker` records every problem it finds, in file order,
+with the line and column of the offending key or value and a did-you-mean hint, so that one
+run shows every mistake; :meth:`Checker.done` raises them together as one
+:class:`~freemium_advisor.base.errors.InputErrors`. A path names a value (``("features", 3,
+"id")``); what the path points at in the file is the business of a :class:`Located`: a YAML
+:class:`~freemium_advisor.base.yamlpos.Document`, a CSV sheet's rows and columns, or a rule
+whose fields come from several files.
 """
 
 from __future__ import annotations
@@ -12,10 +15,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
-from freemium_advisor.base.yamlpos import Document, type_name
+from freemium_advisor.base.yamlpos import type_name
 
 MAX_ERRORS = 50  # beyond this a file is not what it claims to be; more lines would only bury the first
 T = TypeVar("T")
@@ -25,10 +28,19 @@ class Invalid(Exception):
     """The value being checked is unusable; its problem is already recorded."""
 
 
+class Located(Protocol):
+    """What a :class:`Checker` checks: a file's name, and the error for a path in it."""
+
+    path: str
+
+    def error(self, path: tuple, message: str, *, at_key: bool = False) -> InputError:
+        """An error at the value (or the key) at ``path``."""
+
+
 class Checker:
     """Checks values of one document, collecting every problem with its position."""
 
-    def __init__(self, doc: Document, max_errors: int = MAX_ERRORS):
+    def __init__(self, doc: Located, max_errors: int = MAX_ERRORS):
         self.doc = doc
         self.errors: list[InputError] = []
         self.max_errors = max_errors

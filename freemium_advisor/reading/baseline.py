@@ -36,7 +36,9 @@ def read_baseline(path: str) -> frozenset[str]:
     except (ValueError, RecursionError):  # an integer of thousands of digits; deep nesting
         raise InputError(name, None, None, "not a baseline: numbers or nesting beyond any baseline") from None
     findings = data.get("findings") if isinstance(data, dict) else None
-    if (not isinstance(data, dict) or data.get("baseline_version") != BASELINE_VERSION
+    version = data.get("baseline_version") if isinstance(data, dict) else None
+    # true == 1 and 1.0 == 1 in Python: only the whole number the tool writes is a version.
+    if (type(version) is not int or version != BASELINE_VERSION
             or not isinstance(findings, list)
             or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str) for e in findings)):
         raise InputError(

@@ -7,6 +7,8 @@ every problem found (in file order), with a did-you-mean hint wherever a name wa
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -72,7 +74,40 @@ def load_inventory(path: str) -> Inventory:
 
 def parse_inventory(text: str, path: str) -> Inventory:
     """Validate inventory YAML text; ``path`` is only used in messages."""
-    return _InventoryReader(load_yaml(text, path)).inventory()
+    doc = load_yaml(text, path)
+    return _InventoryReader(doc, Checker(doc)).inventory()
+
+
+# What a rule's example leaves out: it describes one feature of some product.
+EXAMPLE_PRODUCT = {"name": "Example product"}
+EXAMPLE_FEATURE = {"id": "example", "name": "Example feature"}
+
+
+def check_example(check: Checker, example: Any, path: tuple) -> None:
+    """Check a rule's example at ``path`` of ``check``'s document as the inventory it stands
+    for: a feature written as in an inventory (its id and name may be left out), perhaps with
+    a ``product`` mapping (its name may be left out). Problems are recorded in ``check``."""
+    reader = _InventoryReader(check.doc, check)
+    with check.each():
+        example = check.mapping(example, path, "an example")
+        if "product" in example:
+            product = check.attempt(lambda: reader.product(
+                {**EXAMPLE_PRODUCT, **check.mapping(
+                    example["product"], (*path, "product"), "an example's 'product'",
+                )},
+                (*path, "product"),
+            ), None)
+        else:
+            product = _example_product()
+        feature = {key: value for key, value in example.items() if key != "product"}
+        reader.feature({**EXAMPLE_FEATURE, **feature}, path, product)
+
+
+@functools.cache
+def _example_product() -> Product:
+    """The product of an example that names none (the same for all, so read once)."""
+    doc = load_yaml(json.dumps({"product": EXAMPLE_PRODUCT}), "example")
+    return _InventoryReader(doc, Checker(doc)).product(EXAMPLE_PRODUCT)
 
 
 
@@ -83,11 +118,12 @@ def _looks_like_csv(path: str, data: Any) -> bool:
 
 
 class _InventoryReader:
-    """Reads an inventory document into the model, reporting every problem it finds."""
+    """Reads an inventory document into the model, reporting every problem it finds to
+    ``check``."""
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, check: Checker):
         self.doc = doc
-        self.check = Checker(doc)
+        self.check = check
 
     def inventory(self) -> Inventory:
         check = self.check
@@ -119,8 +155,8 @@ class _InventoryReader:
         assert product is not None  # a missing or unusable product was reported above
         return Inventory(self.doc.path, product, features)
 
-    def product(self, value: Any) -> Product:
-        check, path = self.check, ("product",)
+    def product(self, value: Any, path: tuple = ("product",)) -> Product:
+        check = self.check
         value = check.mapping(value, path, "'product'")
         check.keys(value, path, PRODUCT_KEYS, ("name",), "product")
         # A missing name was reported by keys() above: carry on with an empty one.
@@ -133,7 +169,7 @@ class _InventoryReader:
             lambda: check.choice(value.get("model", "freemium"), (*path, "model"), MODELS, "model"),
             "freemium",
         )
-        trial_days = check.attempt(lambda: self.trial_days(value, model), None)
+        trial_days = check.attempt(lambda: self.trial_days(value, model, (*path, "trial_days")), None)
         collaborative = check.attempt(lambda: check.boolean(
             value.get("collaborative", False), (*path, "collaborative"), "collaborative",
         ), False)
@@ -148,8 +184,7 @@ class _InventoryReader:
             parse_waivers(check, (*path, "waive"), value.get("waive")),
         )
 
-    def trial_days(self, value: dict, model: str) -> int | None:
-        path = ("product", "trial_days")
+    def trial_days(self, value: dict, model: str, path: tuple) -> int | None:
         trial_days = value.get("trial_days")
         if trial_days is None:
             return None

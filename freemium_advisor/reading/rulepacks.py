@@ -13,13 +13,13 @@ import json
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.base.resources import data_dir
-from freemium_advisor.reading.rulecompile import RULE_ID, compile_rule
+from freemium_advisor.reading.rulecompile import Draft, compile_rule, rule_id_problem
 from freemium_advisor.model.rules import Policy, RuleSet
 from freemium_advisor.model.signals import AUDIENCES
 from freemium_advisor.base.validate import MAX_ERRORS
@@ -71,15 +71,6 @@ def _pack_files(folder: Path) -> list[Path]:
         (p for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file()),
         key=lambda p: p.relative_to(folder).as_posix(),
     )
-
-
-@dataclass
-class Draft:
-    """A rule's fields before compiling, each remembering where in which file it was set."""
-
-    fields: dict[str, Any]
-    where: dict[str, tuple[Document, tuple]]
-    origin: tuple[Document, tuple]
 
 
 class _Loader:
@@ -142,11 +133,9 @@ class _Loader:
         if not isinstance(raw, dict):
             raise doc.error(path, f"a rule must be a mapping, not {type_name(raw)}")
         rule_id = raw.get("id")
-        if not isinstance(rule_id, str) or not RULE_ID.match(rule_id):
-            raise doc.error(
-                (*path, "id") if "id" in raw else path,
-                "a rule needs an 'id' of lower-case letters, digits and '-'",
-            )
+        problem = rule_id_problem(rule_id)
+        if problem:
+            raise doc.error((*path, "id") if "id" in raw else path, problem)
         if rule_id in self.drafts:
             first_doc, first_path = self.drafts[rule_id].origin
             mark = first_doc.value_mark(first_path)

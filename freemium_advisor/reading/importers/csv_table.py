@@ -14,11 +14,12 @@ import re
 from pathlib import PurePath
 
 from freemium_advisor.base.errors import InputError, did_you_mean, one_of
-from freemium_advisor.reading.importers import IMPORTED_PRODUCT
-from freemium_advisor.model.inventory import DEFAULT_TIERS, FORMAT_VERSION, ID_PATTERN, ID_RULE
 from freemium_advisor.base.limits import MAX_IMPORTED_FEATURES, MAX_INTEGER
-from freemium_advisor.model.signals import AUDIENCE, AUDIENCES, FLAG, LEVELS, SIGNAL_BY_NAME
+from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.base.yamlpos import STDIN_NAME
+from freemium_advisor.model.inventory import DEFAULT_TIERS, FORMAT_VERSION, ID_PATTERN, ID_RULE
+from freemium_advisor.model.signals import AUDIENCE, AUDIENCES, FLAG, LEVELS, SIGNAL_BY_NAME
+from freemium_advisor.reading.importers import IMPORTED_PRODUCT
 
 FIELDS = (
     "id", "name", "description", "category", "current", "addon", "limit_metric", "limit_free",
@@ -49,42 +50,49 @@ def import_csv(
     ordered as pricing pages usually order plan names (free, starter, plus, pro, team,
     business, enterprise; other names just below enterprise): a guess, which is said in
     ``notes`` when a name outside free, pro, business and enterprise is involved. ``name`` is
-    the product's name (default: from the file name). A bad header or row raises
-    :class:`InputError` at its line (the line the row starts on) and 1-based column.
+    the product's name (default: from the file name). Every problem of the header, or else
+    of the rows, is raised together as :class:`~freemium_advisor.base.errors.InputErrors`,
+    each at its line (the line the row starts on) and 1-based column.
     """
-    rows = _rows(text.lstrip("\ufeff"), path)
+    check = Checker(_Sheet(path))
+    rows = _rows(text.lstrip("\ufeff"), check)
     header = next(rows, None)
     if header is None:
+        check.done()  # the first row is not CSV
         raise InputError(
             path, 1, 1, "the CSV file is empty; its first row must name the columns (id, name...)"
         )
-    columns = _columns(*header, path)
+    columns = _columns(check, *header)
+    check.done()  # rows cannot be read against a header that is wrong
     features: list[dict] = []
     first_line: dict[str, int] = {}
     ladder = {tier.lower(): tier for tier in (tiers or DEFAULT_TIERS)}
     used: dict[str, str] = {}
     for line, cells in rows:
         if len(features) == MAX_IMPORTED_FEATURES:
-            raise InputError(path, line, 1, f"more than {MAX_IMPORTED_FEATURES:,} features to import")
-        row = _Row(path, line, columns, cells)
-        feature = row.feature()
-        if feature["id"] in first_line:
-            raise row.fail(
-                "id",
-                f"duplicate feature id '{feature['id']}' (first used on line {first_line[feature['id']]})",
-            )
-        first_line[feature["id"]] = line
-        if "current" in feature:
-            key = feature["current"].lower()
-            if tiers and key not in ladder:
+            check.report((line, 1), f"more than {MAX_IMPORTED_FEATURES:,} features to import")
+            break
+        with check.each():
+            row = _Row(check, line, columns, cells)
+            feature = row.feature()
+            if feature["id"] in first_line:
                 raise row.fail(
-                    "current",
-                    f"unknown tier {feature['current']!r}{did_you_mean(key, ladder)}"
-                    f"; --tiers lists {one_of(list(ladder.values()))}",
+                    "id",
+                    f"duplicate feature id '{feature['id']}' (first used on line {first_line[feature['id']]})",
                 )
-            # "Pro" and "pro" are one tier; a known spelling, else the first seen, names it.
-            feature["current"] = used.setdefault(key, ladder.get(key, feature["current"]))
-        features.append(feature)
+            first_line[feature["id"]] = line
+            if "current" in feature:
+                key = feature["current"].lower()
+                if tiers and key not in ladder:
+                    raise row.fail(
+                        "current",
+                        f"unknown tier {feature['current']!r}{did_you_mean(key, ladder)}"
+                        f"; --tiers lists {one_of(list(ladder.values()))}",
+                    )
+                # "Pro" and "pro" are one tier; a known spelling, else the first seen, names it.
+                feature["current"] = used.setdefault(key, ladder.get(key, feature["current"]))
+            features.append(feature)
+    check.done()
     product = {
         "name": name or _product_name(path),
         "model": "freemium",
@@ -113,8 +121,21 @@ def _guess_ladder(used: dict[str, str], notes: list[str] | None) -> list[str]:
     return ladder
 
 
-def _rows(text: str, path: str):
-    """Yield ``(line, cells)`` for each non-blank row; ``line`` is where the row starts."""
+class _Sheet:
+    """A CSV file for a :class:`Checker`: a path is ``(line, column)``, both 1-based; the
+    column is ``None`` for a problem of the whole row."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def error(self, path: tuple, message: str, *, at_key: bool = False) -> InputError:
+        line, column = path
+        return InputError(self.path, line, column, message)
+
+
+def _rows(text: str, check: Checker):
+    """Yield ``(line, cells)`` for each non-blank row; ``line`` is where the row starts. A
+    row that is not CSV is reported, and ends the reading."""
     first_line = text.split("\n", 1)[0]
     delimiter = max(_DELIMITERS, key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -125,86 +146,93 @@ def _rows(text: str, path: str):
         except StopIteration:
             return
         except csv.Error as exc:
-            raise InputError(path, start, None, f"invalid CSV: {exc}") from None
+            check.report((start, None), f"invalid CSV: {exc}")
+            return
         if any(cell.strip() for cell in cells):
             yield start, [cell.replace("\r\n", "\n").replace("\r", "\n").strip() for cell in cells]
         start = reader.line_num + 1
 
 
-def _columns(line: int, cells: list[str], path: str) -> list[str | None]:
-    """The field each column holds (``None`` for a column with no header)."""
+def _columns(check: Checker, line: int, cells: list[str]) -> list[str | None]:
+    """The field each column holds (``None`` for a column with no header, or a wrong one:
+    every problem is reported)."""
     columns: list[str | None] = []
+    suggested = set()
     for index, cell in enumerate(cells, 1):
         name = _SEPARATOR.sub("_", cell.lower())
-        if not name:
-            columns.append(None)  # spreadsheets often save trailing empty columns
-            continue
-        if name not in COLUMNS:
-            raise InputError(
-                path, line, index,
-                f"unknown column '{cell}'{did_you_mean(name, COLUMNS)}; expected {one_of(COLUMNS)}",
-            )
-        if name in columns:
-            raise InputError(
-                path, line, index,
-                f"duplicate column '{name}' (also column {columns.index(name) + 1})",
-            )
-        columns.append(name)
+        if name and name not in COLUMNS:
+            hint = did_you_mean(name, COLUMNS)
+            suggested.add(hint)
+            check.report((line, index), f"unknown column '{cell}'{hint}; expected {one_of(COLUMNS)}")
+            name = ""
+        elif name in columns:
+            check.report((line, index), f"duplicate column '{name}' (also column {columns.index(name) + 1})")
+            name = ""
+        # An empty header: spreadsheets often save trailing empty columns.
+        columns.append(name or None)
     for required in ("id", "name"):
-        if required not in columns:
-            raise InputError(path, line, None, f"the header has no '{required}' column")
+        # A missing column that an unknown one was taken for ('nmae') is not reported twice.
+        if required not in columns and did_you_mean(required, [required]) not in suggested:
+            check.report((line, None), f"the header has no '{required}' column")
     return columns
 
 
 class _Row:
-    """One data row, read against the header."""
+    """One data row, read against the header; its problems are reported to ``check``."""
 
-    def __init__(self, path: str, line: int, columns: list[str | None], cells: list[str]):
-        self.path = path
+    def __init__(self, check: Checker, line: int, columns: list[str | None], cells: list[str]):
+        self.check = check
         self.line = line
         self.columns = columns
         if len(cells) != len(columns):
-            raise InputError(
-                path, line, min(len(cells), len(columns)) + 1,
+            raise check.fail(
+                (line, min(len(cells), len(columns)) + 1),
                 f"the row has {len(cells)} cells but the header has {len(columns)} columns",
             )
         for index, (column, cell) in enumerate(zip(columns, cells), 1):
             if column is None and cell:
-                raise InputError(path, line, index, f"the value {cell!r} has no column name")
+                check.report((line, index), f"the value {cell!r} has no column name")
         self.cells = {column: cell for column, cell in zip(columns, cells) if column}
 
-    def fail(self, column: str, message: str) -> InputError:
-        return InputError(self.path, self.line, self.columns.index(column) + 1, message)
+    def fail(self, column: str, message: str) -> Invalid:
+        return self.check.fail((self.line, self.columns.index(column) + 1), message)
 
     def get(self, column: str) -> str:
         return self.cells.get(column, "")
 
     def feature(self) -> dict:
+        """The row's feature; every problem in it is reported (then :class:`Invalid`)."""
+        check, before = self.check, len(self.check.errors)
         feature: dict = {}
         for column in ("id", "name"):
             if not self.get(column):
-                raise self.fail(column, f"missing '{column}' (every row needs an id and a name)")
+                check.report((self.line, self.columns.index(column) + 1),
+                             f"missing '{column}' (every row needs an id and a name)")
             feature[column] = self.get(column)
-        if not ID_PATTERN.match(feature["id"]):
-            raise self.fail("id", f"invalid feature id {feature['id']!r}: use {ID_RULE}")
+        if feature["id"] and not ID_PATTERN.match(feature["id"]):
+            check.report((self.line, self.columns.index("id") + 1),
+                         f"invalid feature id {feature['id']!r}: use {ID_RULE}")
         for column in ("description", "category", "current"):
             if self.get(column):
                 feature[column] = self.get(column)
         # Text cells are kept as text whatever they hold; but a tier name that a spreadsheet
         # would run as a formula ('=cmd|...') is never a real plan, and would become a tier.
         if feature.get("current", "")[:1] in FORMULA_STARTS:
-            raise self.fail(
-                "current",
+            check.report(
+                (self.line, self.columns.index("current") + 1),
                 f"{feature['current']!r} looks like a spreadsheet formula, not a tier name",
             )
         if self.get("addon"):
-            feature["addon"] = self.flag("addon")
-        limit = self.limit()
+            feature["addon"] = check.attempt(lambda: self.flag("addon"), False)
+        limit = check.attempt(self.limit, None)
         if limit:
             feature["limit"] = limit
-        signals = {name: self.signal(name) for name in SIGNAL_BY_NAME if self.get(name)}
+        signals = {name: check.attempt(lambda: self.signal(name), None)
+                   for name in SIGNAL_BY_NAME if self.get(name)}
         if signals:
             feature["signals"] = signals
+        if len(check.errors) > before:
+            raise Invalid()
         return feature
 
     def flag(self, column: str) -> bool:

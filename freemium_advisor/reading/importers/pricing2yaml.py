@@ -15,10 +15,11 @@ from pathlib import PurePath
 from typing import Any
 
 from freemium_advisor.base.errors import InputError, did_you_mean, one_of
-from freemium_advisor.reading.importers import IMPORTED_PRODUCT, humanize
-from freemium_advisor.model.inventory import FORMAT_VERSION, ID_PATTERN, ID_RULE
 from freemium_advisor.base.limits import MAX_IMPORTED_FEATURES
+from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.base.yamlpos import STDIN_NAME, Document, load_yaml, type_name
+from freemium_advisor.model.inventory import FORMAT_VERSION, ID_PATTERN, ID_RULE
+from freemium_advisor.reading.importers import IMPORTED_PRODUCT, humanize
 
 FREE_TIER = "free"  # the tier prepended when no plan is free
 
@@ -28,9 +29,17 @@ def import_pricing2yaml(text: str, path: str) -> dict:
 
     Tiers are the plans, cheapest first (numeric prices ascending, then the others such as
     "Contact Sales" in file order). Without a price-0 plan a ``free`` tier is prepended and
-    the model is ``paid-only``. Bad structure raises :class:`InputError` at the node.
+    the model is ``paid-only``. Bad structure raises
+    :class:`~freemium_advisor.base.errors.InputErrors`: every problem, each at its node.
     """
-    return _Pricing(load_yaml(text, path)).inventory()
+    doc = load_yaml(text, path)
+    if doc.data is None:
+        raise InputError(doc.path, 1, 1, "the pricing file is empty")
+    check = Checker(doc)
+    inventory = check.attempt(lambda: _Pricing(doc, check).inventory(), None)
+    check.done()
+    assert inventory is not None  # an unusable pricing recorded its problem, and done() raised it
+    return inventory
 
 
 def _included(value: Any) -> bool:
@@ -51,14 +60,19 @@ def _number(value: Any) -> float | None:
 
 
 class _Pricing:
-    def __init__(self, doc: Document):
+    """Reads a pricing, reporting every problem to ``check``; an unusable part (a plan that
+    is not a mapping, say) is left out of what is read after it."""
+
+    def __init__(self, doc: Document, check: Checker):
         self.doc = doc
-        if doc.data is None:
-            raise InputError(doc.path, 1, 1, "the pricing file is empty")
+        self.check = check
         self.root = self.mapping(doc.data, (), "a Pricing2Yaml pricing")
 
-    def fail(self, path: tuple, message: str, *, at_key: bool = False) -> InputError:
-        return self.doc.error(path, message, at_key=at_key)
+    def fail(self, path: tuple, message: str, *, at_key: bool = False) -> Invalid:
+        return self.check.fail(path, message, at_key=at_key)
+
+    def report(self, path: tuple, message: str, *, at_key: bool = False) -> None:
+        self.check.report(path, message, at_key=at_key)
 
     def mapping(self, value: Any, path: tuple, what: str, *, optional: bool = False) -> dict:
         if value is None and optional:
@@ -68,32 +82,48 @@ class _Pricing:
         return value
 
     def section(self, key: str, item: str, *, required: bool) -> dict:
-        """A top-level mapping whose every entry (an ``item``) is a mapping too."""
+        """A top-level mapping whose every entry (an ``item``) is a mapping too; the entries
+        that are not are reported and left out."""
         if key not in self.root:
             if required:
-                raise self.fail((), f"the pricing has no '{key}'")
+                self.report((), f"the pricing has no '{key}'")
             return {}
-        section = self.mapping(self.root[key], (key,), f"'{key}'", optional=not required)
-        for name, entry in section.items():
-            self.mapping(entry, (key, name), f"{item} '{name}'")
-        return section
+        section = self.check.attempt(
+            lambda: self.mapping(self.root[key], (key,), f"'{key}'", optional=not required), {},
+        )
+        return {
+            name: entry for name, entry in section.items()
+            if self.check.attempt(lambda: self.mapping(entry, (key, name), f"{item} '{name}'"), None)
+            is not None
+        }
+
+    def syntax_version(self) -> None:
+        """``syntaxVersion`` is not read (every 2.x and 3.0 pricing imports alike), but it
+        must be a version."""
+        if "syntaxVersion" not in self.root:
+            return
+        value = self.root["syntaxVersion"]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            self.report(
+                ("syntaxVersion",), f"'syntaxVersion' must be a version like '2.1', not {type_name(value)}"
+            )
 
     def inventory(self) -> dict:
+        self.syntax_version()
         features = self.section("features", "feature", required=True)
         if len(features) > MAX_IMPORTED_FEATURES:
             raise self.fail(("features",), f"more than {MAX_IMPORTED_FEATURES:,} features to import")
         for key in features:
             if not ID_PATTERN.match(key):
-                raise self.fail(
-                    ("features", key), f"invalid feature id {key!r}: use {ID_RULE}", at_key=True
-                )
+                self.report(("features", key), f"invalid feature id {key!r}: use {ID_RULE}", at_key=True)
         limits = self.section("usageLimits", "usage limit", required=False)
         # A product sold only through add-ons has no plans ('plans: null' in Pricing2Yaml).
-        sold_as_addons = bool(self.section("addOns", "add-on", required=False))
+        addons = self.section("addOns", "add-on", required=False)
+        sold_as_addons = bool(addons)
         plans = self.section("plans", "plan", required=not sold_as_addons)
-        if not plans and not sold_as_addons:
-            raise self.fail(("plans",), "the pricing has no plans")
-        prices = {plan: self.price(plan) for plan in plans}
+        if not sold_as_addons and self.root.get("plans") == {}:
+            self.report(("plans",), "the pricing has no plans")
+        prices = {plan: self.check.attempt(lambda: self.price(plan), None) for plan in plans}
         has_free = 0 in prices.values()
         rung = _rungs(plans, prices)
         # Cheapest first; the sort is stable, so equal prices keep their file order.
@@ -101,7 +131,7 @@ class _Pricing:
         tiers = [plan for plan in order if rung[plan] == plan]
         values = {plan: self.plan_values(plan, "features", features) for plan in order}
         limit_values = {plan: self.plan_values(plan, "usageLimits", limits) for plan in tiers}
-        in_addons = self.addon_features(plans, features)
+        in_addons = self.addon_features(addons, plans, features)
         linked = self.linked_limits(limits, features)
 
         items = []
@@ -167,13 +197,14 @@ class _Pricing:
         """Every feature's (or limit's) value in a plan: its own, else the default."""
         kind = "feature" if section == "features" else "usage limit"
         path = ("plans", plan, section)
-        own = self.mapping(
+        own = self.check.attempt(lambda: self.mapping(
             self.root["plans"][plan].get(section), path, f"'{section}' of plan '{plan}'",
             optional=True,
-        )
+        ), {})
         values = {key: spec.get("defaultValue") for key, spec in specs.items()}
         for key, entry in own.items():
-            values[key] = self.entry_value(entry, (*path, key), specs, f"plan '{plan}'", kind)
+            with self.check.each():
+                values[key] = self.entry_value(entry, (*path, key), specs, f"plan '{plan}'", kind)
         return values
 
     def entry_value(self, entry: Any, path: tuple, specs: dict, where: str, kind: str) -> Any:
@@ -188,40 +219,42 @@ class _Pricing:
             raise self.fail(path, f"'{key}' in {where} has no 'value'", at_key=True)
         return entry["value"]
 
-    def addon_features(self, plans: dict, features: dict) -> set[str]:
+    def addon_features(self, addons: dict, plans: dict, features: dict) -> set[str]:
         """The features some add-on includes."""
         found: set[str] = set()
-        for addon, spec in self.section("addOns", "add-on", required=False).items():
+        for addon, spec in addons.items():
             path = ("addOns", addon)
             available = spec.get("availableFor") or []
             if not isinstance(available, list):
-                raise self.fail(
+                self.report(
                     (*path, "availableFor"),
                     f"'availableFor' of add-on '{addon}' must be a list of plan names, "
                     f"not {type_name(available)}",
                 )
+                available = []
             for index, plan in enumerate(available):
                 if not isinstance(plan, str):
-                    raise self.fail(
+                    self.report(
                         (*path, "availableFor", index),
                         f"'availableFor' of add-on '{addon}' must list plan names, not {type_name(plan)}",
                     )
-                if plan not in plans:
-                    raise self.fail(
+                elif plan not in plans:
+                    self.report(
                         (*path, "availableFor", index),
                         f"unknown plan '{plan}' in add-on '{addon}'{did_you_mean(str(plan), plans)}"
                         f"; the plans are {one_of(plans)}",
                     )
-            own = self.mapping(
+            own = self.check.attempt(lambda: self.mapping(
                 spec.get("features"), (*path, "features"), f"'features' of add-on '{addon}'",
                 optional=True,
-            )
+            ), {})
             for key, entry in own.items():
-                value = self.entry_value(
-                    entry, (*path, "features", key), features, f"add-on '{addon}'", "feature"
-                )
-                if _included(value):
-                    found.add(key)
+                with self.check.each():
+                    value = self.entry_value(
+                        entry, (*path, "features", key), features, f"add-on '{addon}'", "feature"
+                    )
+                    if _included(value):
+                        found.add(key)
         return found
 
     def linked_limits(self, limits: dict, features: dict) -> dict[str, list[str]]:
@@ -231,23 +264,23 @@ class _Pricing:
             path = ("usageLimits", name, "linkedFeatures")
             keys = spec.get("linkedFeatures") or []
             if not isinstance(keys, list):
-                raise self.fail(
-                    path, f"'linkedFeatures' must be a list of features, not {type_name(keys)}"
-                )
+                self.report(path, f"'linkedFeatures' must be a list of features, not {type_name(keys)}")
+                continue
             for index, key in enumerate(keys):
                 if not isinstance(key, str):
-                    raise self.fail(
+                    self.report(
                         (*path, index),
                         f"'linkedFeatures' of usage limit '{name}' must list feature names, "
                         f"not {type_name(key)}",
                     )
-                if key not in features:
-                    raise self.fail(
+                elif key not in features:
+                    self.report(
                         (*path, index),
                         f"unknown feature '{key}' in usage limit '{name}'"
                         f"{did_you_mean(str(key), features)}",
                     )
-                linked.setdefault(key, []).append(name)
+                else:
+                    linked.setdefault(key, []).append(name)
         return linked
 
     def limit(self, names: list, limits: dict, values: dict, tiers: list) -> dict | None:
@@ -264,11 +297,13 @@ class _Pricing:
         return self.text(limits[name], ("usageLimits", name), "unit") or _metric(name)
 
     def text(self, spec: dict, path: tuple, key: str) -> str:
+        """``spec[key]`` as text ("" when it is missing, or reported when it is not text)."""
         value = spec.get(key)
         if value is None:
             return ""
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise self.fail((*path, key), f"'{key}' must be text, not {type_name(value)}")
+            self.report((*path, key), f"'{key}' must be text, not {type_name(value)}")
+            return ""
         return str(value).strip()
 
     def product_name(self) -> str:

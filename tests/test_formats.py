@@ -22,7 +22,7 @@ RESULT_SCHEMA_FILE = ROOT / "schema" / "result.schema.json"
 
 def _result_for(command: str):
     """What ``command`` renders, for the whiteboard example."""
-    analysis = analyze_file(str(EXAMPLES / "whiteboard.yaml"))
+    analysis = analyze_file(str(EXAMPLES / "whiteboard.yaml"), what_ifs=command == "report")
     if command == "explain":
         return explain(analysis, "share-board")
     if command.startswith("rules"):

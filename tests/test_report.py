@@ -64,7 +64,7 @@ def report(run, *args: str) -> str:
 # --- the command -----------------------------------------------------------------------------
 
 def test_every_report_format_builds():
-    analysis = analyze_file(WHITEBOARD)
+    analysis = analyze_file(WHITEBOARD, what_ifs=True)
     assert list(COMMAND_FORMATS["report"]) == ["markdown", "html"]
     for name in COMMAND_FORMATS["report"]:
         assert formatter("report", name)(analysis).strip()
@@ -155,7 +155,7 @@ def test_findings_of_any_severity_are_rendered(run):
 
     from freemium_advisor.formats.markdown_report import render_report
 
-    analysis = analyze_file(WHITEBOARD)
+    analysis = analyze_file(WHITEBOARD, what_ifs=True)
     finding = replace(analysis.findings[0], severity="waived")
     text = render_report(replace(analysis, findings=(*analysis.findings, finding)))
     assert "**Error**" in text and "**Waived**" in text
@@ -200,7 +200,7 @@ def test_open_questions_put_a_free_gated_swing_before_a_change_of_tier(write, ru
           - {id: tier-only, name: Team workspace settings, description: admin console}
           - {id: swing, name: Shared links, description: share with guests by link}
     """)
-    report_ = build_report(analyze_file(path))
+    report_ = build_report(analyze_file(path, what_ifs=True))
     changes = [max(v.change for v in q.questions) for q in report_.open_questions]
     assert changes == sorted(changes, reverse=True)
 
@@ -396,14 +396,14 @@ def test_every_context_field_is_documented():
 
 
 def test_the_documented_top_level_fields_are_the_template_context():
-    from freemium_advisor.formats.json_format import analysis_to_dict
+    from freemium_advisor.result import analysis_to_dict
 
     documented = [row.split("`")[1] for row in context_fields() if "." not in row.split("`")[1]]
     assert documented == list(analysis_to_dict(analyze_file(WHITEBOARD)))
 
 
 def test_a_flip_weighs_a_free_gated_swing_over_a_wall_over_a_tier():
-    report_ = build_report(analyze_file(WHITEBOARD))
+    report_ = build_report(analyze_file(WHITEBOARD, what_ifs=True))
     history = report_.features[6]
     assert history.feature.id == "version-history"
     sizes = {(v.flip.signal, v.flip.recommendation, v.flip.tier): (v.change, v.tier_only) for v in history.flips}
@@ -429,7 +429,7 @@ def test_a_lone_recommendation_fills_the_donut():
 def test_chart_text_is_escaped_and_charts_need_nothing_else(write):
     from freemium_advisor.formats.html_report import charts
 
-    report_ = build_report(analyze_file(write("hostile.yaml", HOSTILE)))
+    report_ = build_report(analyze_file(write("hostile.yaml", HOSTILE), what_ifs=True))
     drawn = charts(report_)
     svgs = [drawn.split, drawn.tiers, drawn.quadrant, *drawn.criteria]
     for svg in svgs:
@@ -480,7 +480,7 @@ def test_markdown_structure_survives_rendering(run, name):
         "Summary", "The free tier as a whole", "What we still need to know",
         "Growth value against friction and cost", "Features", "Sources",
     ]
-    analysis = analyze_file(f"examples/{name}")
+    analysis = analyze_file(f"examples/{name}", what_ifs=True)
     for severity, count in analysis.finding_counts().items():
         if count:
             assert f"<p><strong>{severity.capitalize()}</strong></p>" in html

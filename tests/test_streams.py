@@ -20,7 +20,7 @@ def test_a_stream_is_the_formatters_text(command, name, example, color):
 
 
 def test_a_format_without_a_stream_is_written_whole():
-    analysis = analyze_file(str(EXAMPLES / "whiteboard.yaml"))
+    analysis = analyze_file(str(EXAMPLES / "whiteboard.yaml"), what_ifs=True)
     options = RenderOptions(color=False, width=100)
     assert (b"".join(streamer("report", "markdown")(analysis, options)).decode("utf-8")
             == formatter("report", "markdown")(analysis, options))

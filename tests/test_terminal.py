@@ -1,15 +1,125 @@
-"""The terminal views: the split summary under `analyze`, narrow terminals, and `explain`'s tree."""
+"""The terminal views: `analyze`'s table (laid out once, colours painted over it), the split
+summary, narrow terminals, and `explain`'s tree."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
 
-from freemium_advisor.formats.terminal import split_cells
+from freemium_advisor.engine.analysis import analyze, analyze_file
+from freemium_advisor.formats import RenderOptions
+from freemium_advisor.formats.terminal import render_analysis, split_cells, wrap
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.rulepacks import load_ruleset
 from tests.conftest import EXAMPLES
 
 WHITEBOARD = str(EXAMPLES / "whiteboard.yaml")
+ANSI_CODE = re.compile("\x1b\\[[0-9;]*m")
+
+WORDY = """\
+version: 1
+product:
+  name: Wordy
+  tiers: [free, pro]
+features:
+  - id: long
+    name: Supercalifragilisticexpialidocious exports
+    current: pro
+    signals: {cost_to_serve: high, aha: high}
+  - id: cjk
+    name: 共有ボード with guests
+    current: free
+    signals: {virality: high}
+  - id: lines
+    name: "Two\\nlines"
+    current: free
+"""
+# A word too long for its column ends in an ellipsis (the Main reason column folds instead),
+# a character two cells wide takes two, a newline in a name is shown as an escape (a name is
+# one line in every output).
+WORDY_AT_80 = """\
+Wordy: freemium advice
+┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
+┃ Feature          ┃ Current ┃ Advice       ┃ Tier ┃   Conf. ┃ Main reason     ┃
+┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
+│ Supercalifragil… │ pro     │ free-limited │ free │    0.08 │ aha-high        │
+│ exports          │         │ wall: uses   │      │         │                 │
+│                  │         │ per month    │      │         │                 │
+│ 共有ボード with  │ free    │ free         │ free │    0.71 │ virality-high   │
+│ guests           │         │              │      │         │                 │
+│ Two\\nlines       │ free    │ gated        │ pro  │ unknown │ no evidence;    │
+│                  │         │              │      │         │ ask: virality,  │
+│                  │         │              │      │         │ commoditized,   │
+│                  │         │              │      │         │ aha, habit,     │
+│                  │         │              │      │         │ data_value,     │
+│                  │         │              │      │         │ landing,        │
+│                  │         │              │      │         │ audience        │
+└──────────────────┴─────────┴──────────────┴──────┴─────────┴─────────────────┘
+"""
+
+
+@pytest.mark.parametrize("text,width,fold,lines", [
+    ("Share boards with guests", 21, True, ["Share boards with", "guests"]),
+    ("abcdefghij klm", 4, True, ["abcd", "efgh", "ij", "klm"]),
+    ("abcdefghij klm", 4, False, ["abcdefghij", "klm"]),
+    ("共有ボード ab", 6, True, ["共有ボ", "ード", "ab"]),
+    ("a  b", 10, True, ["a  b"]),
+    ("a\tb\nc", 10, True, ["a b", "c"]),
+    ("", 5, True, [""]),
+])
+def test_wrap_breaks_between_words_by_terminal_cells(text, width, fold, lines):
+    assert wrap(text, width, fold=fold) == lines
+
+
+def test_the_table_lays_out_long_words_wide_characters_and_newlines(write):
+    analysis = analyze_file(write("wordy.yaml", WORDY))
+    text = render_analysis(analysis, RenderOptions(color=False, width=80))
+    table = [line.rstrip() for line in text.splitlines()[:17]]
+    assert table == WORDY_AT_80.splitlines()
+    assert {cell_len(line) for line in text.splitlines()[:17]} == {80}
+
+
+WORDS = st.text(alphabet="abcXYZ -/.,:'é中😀\u0301", min_size=1, max_size=40).map(str.strip).filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    product=WORDS, tiers=st.lists(WORDS, min_size=1, max_size=4, unique=True),
+    names=st.lists(st.lists(WORDS, min_size=1, max_size=6).map(" ".join), min_size=1, max_size=5),
+    width=st.integers(80, 220),
+)
+def test_any_names_keep_the_columns_straight_and_the_advice_whole(product, tiers, names, width):
+    document = {
+        "product": {"name": product, "tiers": tiers},
+        "features": [{"id": f"f{i}", "name": name, "current": tiers[i % len(tiers)]}
+                     for i, name in enumerate(names)],
+    }
+    inventory = parse_inventory(yaml.safe_dump(document, allow_unicode=True), "names.yaml")
+    analysis = analyze(inventory, load_ruleset(()))
+    lines = render_analysis(analysis, RenderOptions(color=False, width=width)).splitlines()
+    bottom = next(i for i, line in enumerate(lines) if line.startswith("└"))
+    table = lines[:bottom + 1]
+    assert {cell_len(line) for line in table} == {width}
+    rows = [line for line in table if line.startswith("│")]
+    advice = [line.split("│")[3].strip() for line in rows if line.split("│")[3].strip() in
+              ("free", "free-limited", "gated")]
+    assert advice == [a.recommendation for a in analysis.assessments]
+
+
+@pytest.mark.parametrize("width", [50, 79, 80, 100, 137])
+def test_colours_are_painted_over_the_same_layout(width):
+    analysis = analyze_file(WHITEBOARD)
+    plain = render_analysis(analysis, RenderOptions(color=False, width=width))
+    painted = render_analysis(analysis, RenderOptions(color=True, width=width))
+    assert painted != plain
+    assert ANSI_CODE.sub("", painted) == plain
+    assert "\x1b[33mfree-limited\x1b[0m" in painted
+    assert "\x1b[1;31merror\x1b[0m [gated-growth-feature]" in painted
 
 
 def test_analyze_ends_with_a_compact_split(run):

@@ -49,9 +49,10 @@ def report(
     """
     from freemium_advisor.engine.analysis import analyze_file
 
-    analysis = analyze_file(file, rule_packs(rules, config))
+    # A template sees the JSON result, which has no what-ifs: only the built-in report reads them.
+    analysis = analyze_file(file, rule_packs(rules, config), what_ifs=not template)
     if template:
-        from freemium_advisor.formats.json_format import analysis_to_dict
+        from freemium_advisor.result import analysis_to_dict
         from freemium_advisor.render.user_template import render_user_template
 
         text = render_user_template(template, analysis_to_dict(analysis), html=format.value == "html")

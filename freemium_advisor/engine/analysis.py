@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from freemium_advisor.engine.explain import with_what_ifs
 from freemium_advisor.engine.rule_engine import evaluate
 from freemium_advisor.engine.findings import apply_waivers, find
 from freemium_advisor.model.inventory import Inventory
@@ -19,21 +20,29 @@ from freemium_advisor.model.rules import RuleSet
 from freemium_advisor.model.waivers import utc_today
 
 
-def analyze(inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None) -> Analysis:
+def analyze(
+    inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None, *, what_ifs: bool = False,
+) -> Analysis:
     """Assess every feature, run the checks and apply the inventory's waivers.
 
-    ``today`` decides which waivers have expired (the current date in UTC when not given).
+    ``today`` decides which waivers have expired (the current date in UTC when not given);
+    ``what_ifs``: each assessment also carries the single answers that would flip it (what
+    ``explain`` and the report show; searching them costs more than the analysis itself).
     """
     assessments = evaluate(inventory, ruleset)
     findings, suppressed = apply_waivers(
         find(inventory, assessments, ruleset), inventory, today or utc_today(), ruleset,
     )
-    return Analysis(
+    analysis = Analysis(
         Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,
         assessments, findings, suppressed,
     )
+    return with_what_ifs(analysis) if what_ifs else analysis
 
 
-def analyze_file(path: str, rule_packs: list[str] | tuple[str, ...] = ()) -> Analysis:
-    """Load an inventory file (``-`` for stdin) and the rules, and analyze."""
-    return analyze(load_inventory(path), load_ruleset(rule_packs))
+def analyze_file(
+    path: str, rule_packs: list[str] | tuple[str, ...] = (), *, what_ifs: bool = False,
+) -> Analysis:
+    """Load an inventory file (``-`` for stdin) and the rules, and analyze (with what-ifs
+    when asked, see :func:`analyze`)."""
+    return analyze(load_inventory(path), load_ruleset(rule_packs), what_ifs=what_ifs)

@@ -1,51 +1,57 @@
-"""Explanations: why one feature got its recommendation, and what would change it.
+"""What-ifs: for each feature, which single answer would flip its advice.
 
-The what-if search re-assesses the feature with one signal changed at a time (every level of
-every signal), so "what would flip the decision" is computed by the same engine and rules,
-never approximated.
+The search re-assesses the feature with one signal changed at a time (every other value of
+every signal, nearest first), so "what would flip the decision" is computed by the same
+engine and rules, never approximated. The answers are carried by the result
+(:attr:`~freemium_advisor.result.Assessment.what_ifs`): ``explain`` and the report read them
+from there.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import replace
 
 from freemium_advisor.engine.rule_engine import Engine
-from freemium_advisor.result import EXPLICIT, Analysis, Assessment, Signal
+from freemium_advisor.model.inventory import Product
 from freemium_advisor.model.signals import SIGNALS
+from freemium_advisor.result import EXPLICIT, Analysis, Assessment, Explanation, Flip, Signal
 
 
-@dataclass(frozen=True)
-class Flip:
-    """Answering ``signal: value`` would change the advice to ``recommendation`` in ``tier``.
+def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None) -> Analysis:
+    """The analysis with the what-ifs of the features named (every feature by default) in
+    their assessments. Features that share their assessment (the same text, see
+    ``assessmemo``) share their what-ifs, searched once."""
+    engine = Engine(analysis.ruleset)
+    product = analysis.inventory.product
+    searched: dict[int, tuple] = {}
 
-    The advice changes when the recommendation does, or when a gated feature moves to
-    another paid tier (a different audience), which is a change a PM acts on too.
-    """
+    def carry(assessment: Assessment) -> Assessment:
+        if assessment.what_ifs is not None or (
+            feature_ids is not None and assessment.feature.id not in feature_ids
+        ):
+            return assessment
+        found = searched.get(id(assessment.signals))
+        if found is None:  # the signals are kept with their what-ifs: the id stays theirs
+            found = searched[id(assessment.signals)] = (
+                assessment.signals, what_ifs(engine, assessment, product),
+            )
+        return replace(assessment, what_ifs=found[1])
 
-    signal: str
-    value: str
-    recommendation: str
-    tier: str | None
-    score: float
-
-
-@dataclass(frozen=True)
-class Explanation:
-    """One feature's assessment within its analysis, and the answers that would flip it."""
-
-    analysis: Analysis
-    assessment: Assessment
-    flips: tuple[Flip, ...]
+    return replace(analysis, assessments=tuple(map(carry, analysis.assessments)))
 
 
 def explain(analysis: Analysis, feature_id: str) -> Explanation:
-    """Explain one feature of an analysis; an unknown id raises ``KeyError``."""
+    """Explain one feature of an analysis, with its what-ifs (searched now if the analysis
+    was built without them); an unknown id raises ``KeyError``."""
     assessment = analysis.assessment(feature_id)
-    engine = Engine(analysis.ruleset)
-    return Explanation(analysis, assessment, what_ifs(engine, assessment, analysis.inventory.product))
+    if assessment.what_ifs is None:
+        analysis = with_what_ifs(analysis, (feature_id,))
+        assessment = analysis.assessment(feature_id)
+    return Explanation(analysis, assessment)
 
 
-def what_ifs(engine: Engine, assessment: Assessment, product) -> tuple[Flip, ...]:
+def what_ifs(engine: Engine, assessment: Assessment, product: Product) -> tuple[Flip, ...]:
     """For each signal, the smallest change of its answer that changes the advice (the
     recommendation, or the tier a gated feature goes to)."""
     flips = []

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    from freemium_advisor.engine.explain import Explanation
     from freemium_advisor.engine.gate import CheckRun
     from freemium_advisor.engine.inventorydiff import InventoryDiff
-    from freemium_advisor.result import Analysis
+    from freemium_advisor.result import Analysis, Explanation
     from freemium_advisor.model.rules import RuleSet
 
 

@@ -1,10 +1,19 @@
-"""The terminal view for people: a rich table, a summary and the findings."""
+"""The terminal views for people: ``analyze``'s table, split and findings, and ``explain``.
+
+``analyze`` is laid out here as plain fixed-width text, a row at a time (word wrapping and
+column widths by the cells a character takes on a terminal), with colours painted over the
+laid-out text when the terminal has them: the same layout with colours or without. Below
+80 columns the table would have to cut the advice, so it becomes a list. ``explain`` is
+drawn by rich (a tree and two borderless tables).
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -23,6 +32,20 @@ TABLE_MIN_WIDTH = 80
 ADVICE_WIDE = 14
 DIRECTION_TITLES = {"free": "towards free", "limit": "towards a usage wall", "gated": "towards a gate"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+# The ANSI codes of the styles above (Select Graphic Rendition).
+SGR = {"bold": "1", "dim": "2", "italic": "3", "green": "32", "yellow": "33", "magenta": "35",
+       "cyan": "36", "bold red": "1;31"}
+
+HEADERS = ("Feature", "Current", "Advice", "Tier", "Conf.", "Main reason")
+FEATURE, CURRENT, ADVICE, TIER, CONF, REASON = range(len(HEADERS))
+PADDING = 2  # one space either side of every cell
+BORDERS = len(HEADERS) + 1
+# Whitespace that is not a space would move the columns: shown as a space. A newline in a
+# name breaks the line within its cell.
+_SPACES = re.compile("[\t\r\x0b\x0c\x85\u2028\u2029]")
+_WORD = re.compile(r"\s*\S+\s*")
+# A long table repeats rows (the same feature text): each distinct row is laid out once.
+_ROW_MEMO = 4096
 
 
 def text_console(options) -> tuple[Console, io.StringIO]:
@@ -53,6 +76,64 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
+# --- laying out text ------------------------------------------------------------------------
+
+def wrap(text: str, width: int, *, fold: bool = True) -> list[str]:
+    """``text`` in lines of at most ``width`` cells, broken between words; a word longer than
+    a line is cut into pieces (``fold``) or left whole on its own line, for the caller to
+    shorten. Trailing spaces are dropped; a newline in the text starts a new line."""
+    lines: list[str] = []
+    for part in _SPACES.sub(" ", text).split("\n"):
+        line = ""
+        for word in _WORD.findall(part) or [part]:
+            body = cell_len(word.rstrip())
+            if line and cell_len(line) + body > width:
+                lines.append(line.rstrip())
+                line = ""
+            if fold and body > width:
+                pieces = _chop(word, width)
+                lines += (piece.rstrip() for piece in pieces[:-1])
+                line = pieces[-1]
+            else:
+                line += word
+        lines.append(line.rstrip())
+    return lines
+
+
+def _chop(word: str, width: int) -> list[str]:
+    """``word`` cut into pieces of at most ``width`` cells (a wide character is never split)."""
+    pieces, piece, size = [], "", 0
+    for character in word:
+        cells = cell_len(character)
+        if piece and size + cells > width:
+            pieces.append(piece)
+            piece, size = "", 0
+        piece += character
+        size += cells
+    return [*pieces, piece]
+
+
+def _fit(line: str, width: int, *, ellipsis: bool, right: bool = False) -> str:
+    """``line`` made exactly ``width`` cells: padded, or shortened (with ``…`` when
+    ``ellipsis``) when it is longer."""
+    length = cell_len(line)
+    if length > width:
+        line = set_cell_size(line, width - 1) + "…" if ellipsis else set_cell_size(line, width)
+        length = cell_len(line)
+    padding = " " * (width - length)
+    return padding + line if right else line + padding
+
+
+def _paint(text: str, color: bool, *styles: str | None) -> str:
+    """``text`` in ``styles`` when ``color`` (ANSI codes around it), else as it is."""
+    codes = ";".join(SGR[style] for style in styles if style)
+    if not (color and codes and text):
+        return text
+    return f"\x1b[{codes}m{text}\x1b[0m"
+
+
+# --- analyze ----------------------------------------------------------------------------------
+
 def render_analysis(analysis, options=None) -> str:
     """The analysis as a table (a list on narrow terminals), the split, and the findings."""
     return "".join(_analysis_parts(analysis, options))
@@ -70,122 +151,134 @@ def stream_analysis(analysis, options=None) -> Iterator[bytes]:
 
 
 def _analysis_parts(analysis, options) -> Iterator[str]:
-    console, buffer = text_console(options)
-    if console.width < TABLE_MIN_WIDTH:
-        _print_list(console, analysis)
+    width = options.width if options else 100
+    color = bool(options and options.color)
+    if width < TABLE_MIN_WIDTH:
+        yield from _list(analysis, width, color)
     else:
-        plain = None if options and options.color else _plain_table(analysis, console.width)
-        if plain is None:
-            _print_table(console, analysis)
-        else:
-            yield from plain
-    _print_split(console, analysis)
-    _print_findings(console, analysis, plain=not (options and options.color))
-    yield buffer.getvalue()
+        yield from _table(analysis, width, color)
+    yield from _split(analysis, width, color)
+    yield from _findings(analysis, width, color)
 
 
-def _table_columns(product, width: int) -> tuple[int, int]:
-    """The widths of the tier columns' text and of the advice column."""
-    tier_width = min(max(len(name) for name in product.tier_names()), 16)
-    # The advice is what the reader came for: a fixed width that always holds its longest
-    # word (and a wall's name on wider terminals), so the ratio columns (feature, reason) are
-    # the ones that shrink.
-    return tier_width, ADVICE_WIDE if width >= 100 else len("free-limited")
-
-
-Cell = tuple[str, tuple[tuple[str, "str | None"], ...]]  # the cell's style, its (text, style) pieces
+# A cell: its style, and its pieces (text, style), each piece after the first on new lines.
+Cell = tuple["str | None", tuple[tuple[str, "str | None"], ...]]
 
 
 def _row_cells(a) -> tuple[Cell, ...]:
-    """One table row: what each cell says, and in which style (the one description of a row,
-    drawn by rich or as plain text)."""
+    """One table row: what each cell says, and in which style."""
     reason = a.main_reason
     if a.questions:
         why = [(f"no evidence; ask: {', '.join(a.questions)}", None)]
     else:
         why = [(reason.rule if reason else "-", None)]
     if reason and reason.inferred:
-        why.append(("\n(inferred)", "dim"))
+        why.append(("(inferred)", "dim"))
     advice = [(a.recommendation, None)]
     if a.limit_metric:
-        advice.append((f"\nwall: {text_line(a.limit_metric)}", None))
+        advice.append((f"wall: {text_line(a.limit_metric)}", None))
     if a.wall_advice and a.wall_advice != "keep":
-        advice.append((f"\n({a.wall_advice} today's wall)", None))
-    # Names are one line each (text_line): a newline in one must not start a line of output.
+        advice.append((f"({a.wall_advice} today's wall)", None))
     return (
-        ("", ((text_line(a.feature.name), None),)),
-        ("", ((text_line(a.feature.current or "-"), None),)),
+        # Names are one line each (text_line): a newline in one must not start a line of output.
+        (None, ((text_line(a.feature.name), None),)),
+        (None, ((text_line(a.feature.current or "-"), None),)),
         (STYLE[a.recommendation], tuple(advice)),
-        ("", ((text_line(a.tier or "-"), None),)),
-        ("", ((f"{a.confidence:.2f}" if a.known else a.confidence_label, None),)),
-        ("", tuple(why)),
+        (None, ((text_line(a.tier or "-"), None),)),
+        (None, ((_confidence(a), None),)),
+        (None, tuple(why)),
     )
 
 
-def _text(style: str, pieces) -> Text:
-    text = Text(style=style)
-    for piece, piece_style in pieces:
-        text.append(piece, style=piece_style)
-    return text
+def _confidence(a) -> str:
+    return f"{a.confidence:.2f}" if a.known else a.confidence_label
 
 
-def _row_texts(a) -> tuple[str, ...]:
-    return tuple("".join(piece for piece, _ in pieces) for _, pieces in _row_cells(a))
+def _column_widths(analysis, width: int) -> list[int]:
+    """Each column's width in cells, without padding. The advice is what the reader came for:
+    a fixed width that always holds its longest word (and a wall's name on wider terminals);
+    the tier columns fit the tier names (up to 16 cells); Feature and Main reason share the
+    rest equally."""
+    tier = min(max(len(name) for name in analysis.inventory.product.tier_names()), 16)
+    confidence = max((len(_confidence(a)) for a in analysis.assessments), default=0)
+    fixed = [max(tier, 7), ADVICE_WIDE if width >= 100 else len("free-limited"), max(tier, 4),
+             max(confidence, len(HEADERS[CONF]))]
+    flexible = width - BORDERS - sum(fixed) - PADDING * len(HEADERS)
+    return [(flexible + 1) // 2, *fixed, flexible // 2]
 
 
-def _plain_table(analysis, width: int) -> Iterator[str] | None:
-    """The table as plain text (see :mod:`.plaintable`), or ``None`` where rich must draw it."""
-    from freemium_advisor.formats import plaintable
+def _cell_lines(cell: Cell, width: int, column: int, color: bool) -> list[str]:
+    style, pieces = cell
+    lines = []
+    for text, piece_style in pieces:
+        if column == CONF:  # a number or a word: never wrapped, aligned right
+            lines.append(_paint(_fit(text.strip(), width, ellipsis=True, right=True), color, style, piece_style))
+            continue
+        for line in wrap(text, width, fold=column == REASON):
+            fitted = _fit(line, width, ellipsis=column != REASON)
+            words = fitted.rstrip(" ")  # the padding stays unpainted
+            lines.append(_paint(words, color, style, piece_style) + fitted[len(words):])
+    return lines
 
+
+def _row(cells: Sequence[Cell], widths: Sequence[int], bar: str, color: bool, *, bottom: bool = False) -> str:
+    columns = [_cell_lines(cell, w, i, color) for i, (cell, w) in enumerate(zip(cells, widths))]
+    height = max(map(len, columns))
+    out = []
+    for index in range(height):
+        parts = []
+        for lines, w in zip(columns, widths):
+            # A header sits at the bottom of its row, a cell at the top.
+            at = index - (height - len(lines)) if bottom else index
+            parts.append(" " + (lines[at] if 0 <= at < len(lines) else " " * w) + " ")
+        out.append(bar + bar.join(parts) + bar + "\n")
+    return "".join(out)
+
+
+def _rule(widths: Sequence[int], left: str, line: str, middle: str, right: str) -> str:
+    return left + middle.join(line * (w + PADDING) for w in widths) + right + "\n"
+
+
+def _table(analysis, width: int, color: bool) -> Iterator[str]:
+    """The table, a row at a time: title, heavy header, rows, bottom rule."""
     product = analysis.inventory.product
-    title = f"{text_line(product.name)}: freemium advice"
-    rows = [_row_texts(a) for a in analysis.assessments]
-    texts = [title, *(line for row in rows for cell in row for line in cell.split("\n"))]
-    if not all(map(plaintable.plain_text, texts)):
-        return None
-    tier_width, advice_width = _table_columns(product, width)
-    conf_width = max((plaintable.cell_len(row[4]) for row in rows), default=0)
-    widths = plaintable.plain_widths(
-        width, (max(tier_width, 7), advice_width, max(tier_width, 4)), max(conf_width, len("Conf.")),
-    )
-    if widths is None:
-        return None
-    return plaintable.table_lines(title, widths, iter(rows))
+    widths = _column_widths(analysis, width)
+    total = sum(widths) + PADDING * len(widths) + BORDERS
+    title = wrap(f"{text_line(product.name)}: freemium advice", total)
+    yield "".join(_paint(line, color, "italic") + " " * (total - cell_len(line)) + "\n" for line in title)
+    yield _rule(widths, "┏", "━", "┳", "┓")
+    yield _row([("bold", ((header, None),)) for header in HEADERS], widths, "┃", color, bottom=True)
+    yield _rule(widths, "┡", "━", "╇", "┩")
+    seen: dict[tuple, str] = {}
+    for cells in map(_row_cells, analysis.assessments):
+        row = seen.get(cells)
+        if row is None:
+            row = _row(cells, widths, "│", color)
+            if len(seen) < _ROW_MEMO:
+                seen[cells] = row
+        yield row
+    yield _rule(widths, "└", "─", "┴", "┘")
 
 
-def _print_table(console: Console, analysis) -> None:
-    product = analysis.inventory.product
-    table = Table(title=f"{text_line(product.name)}: freemium advice", title_justify="left", expand=True)
-    table.add_column("Feature", ratio=3, min_width=12)
-    tier_width, advice_width = _table_columns(product, console.width)
-    table.add_column("Current", width=max(tier_width, 7))
-    table.add_column("Advice", width=advice_width)
-    table.add_column("Tier", width=max(tier_width, 4))
-    table.add_column("Conf.", justify="right", no_wrap=True)
-    table.add_column("Main reason", ratio=3, min_width=12, overflow="fold")
-    for a in analysis.assessments:
-        table.add_row(*(_text(style, pieces) for style, pieces in _row_cells(a)))
-    console.print(table)
+def _lines(text: str, width: int, style: str | None, color: bool) -> str:
+    return "".join(_paint(line, color, style) + "\n" for line in wrap(text, width))
 
 
-def _print_list(console: Console, analysis) -> None:
+def _list(analysis, width: int, color: bool) -> Iterator[str]:
     """One block per feature: the name, then the advice first on its own line, so a narrow
     terminal wraps the reason and never cuts the advice."""
-    console.print(Text(f"{text_line(analysis.inventory.product.name)}: freemium advice", style="bold"))
+    yield _lines(f"{text_line(analysis.inventory.product.name)}: freemium advice", width, "bold", color)
     for a in analysis.assessments:
-        console.print(Text(text_line(a.feature.name), style="bold"))
-        line = Text("  ")
-        line.append(a.recommendation, style=STYLE[a.recommendation])
-        if a.tier:
-            line.append(f" in {text_line(a.tier)}")
-        if a.limit_metric:
-            line.append(f", wall: {text_line(a.limit_metric)}")
-        console.print(line)
+        end = 2 + len(a.recommendation)
+        lines = wrap(f"  {a.recommendation}" + (f" in {text_line(a.tier)}" if a.tier else "")
+                     + (f", wall: {text_line(a.limit_metric)}" if a.limit_metric else ""), width)
+        lines[0] = lines[0][:2] + _paint(lines[0][2:end], color, STYLE[a.recommendation]) + lines[0][end:]
         reason = a.main_reason
         detail = f"  today {text_line(a.feature.current or '-')}; confidence {a.confidence:.2f}"
         if reason:
             detail += f"; {reason.rule}" + (" (inferred)" if reason.inferred else "")
-        console.print(Text(detail, style="dim"))
+        yield (_lines(text_line(a.feature.name), width, "bold", color) + "".join(line + "\n" for line in lines)
+               + _lines(detail, width, "dim", color))
 
 
 def split_cells(summary: dict[str, int], width: int) -> dict[str, int]:
@@ -208,52 +301,38 @@ def split_cells(summary: dict[str, int], width: int) -> dict[str, int]:
     return cells
 
 
-def _print_split(console: Console, analysis) -> None:
+def _split(analysis, width: int, color: bool) -> Iterator[str]:
     summary = analysis.summary()
     counts = ", ".join(f"{n} {name}" for name, n in summary.items())
-    console.print(f"{plural(len(analysis.assessments), 'feature')}: {counts}.")
+    yield _lines(f"{plural(len(analysis.assessments), 'feature')}: {counts}.", width, None, color)
     if analysis.assessments:
-        bar = Text()
-        for name, cells in split_cells(summary, min(BAR_WIDTH, console.width - 2)).items():
-            bar.append(BAR[name] * cells, style=STYLE[name])
-        console.print(bar)
-        legend = Text()
-        for index, name in enumerate(summary):
-            legend.append(", " if index else "")
-            legend.append(BAR[name], style=STYLE[name])
-            legend.append(f" {name}")
-        console.print(legend)
+        cells = split_cells(summary, min(BAR_WIDTH, width - 2))
+        yield "".join(_paint(BAR[name] * n, color, STYLE[name]) for name, n in cells.items()) + "\n"
+        legend = _lines(", ".join(f"{BAR[name]} {name}" for name in summary), width, None, color)
+        for name in summary:  # each shade in its colour
+            legend = legend.replace(BAR[name], _paint(BAR[name], color, STYLE[name]))
+        yield legend
     tiers = [
         f"{text_line(t.name)} {sum(a.tier == t.name for a in analysis.assessments)}"
         for t in analysis.inventory.product.tiers
     ]
-    console.print(Text(f"Advised per tier: {', '.join(tiers)}."))
+    yield _lines(f"Advised per tier: {', '.join(tiers)}.", width, None, color)
 
 
-def _print_findings(console: Console, analysis, *, plain: bool = False) -> None:
-    """The findings, one line each; ``plain``: written as they are wherever rich would print
-    them unchanged (no colors, printable text), thousands of lines without rich's layout."""
-    from freemium_advisor.formats.plaintable import plain_text
-
+def _findings(analysis, width: int, color: bool) -> Iterator[str]:
+    """The findings, one line each whatever the width: tools and people grep these."""
     if analysis.suppressed:
-        console.print(f"{plural(len(analysis.suppressed), 'finding')} waived in the inventory.")
+        yield _lines(f"{plural(len(analysis.suppressed), 'finding')} waived in the inventory.", width, None, color)
     if not analysis.findings:
-        console.print("No findings.")
+        yield "No findings.\n"
         return
-    console.print(f"{plural(len(analysis.findings), 'finding')}:")
+    yield f"{plural(len(analysis.findings), 'finding')}:\n"
     for f in analysis.findings:
-        file, message = text_line(f.file), text_line(f.message)
-        if plain:
-            text = f"{file}:{f.line}:{f.column}: {f.severity} [{f.check}] {message}"
-            if plain_text(text):
-                console.file.write(text + "\n")
-                continue
-        line = Text(f"{file}:{f.line}:{f.column}: ")
-        line.append(f.severity, style=SEVERITY_STYLE[f.severity])
-        line.append(f" [{f.check}] {message}")
-        # One line per finding, whatever the width: tools and people grep these.
-        console.print(line, soft_wrap=True)
+        severity = _paint(f.severity, color, SEVERITY_STYLE[f.severity])
+        yield f"{text_line(f.file)}:{f.line}:{f.column}: {severity} [{f.check}] {text_line(f.message)}\n"
 
+
+# --- explain ----------------------------------------------------------------------------------
 
 def render_explanation(explanation, options=None) -> str:
     """Every rule that fired, criteria totals, signals, margin and what would flip it."""

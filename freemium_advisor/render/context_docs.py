@@ -1,8 +1,9 @@
 """The reference of what a ``report --template`` sees, generated from the result's JSON Schema.
 
 A user's template gets the JSON result as its context, so its documentation is the schema,
-walked field by field: ``docs/report-context.md`` is this module's output, and a test fails
-when it drifts. Regenerate it with ``python -m freemium_advisor.render.context_docs docs/report-context.md``.
+walked field by field, each field's meaning its description (declared with the field in
+:mod:`freemium_advisor.result`): ``docs/report-context.md`` is this module's output, and a
+test fails when it drifts. Regenerate it with ``python -m freemium_advisor.render.context_docs docs/report-context.md``.
 """
 
 from __future__ import annotations
@@ -60,90 +61,6 @@ tag that ends a line: write conditions inline as expressions, as above, to keep 
 | field | type | meaning |
 |---|---|---|
 """
-
-
-# What each field means, where the schema itself carries no description. A field without a
-# meaning here or in the schema fails the docs test, so a new result field gets documented.
-MEANINGS = {
-    "format_version": "the result format's version; fields are only added within a version",
-    "tool": "what produced the result",
-    "tool.name": "the tool's name",
-    "tool.version": "the tool's version",
-    "rules.fingerprint": "changes whenever any rule, override or policy in force changes",
-    "rules.packs": "`builtin`, then each `--rules` path, in load order",
-    "product": "the product as the inventory describes it",
-    "product.name": "the product's name",
-    "product.model": "its business model",
-    "product.trial_days": "the trial's length, for trial and reverse-trial models",
-    "product.collaborative": "collaboration or one-to-many at the core",
-    "product.tiers": "the tiers, cheapest first; the first is the free tier",
-    "product.tiers[].name": "the tier's name",
-    "product.tiers[].audience": "who the tier is sold to",
-    "summary": "how many features get each recommendation",
-    "features": "one entry per feature, in the inventory's order",
-    "features[].id": "the feature's id in the inventory",
-    "features[].name": "the feature's name (any text: escape it for your target)",
-    "features[].recommendation": "the advice",
-    "features[].current": "the tier it sits in today, if the inventory says",
-    "features[].score": "free weight minus limit and gated weight",
-    "features[].margin": "the weight that would have to move to change the advice",
-    "features[].confidence": "the margin as a share of all weight that fired (0 to 1)",
-    "features[].confidence_label": "the confidence in words (cut-offs in the policy)",
-    "features[].limit.metric": "what the wall should count (`AI credits`, `GB of storage`...)",
-    "features[].limit.rule": "the metric rule that named it",
-    "features[].criteria": "the net score of every criterion (positive leans free)",
-    "features[].signals": "every signal, answered, inferred or unset",
-    "features[].signals.<name>.value": "a level name, an audience, true/false, or null",
-    "features[].signals.<name>.source": "`explicit` (the PM answered), `inferred` (from words) or `unset`",
-    "features[].signals.<name>.evidence": "the inference rules that set it",
-    "features[].reasons": "the score rules that fired, in rule order",
-    "features[].reasons[].rule": "the rule's id",
-    "features[].reasons[].criterion": "the criterion it weighs",
-    "features[].reasons[].direction": "which way it pushes",
-    "features[].reasons[].weight": "how hard it pushes",
-    "features[].reasons[].message": "why, in words (rendered from the rule's message)",
-    "features[].reasons[].evidence": "the inferences behind the signals it read",
-    "features[].position": "where the feature starts in the inventory",
-    "findings": "where today's placement disagrees with the advice, in check order",
-    "findings[].check": "the check's id",
-    "findings[].title": "the check's title",
-    "findings[].severity": "how serious it is",
-    "findings[].feature": "the feature it is about, or null for the product",
-    "findings[].message": "what is wrong, in words",
-    "findings[].file": "the inventory file",
-    "findings[].position": "where to look in the file",
-    "findings[].fingerprint": "a stable identity (check and subject), for waivers and baselines",
-    "findings[].help": "how to fix it",
-    "findings[].suppression.kind": "what accepted it: a waiver, the baseline, or --base",
-    "findings[].suppression.reason": "why, in the words of whoever accepted it",
-    "findings[].suppression.owner": "who accepted it, if the waiver says",
-    "findings[].suppression.expires": "the date the waiver ends, if it says",
-}
-_SHARED_MEANINGS = {
-    "evidence[].rule": "the inference rule",
-    "evidence[].words": "the words it found in the feature's text",
-    "evidence[].message": "what it concluded, in words",
-    "source.principle": "the framework principle",
-    "source.seed": "the write-up of the talk it cites",
-    "source.timestamp": "where in the talk (hh:mm:ss)",
-    "source.quote": "a paraphrase from the write-up, not a quotation of the speaker",
-    "position.line": "1-based line",
-    "position.column": "1-based column",
-}
-
-
-def meaning(path: str, schema_description: str) -> str:
-    """What the field at ``path`` means: the schema's description, else this module's."""
-    if schema_description:
-        return schema_description
-    if path.startswith("suppressed[]."):
-        path = "findings[]." + path[len("suppressed[]."):]  # the same finding, accepted
-    if path in MEANINGS:
-        return MEANINGS[path]
-    for suffix, text in _SHARED_MEANINGS.items():
-        if path.endswith("." + suffix):
-            return text
-    return ""
 
 
 def _type(schema: dict[str, Any]) -> str:
@@ -208,7 +125,7 @@ def render_context_docs() -> str:
     """The Markdown reference of the template context, one row per field."""
     lines = [INTRO.rstrip("\n")]
     for path, kind, description in _children("", analysis_schema()):
-        cell = meaning(path, description).replace("|", "\\|")
+        cell = description.replace("|", "\\|")
         lines.append(f"| `{path}` | {kind.replace('|', chr(92) + '|')} | {cell} |")
     return "\n".join(lines) + "\n"
 

@@ -3,7 +3,9 @@
 The Markdown and HTML templates only lay this out: the summary (counts, changed advice,
 findings by severity), the free tier judged as a whole, the questions still open ranked by how
 much one answer would change the advice, and one section per feature with its reasons, its
-evidence and what would flip it. Nothing here knows Markdown or HTML.
+evidence and what would flip it. Nothing here knows Markdown or HTML, and nothing here runs
+the engine: the report is a view over an analysis built with what-ifs
+(``analyze(..., what_ifs=True)``).
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freemium_advisor.render.citations import Citation, cite
-from freemium_advisor.engine.rule_engine import Engine
-from freemium_advisor.engine.explain import Flip, what_ifs
 from freemium_advisor.result import (
     EXPLICIT,
     INFERRED,
@@ -20,6 +20,7 @@ from freemium_advisor.result import (
     Analysis,
     Assessment,
     Finding,
+    Flip,
     Reason,
     Signal,
 )
@@ -214,11 +215,12 @@ UPGRADE = Source("Usage-based freemium (MongoDB's free shared cluster)",
 
 
 def build_report(analysis: Analysis) -> Report:
-    """Compute everything a report prints from one analysis (deterministic: input order)."""
-    engine = Engine(analysis.ruleset)
-    product = analysis.inventory.product
+    """Compute everything a report prints from one analysis built with what-ifs
+    (deterministic: input order); without them, ``ValueError``."""
+    if any(a.what_ifs is None for a in analysis.assessments):
+        raise ValueError("a report needs the analysis built with what-ifs: analyze(..., what_ifs=True)")
     features = tuple(
-        _feature_report(number, a, what_ifs(engine, a, product), analysis)
+        _feature_report(number, a, a.what_ifs, analysis)
         for number, a in enumerate(analysis.assessments, start=1)
     )
     guesses = [f for f in features if _is_guess(f.assessment)]

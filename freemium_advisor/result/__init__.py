@@ -3,33 +3,72 @@
 ``Analysis`` holds the tool that produced it, the rule set's fingerprint, the input path,
 the product, one ``Assessment`` per feature in input order and the ``Finding`` list. Each
 ``Reason`` carries its rule's ``Source`` (principle, seed, timestamp), so a report can cite
-the framework without going back to the rule packs.
+the framework without going back to the rule packs. An analysis built with what-ifs
+(``analyze(..., what_ifs=True)``) also carries, in each assessment, the single answers that
+would flip its advice.
+
+The JSON result is declared here, once: each type's ``JSON`` shape lists its fields in output
+order, with their types and meanings (see :mod:`freemium_advisor.result.shape`). The dicts
+the JSON is written from, the JSON Schema (``schema/result.schema.json``) and the template
+reference (``docs/report-context.md``) are made from these declarations.
 """
 
 from __future__ import annotations
 
 import hashlib
+import operator
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
 from freemium_advisor import __version__
 from freemium_advisor.model.inventory import Feature, Inventory, Product
 from freemium_advisor.model.rules import RuleSet, Source
 from freemium_advisor.model.signals import (
+    AUDIENCES,
     CRITERION_IDS,
     DEFAULT_CRITERION,
+    DIRECTIONS,
+    MODELS,
     RECOMMENDATIONS,
+    SIGNAL_BY_NAME,
+    SIGNALS,
+)
+from freemium_advisor.result.shape import (
+    BOOLEAN,
+    COUNT,
+    NUMBER,
+    OPTIONAL_TEXT,
+    TEXT,
+    Out,
+    Shape,
+    const,
+    keyed,
+    kind,
+    list_of,
+    nullable,
+    one_of,
 )
 
 TOOL_NAME = "freemium-advisor"
+# The JSON result's version: within a version, fields are only ever added, never removed or
+# changed in meaning.
+FORMAT_VERSION = 1
 SEVERITIES = ("error", "warning", "note")
+FAIL_ON = (*SEVERITIES, "never")
 
 EXPLICIT = "explicit"
 INFERRED = "inferred"
 UNSET = "unset"
+SIGNAL_SOURCES = (EXPLICIT, INFERRED, UNSET)
 # The confidence label when nothing but the default spoke: the advice is only the default.
 UNKNOWN = "unknown"
+CONFIDENCE_LABELS = ("high", "medium", "low", UNKNOWN)
+SUPPRESSION_KINDS = ("waiver", "baseline", "base")
+WALL_ADVICE = ("keep", "raise", "remove")
+
+FINGERPRINT = kind(type="string", pattern="^[0-9a-f]{16}$")
+LINE_OR_COLUMN = kind(type="integer", minimum=1)
 
 # The directions of the reasons that speak for each recommendation.
 AGREEING = {
@@ -39,12 +78,50 @@ AGREEING = {
 }
 
 
+# Shapes of the parts that are not result types: a feature's or finding's place in the file,
+# a rule's or check's framework passage, the product.
+POSITION = Shape(
+    "a place in the inventory file",
+    Out("line", LINE_OR_COLUMN, "1-based line"),
+    Out("column", LINE_OR_COLUMN, "1-based column"),
+)
+SOURCE = Shape(
+    "the framework passage a rule or check encodes",
+    Out("principle", TEXT, "the framework principle"),
+    Out("seed", OPTIONAL_TEXT, "the write-up of the talk it cites"),
+    Out("timestamp", nullable(kind(type="string", pattern=r"^\d\d:\d\d:\d\d$")),
+        "where in the talk (hh:mm:ss)"),
+    Out("quote", OPTIONAL_TEXT, "a paraphrase from the write-up, not a quotation of the speaker"),
+    shared=True,
+)
+PASSAGE = nullable(SOURCE)
+TIER = Shape(
+    "a tier of the product",
+    Out("name", TEXT, "the tier's name"),
+    Out("audience", one_of(AUDIENCES), "who the tier is sold to"),
+)
+PRODUCT = Shape(
+    "the product as the inventory describes it",
+    Out("name", TEXT, "the product's name"),
+    Out("model", one_of(MODELS), "its business model"),
+    Out("trial_days", nullable(kind(type="integer")), "the trial's length, for trial and reverse-trial models"),
+    Out("collaborative", BOOLEAN, "collaboration or one-to-many at the core"),
+    Out("tiers", list_of(TIER), "the tiers, cheapest first; the first is the free tier"),
+)
+
+
 @dataclass(frozen=True)
 class Tool:
     """What produced a result: the tool's name and version."""
 
     name: str = TOOL_NAME
     version: str = __version__
+
+    JSON: ClassVar[Shape] = Shape(
+        "what produced the result",
+        Out("name", const(TOOL_NAME), "the tool's name"),
+        Out("version", TEXT, "the tool's version"),
+    )
 
 
 @dataclass(frozen=True)
@@ -55,6 +132,13 @@ class Evidence:
     words: tuple[str, ...]
     message: str
 
+    JSON: ClassVar[Shape] = Shape(
+        "words an inference rule found, and what it concluded",
+        Out("rule", TEXT, "the inference rule"),
+        Out("words", list_of(TEXT), "the words it found in the feature's text"),
+        Out("message", TEXT, "what it concluded, in words"),
+    )
+
 
 @dataclass(frozen=True)
 class Signal:
@@ -64,6 +148,16 @@ class Signal:
     value: Any
     source: str
     evidence: tuple[Evidence, ...] = ()
+
+    JSON: ClassVar[Shape] = Shape(
+        "a signal's value and where it came from",
+        Out("value", kind(type=["string", "boolean", "null"]), "a level name, an audience, true/false, or null",
+            lambda s: SIGNAL_BY_NAME[s.name].to_json(s.value)),
+        Out("source", one_of(SIGNAL_SOURCES),
+            "`explicit` (the PM answered), `inferred` (from words) or `unset`"),
+        Out("evidence", list_of(Evidence.JSON), "the inference rules that set it"),
+        shared=True,  # a signal nobody answered is one object for every feature
+    )
 
 
 @dataclass(frozen=True)
@@ -78,6 +172,18 @@ class Reason:
     inferred: bool
     evidence: tuple[Evidence, ...] = ()
     source: Source | None = None
+
+    JSON: ClassVar[Shape] = Shape(
+        "a score rule that fired",
+        Out("rule", TEXT, "the rule's id"),
+        Out("criterion", one_of([*CRITERION_IDS, DEFAULT_CRITERION.id]), "the criterion it weighs"),
+        Out("direction", one_of(DIRECTIONS), "which way it pushes"),
+        Out("weight", kind(type="number", minimum=0), "how hard it pushes"),
+        Out("message", TEXT, "why, in words (rendered from the rule's message)"),
+        Out("inferred", BOOLEAN, "it read a signal inferred from words"),
+        Out("evidence", list_of(Evidence.JSON), "the inferences behind the signals it read"),
+        Out("source", PASSAGE, "the framework passage a rule or check encodes"),
+    )
 
     @property
     def contribution(self) -> float:
@@ -104,6 +210,38 @@ class Weights:
 
 
 @dataclass(frozen=True)
+class Flip:
+    """Answering ``signal: value`` would change the advice to ``recommendation`` in ``tier``.
+
+    The advice changes when the recommendation does, or when a gated feature moves to
+    another paid tier (a different audience), which is a change a PM acts on too.
+    """
+
+    signal: str
+    value: str
+    recommendation: str
+    tier: str | None
+    score: float
+
+    JSON: ClassVar[Shape] = Shape(
+        "a single answer that would change the advice",
+        Out("signal", one_of(s.name for s in SIGNALS), "the signal to answer"),
+        Out("value", TEXT, "the answer, as the inventory writes it"),
+        Out("recommendation", one_of(RECOMMENDATIONS), "the advice it would give"),
+        Out("tier", OPTIONAL_TEXT, "the tier it would advise"),
+        Out("score", NUMBER, "the score it would give"),
+    )
+
+
+WALL = Shape(
+    "the usage wall of free-limited advice",
+    Out("metric", OPTIONAL_TEXT, "what the wall should count (`AI credits`, `GB of storage`...)",
+        operator.attrgetter("limit_metric")),
+    Out("rule", OPTIONAL_TEXT, "the metric rule that named it", operator.attrgetter("limit_rule")),
+)
+
+
+@dataclass(frozen=True)
 class Assessment:
     """The advice for one feature, with everything needed to explain it."""
 
@@ -124,6 +262,42 @@ class Assessment:
     by_words: bool = False
     # Who the feature's type says buys it (the policy's ``type_audiences``), if it says.
     type_audience: str | None = None
+    # For each signal, the nearest answer that would change the advice (``None``: the
+    # analysis was built without what-ifs).
+    what_ifs: tuple[Flip, ...] | None = field(default=None, compare=False)
+
+    JSON: ClassVar[Shape] = Shape(
+        "the advice for one feature",
+        Out("id", TEXT, "the feature's id in the inventory", lambda a: a.feature.id, per_feature=True),
+        Out("name", TEXT, "the feature's name (any text: escape it for your target)",
+            lambda a: a.feature.name, per_feature=True),
+        Out("recommendation", one_of(RECOMMENDATIONS), "the advice"),
+        Out("tier", OPTIONAL_TEXT, "null when there is no tier to gate into"),
+        Out("tier_is_guess", BOOLEAN,
+            "gated without an answered or inferred audience: the tier is a default"),
+        Out("current", OPTIONAL_TEXT, "the tier it sits in today, if the inventory says",
+            lambda a: a.feature.current, per_feature=True),
+        Out("score", NUMBER, "free weight minus limit and gated weight"),
+        Out("margin", NUMBER, "the weight that would have to move to change the advice"),
+        Out("confidence", kind(type="number", minimum=0, maximum=1),
+            "the margin as a share of all weight that fired (0 to 1)"),
+        Out("confidence_label", one_of(CONFIDENCE_LABELS), "the confidence in words (cut-offs in the policy)"),
+        Out("limit", nullable(WALL), "the usage wall, for free-limited advice",
+            lambda a: a if a.recommendation == "free-limited" else None),
+        Out("wall_advice", nullable(one_of(WALL_ADVICE)),
+            "what to do with today's free-tier wall (null when there is none)", per_feature=True),
+        Out("criteria", keyed(CRITERION_IDS, NUMBER), "the net score of every criterion (positive leans free)"),
+        Out("default", NUMBER, "the default rule's share of the score, outside every criterion"),
+        Out("questions", list_of(one_of(s.name for s in SIGNALS)),
+            "with confidence unknown: the signals whose answer alone would decide"),
+        Out("signals", keyed([s.name for s in SIGNALS], Signal.JSON), "every signal, answered, inferred or unset"),
+        Out("reasons", list_of(Reason.JSON), "the score rules that fired, in rule order"),
+        Out("position", POSITION, "where the feature starts in the inventory", lambda a: a.feature,
+            per_feature=True),
+        # Repeated features get one assessment's parts with their own feature (the engine's
+        # memo): their JSON is made once, and only the fields that read the feature per feature.
+        content=lambda a: _advice_parts(a),
+    )
 
     @property
     def score(self) -> float:
@@ -200,6 +374,15 @@ class Suppression:
     owner: str | None = None
     expires: str | None = None
 
+    JSON: ClassVar[Shape] = Shape(
+        "why a finding does not count",
+        Out("kind", one_of(SUPPRESSION_KINDS), "what accepted it: a waiver, the baseline, or --base"),
+        Out("reason", TEXT, "why, in the words of whoever accepted it"),
+        Out("owner", OPTIONAL_TEXT, "who accepted it, if the waiver says"),
+        Out("expires", nullable(kind(type="string", pattern=r"^\d{4}-\d\d-\d\d$")),
+            "the date the waiver ends, if it says"),
+    )
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -224,6 +407,23 @@ class Finding:
     inferred: bool = False
     suppression: Suppression | None = None
 
+    JSON: ClassVar[Shape] = Shape(
+        "one problem a check found",
+        Out("check", TEXT, "the check's id"),
+        Out("title", TEXT, "the check's title"),
+        Out("severity", one_of(SEVERITIES), "how serious it is"),
+        Out("feature", OPTIONAL_TEXT, "the feature it is about, or null for the product"),
+        Out("message", TEXT, "what is wrong, in words"),
+        Out("file", TEXT, "the inventory file"),
+        Out("position", POSITION, "where to look in the file", lambda f: f),
+        Out("fingerprint", FINGERPRINT, "a stable identity (check and subject), for waivers and baselines"),
+        Out("inferred", BOOLEAN, "it rests on inferred, not answered, signals"),
+        Out("help", TEXT, "how to fix it"),
+        Out("source", PASSAGE, "the framework passage a rule or check encodes"),
+        Out("suppression", nullable(Suppression.JSON),
+            "why a finding does not count (null for a finding that counts)"),
+    )
+
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.check, self.subject or self.feature or "")
@@ -232,6 +432,23 @@ class Finding:
 def fingerprint(check: str, subject: str) -> str:
     """A stable identity for a finding: 16 hex digits of SHA-256 over check id and subject."""
     return hashlib.sha256(f"{check}\0{subject}".encode()).hexdigest()[:16]
+
+
+# What produced a result, from which rules and which input: the first fields of every JSON
+# document, read from an analysis.
+HEADER = (
+    Out("format_version", const(FORMAT_VERSION),
+        "the result format's version; fields are only added within a version", lambda a: FORMAT_VERSION),
+    Out("tool", Tool.JSON, "what produced the result"),
+    Out("rules", Shape(
+        "the effective rule set",
+        Out("fingerprint", FINGERPRINT, "changes whenever any rule, override or policy in force changes",
+            operator.attrgetter("rules_fingerprint")),
+        Out("packs", list_of(TEXT), "`builtin`, then each `--rules` path, in load order",
+            operator.attrgetter("rule_packs")),
+    ), "the effective rule set: its fingerprint and the packs loaded", lambda a: a),
+    Out("file", TEXT, "the inventory analyzed", operator.attrgetter("path")),
+)
 
 
 @dataclass(frozen=True)
@@ -249,6 +466,18 @@ class Analysis:
     # Findings that do not count (waived, in the baseline, or there before --base), each
     # with its suppression.
     suppressed: tuple[Finding, ...] = ()
+
+    JSON: ClassVar[Shape] = Shape(
+        "one inventory's analysis ('analyze --format json')",
+        *HEADER,
+        Out("product", PRODUCT, "the product as the inventory describes it", lambda a: a.inventory.product),
+        Out("summary", keyed(RECOMMENDATIONS, COUNT), "how many features get each recommendation",
+            lambda a: a.summary()),
+        Out("features", list_of(Assessment.JSON), "one entry per feature, in the inventory's order",
+            operator.attrgetter("assessments")),
+        Out("findings", list_of(Finding.JSON), "where today's placement disagrees with the advice, in check order"),
+        Out("suppressed", list_of(Finding.JSON), "findings accepted by a waiver, the baseline or --base"),
+    )
 
     @property
     def product(self) -> Product:
@@ -270,6 +499,60 @@ class Analysis:
             if assessment.feature.id == feature_id:
                 return assessment
         raise KeyError(feature_id)
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """One feature's assessment within its analysis, with the answers that would flip it."""
+
+    analysis: Analysis
+    assessment: Assessment
+
+    @property
+    def flips(self) -> tuple[Flip, ...]:
+        """The assessment's what-ifs (an explanation is made from an analysis that has them)."""
+        if self.assessment.what_ifs is None:
+            raise ValueError(f"'{self.assessment.feature.id}' was assessed without what-ifs")
+        return self.assessment.what_ifs
+
+    JSON: ClassVar[Shape] = Shape(
+        "one feature's advice and what would flip it ('explain --format json')",
+        *(f.via(operator.attrgetter("analysis")) for f in HEADER),
+        *(f.via(operator.attrgetter("assessment")) for f in Assessment.JSON.fields),
+        Out("flips", list_of(Flip.JSON), "for each signal, the nearest answer that would change the advice"),
+    )
+
+
+GATE = Shape(
+    "the verdict of the CI gate",
+    Out("fail_on", one_of(FAIL_ON), "the threshold: a finding at or above it fails"),
+    Out("failed", BOOLEAN, "whether any finding is at or above fail_on"),
+    Out("counts", keyed([*SEVERITIES, "suppressed"], COUNT), "findings by severity, and how many were suppressed",
+        lambda run: run.counts()),
+)
+# The CI gate's result (``engine.gate.CheckRun``): the verdict, then every file's analysis.
+CHECK_RUN = Shape(
+    "the CI gate's result ('check --format json'): one analysis per file",
+    HEADER[0],
+    Out("tool", Tool.JSON, "what produced the result",
+        lambda run: run.results[0].tool if run.results else Tool()),
+    Out("gate", GATE, "the verdict: failed when a finding is at or above fail_on", lambda run: run),
+    Out("results", list_of(Analysis.JSON), "one analysis per file, in the order checked"),
+)
+
+# The fields of an assessment that repeated features share (all but the feature itself and
+# the what-ifs, which no JSON of an assessment shows).
+_ADVICE_FIELDS = operator.attrgetter(
+    *(f.name for f in fields(Assessment) if f.name not in ("feature", "what_ifs")))
+
+
+def _advice_parts(assessment: Assessment) -> tuple:
+    return _ADVICE_FIELDS(assessment)
+
+
+def analysis_to_dict(analysis: Analysis) -> dict[str, Any]:
+    """The JSON result of an analysis as plain data (what a report template sees)."""
+    return Analysis.JSON.to_json(analysis)
 
 
 def _rounded(value: float) -> float:

@@ -124,6 +124,8 @@ class Assessment:
     by_words: bool = False
     # Who the feature's type says buys it (the policy's ``type_audiences``), if it says.
     type_audience: str | None = None
+    # What the decisive reasons rest on: answered, inferred or none (engine/evidence.py).
+    evidence: str = "none"
 
     @property
     def score(self) -> float:

@@ -57,10 +57,15 @@ def check(
         None, "--base", metavar="REF",
         help="Report only findings a change introduced or altered since this git ref.",
     ),
+    strict: Optional[bool] = typer.Option(
+        None, "--strict", show_default=False,
+        help="Keep findings that rest on guessed (inferred) signals at full severity; by "
+        "default they are notes [default: strict in the settings file, else off].",
+    ),
     config: Optional[str] = typer.Option(
         None, "--config", metavar="FILE",
         help="Settings file [default: the nearest .freemium-advisor.yaml upwards]: rule packs, "
-        "fail_on, format and baseline; options given here win.",
+        "fail_on, format, baseline and strict; options given here win.",
     ),
     output: str = OUTPUT_OPTION,
     color: Optional[bool] = COLOR_OPTION,
@@ -87,11 +92,12 @@ def check(
     )
     threshold = (fail_on.value if fail_on else None) or (settings and settings.fail_on) or "error"
     packs = rules or (settings and settings.rules) or ()
+    strict = bool(strict or (settings and settings.strict))
     ruleset = load_ruleset(packs)
     paths = inventory_files(files)
 
     if write_baseline:
-        run = run_check(paths, ruleset, threshold)
+        run = run_check(paths, ruleset, threshold, strict=strict)
         write_output(baseline_text(run.findings), write_baseline, inputs=tuple(paths))
         typer.echo(f"Wrote {plural(len(run.findings), 'finding')} to {write_baseline}.", err=True)
         return
@@ -99,7 +105,8 @@ def check(
     baseline_file = baseline or (settings and settings.baseline)
     accepted = read_baseline(baseline_file) if baseline_file else None
     base_texts = {p: file_at_ref(p, base) for p in paths} if base else None
-    run = run_check(paths, ruleset, threshold, baseline=accepted, base_texts=base_texts, base_ref=base)
+    run = run_check(paths, ruleset, threshold, baseline=accepted, base_texts=base_texts,
+                    base_ref=base, strict=strict)
     output = output or STDOUT
     text = formatter("check", fmt)(run, render_options(color, output))
     write_output(text, output, inputs=(*paths, *ruleset.files))

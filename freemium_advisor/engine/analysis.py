@@ -11,6 +11,7 @@ import datetime as dt
 
 from freemium_advisor.engine.rule_engine import evaluate
 from freemium_advisor.engine.findings import apply_waivers, find
+from freemium_advisor.engine.guesses import settle_guesses
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.reading.inventory_reader import load_inventory
 from freemium_advisor.result import Analysis, Tool
@@ -18,15 +19,16 @@ from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.model.rules import RuleSet
 
 
-def analyze(inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None) -> Analysis:
+def analyze(inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None,
+            strict: bool = False) -> Analysis:
     """Assess every feature, run the checks and apply the inventory's waivers.
 
-    ``today`` decides which waivers have expired (the current date when not given).
+    ``today`` decides which waivers have expired (the current date when not given). A finding
+    that rests on a guess is at most a note unless ``strict`` (:mod:`.guesses`).
     """
     assessments = evaluate(inventory, ruleset)
-    findings, suppressed = apply_waivers(
-        find(inventory, assessments, ruleset), inventory, today or dt.date.today(), ruleset,
-    )
+    found = settle_guesses(find(inventory, assessments, ruleset), assessments, ruleset, strict)
+    findings, suppressed = apply_waivers(found, inventory, today or dt.date.today(), ruleset)
     return Analysis(
         Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,
         assessments, findings, suppressed,

@@ -82,6 +82,7 @@ def _advice(a, unsupported: dict | None = None) -> dict[str, Any]:
         "margin": a.margin,
         "confidence": a.confidence,
         "confidence_label": a.confidence_label,
+        "evidence": a.evidence,
         "limit": (
             {"metric": a.limit_metric, "rule": a.limit_rule}
             if a.recommendation == "free-limited" else None

@@ -21,6 +21,12 @@ TABLE_MIN_WIDTH = 80
 ADVICE_WIDE = 14
 DIRECTION_TITLES = {"free": "towards free", "limit": "towards a usage wall", "gated": "towards a gate"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
+EVIDENCE_MEANS = {
+    "answered": "the decisive reasons rest on your answers",
+    "inferred": "the decisive reasons rest on guesses from the feature's words, name, type "
+                "or metering",
+    "none": "nothing but the default speaks for the advice",
+}
 
 
 def text_console(options) -> tuple[Console, io.StringIO]:
@@ -102,7 +108,7 @@ def _row_cells(a) -> tuple[Cell, ...]:
         why = [(f"no evidence; ask: {', '.join(a.questions)}", None)]
     else:
         why = [(reason.rule if reason else "-", None)]
-    if reason and reason.inferred:
+    if a.evidence == "inferred":  # the decisive reasons rest on guesses
         why.append(("\n(inferred)", "dim"))
     advice = [(a.recommendation, None)]
     if a.limit_metric:
@@ -179,9 +185,10 @@ def _print_list(console: Console, analysis) -> None:
             line.append(f", wall: {a.limit_metric}")
         console.print(line)
         reason = a.main_reason
-        detail = f"  today {a.feature.current or '-'}; confidence {a.confidence:.2f}"
+        conf = f"{a.confidence:.2f}" if a.known else a.confidence_label
+        detail = f"  today {a.feature.current or '-'}; confidence {conf}; evidence {a.evidence}"
         if reason:
-            detail += f"; {reason.rule}" + (" (inferred)" if reason.inferred else "")
+            detail += f"; {reason.rule}"
         console.print(Text(detail, style="dim"))
 
 
@@ -267,9 +274,10 @@ def render_explanation(explanation, options=None) -> str:
     console.print(head)
     console.print(
         f"Score {_signed(a.score)} (free {a.weights.free:g}, limit {a.weights.limit:g}, "
-        f"gated {a.weights.gated:g}); margin {a.margin:g}; "
-        f"confidence {a.confidence:.2f} ({a.confidence_label})"
+        f"gated {a.weights.gated:g}); margin {a.margin:g}; confidence "
+        + (f"{a.confidence:.2f} ({a.confidence_label})" if a.known else a.confidence_label)
     )
+    console.print(f"Evidence: {a.evidence} ({EVIDENCE_MEANS[a.evidence]})")
 
     console.print()
     console.print(_reason_tree(a))

@@ -31,6 +31,9 @@ UNSET = "unset"
 # The confidence label when nothing but the default spoke: the advice is only the default.
 UNKNOWN = "unknown"
 
+# Growth weight this many times the usage and gating weight clearly outweighs them.
+CLEARLY_OUTWEIGHS = 4
+
 # The directions of the reasons that speak for each recommendation.
 AGREEING = {
     "free": ("free",),
@@ -156,14 +159,15 @@ class Assessment:
     def wall_advice(self) -> str | None:
         """What to do with the usage wall the free tier has today (``limit``), if it has one.
 
-        ``raise`` it when the growth value clearly outweighs the usage cost (the advice leans
-        free with high confidence: a generous wall); ``keep`` it for any other free-limited
+        ``raise`` it when the growth value clearly outweighs the usage cost (free weight at
+        least four times the rest: a generous wall); ``keep`` it for any other free-limited
         advice; ``remove`` it when the feature should be free without one, or not free at all.
         """
         if self.feature.limit is None:
             return None
         if self.recommendation == "free-limited":
-            return "raise" if self.weights.score > 0 and self.confidence_label == "high" else "keep"
+            w = self.weights
+            return "raise" if w.free >= CLEARLY_OUTWEIGHS * (w.limit + w.gated) else "keep"
         return "remove"
 
     @property

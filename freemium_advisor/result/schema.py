@@ -28,6 +28,7 @@ RESULT_SCHEMA_ID = (
 CONFIDENCE_LABELS = ("high", "medium", "low", "unknown")
 SUPPRESSION_KINDS = ("waiver", "baseline", "base")
 SIGNAL_SOURCES = ("explicit", "inferred", "unset")
+EVIDENCE_KINDS = ("answered", "inferred", "none")
 WALL_ADVICE = ("keep", "raise", "remove")
 
 
@@ -96,8 +97,15 @@ def result_schema() -> dict[str, Any]:
         "current": OPTIONAL_TEXT,
         "score": NUMBER,
         "margin": NUMBER,
-        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        "confidence": {
+            "type": "number", "minimum": 0, "maximum": 1,
+            "description": "the measured accuracy of the advice's confidence band (0 when unknown)",
+        },
         "confidence_label": {"enum": list(CONFIDENCE_LABELS)},
+        "evidence": {
+            "enum": list(EVIDENCE_KINDS),
+            "description": "what the decisive reasons rest on: answered signals, inferred ones, or none",
+        },
         "limit": {
             "oneOf": [
                 {"type": "null"},

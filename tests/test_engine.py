@@ -355,6 +355,22 @@ def test_advice_decided_by_inferred_signals_says_it_rests_on_a_guess():
     assert all(r.inferred for r in sso.reasons if r.criterion != "default")
 
 
+@pytest.mark.parametrize("bands,expected", [
+    # The first band that holds the advice gives its measured accuracy, which earns a label.
+    ("[{advice: free, net_reasons: 1, accuracy: 0.95}]", (0.95, "high")),
+    ("[{advice: free, net_reasons: 2, accuracy: 0.95}, {advice: free, net_reasons: 1, accuracy: 0.81}]",
+     (0.81, "medium")),
+    # An accuracy below every label's promise is no promise: unknown, and no number.
+    ("[{advice: free, net_reasons: 1, accuracy: 0.6}]", (0.0, "unknown")),
+    # No band holds it.
+    ("[{advice: gated, net_reasons: 1, accuracy: 0.95}]", (0.0, "unknown")),
+])
+def test_a_packs_bands_give_the_confidence(write, bands, expected):
+    pack = write("pack.yaml", f"policy:\n  confidence_bands: {bands}\n")
+    viral = assessment_of(NO_EVIDENCE, "zorp-viral", load_ruleset([pack]))
+    assert (viral.confidence, viral.confidence_label) == expected
+
+
 def band(policy, advice: str, net: int) -> float:
     """The accuracy of the first shipped band that holds such advice."""
     return next(b.accuracy for b in policy.confidence_bands

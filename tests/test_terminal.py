@@ -41,7 +41,7 @@ def test_narrow_terminal_lists_features_and_never_cuts_the_advice(run, monkeypat
     advice = lines[lines.index("Editable boards") + 1]
     assert advice.startswith("  free-limited in free")
     voting = lines[lines.index("Voting and timer") + 1: lines.index("Voting and timer") + 3]
-    assert voting == ["  free in free", "  today business; confidence 0.82; aha-medium"]
+    assert voting == ["  free in free", "  today business; confidence 0.87; aha-medium"]
 
 
 @pytest.mark.parametrize("columns", [80, 100, 140])

@@ -186,9 +186,9 @@ def _print_list(console: Console, analysis) -> None:
         console.print(line)
         reason = a.main_reason
         conf = f"{a.confidence:.2f}" if a.known else a.confidence_label
-        detail = f"  today {a.feature.current or '-'}; confidence {conf}; evidence {a.evidence}"
+        detail = f"  today {a.feature.current or '-'}; confidence {conf}"
         if reason:
-            detail += f"; {reason.rule}"
+            detail += f"; {reason.rule}" + (" (inferred)" if a.evidence == "inferred" else "")
         console.print(Text(detail, style="dim"))
 
 

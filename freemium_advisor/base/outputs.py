@@ -53,6 +53,17 @@ def write_chunks(chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] 
         # (renaming over /dev/null would put a regular file in its place).
         _write_stream(chunks, path)
         return
+    _replace(chunks, target, path)
+
+
+def rewrite_file(data: bytes, path: str) -> None:
+    """Replace the text of a file this run read with ``data``, in one atomic step: an edit in
+    place, as ``--fix`` tools make (``ask`` writing answers into the inventory). Through a
+    symlink, the file it points at is replaced."""
+    _replace((data,), Path(path), path)
+
+
+def _replace(chunks: Iterable[bytes], target: Path, path: str) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(path, None, None, f"no such folder '{folder}'")

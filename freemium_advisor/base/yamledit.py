@@ -129,8 +129,9 @@ def _last_line(lines: Lines, node: yaml.Node) -> int:
     """The last line a node's text is on, leaving out the blank and comment-only lines a
     block collection's end runs over."""
     end = node.end_mark
-    line = end.line if end.column > 0 and end.line < len(lines.lines) else end.line - 1
-    line = min(line, len(lines.lines) - 1)
+    line = min(end.line, len(lines.lines) - 1)
+    if end.line >= len(lines.lines) or not lines.body(line)[:end.column].strip():
+        line = min(end.line - 1, len(lines.lines) - 1)  # the node ends before this line's text
     while line > node.start_mark.line:
         stripped = lines.body(line).strip()
         if stripped and not stripped.startswith("#"):

@@ -19,7 +19,10 @@ The report has four parts, so that tuning on these products cannot overfit quiet
    tier) picked on the other products too. The weights are set from the framework, not fitted;
 4. word support: every word-list entry and the products whose features it finds something
    in. An entry only one product supports needs a ``# why ENTRY: REASON`` comment in its
-   rule, a general reason in product language (``--words`` lists every entry).
+   rule, a general reason in product language (``--words`` lists every entry);
+5. confidence calibration, leave one product out: each product's advice labelled by bands
+   fitted on the other products only (per label: share of features, accuracy, balanced
+   accuracy), and the bands fitted on every product beside the ones the policy ships.
 """
 
 from __future__ import annotations
@@ -34,6 +37,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.realworld_calibration import (  # noqa: E402
+    MIN_PLACEMENTS,
+    calibration,
+    fit_bands,
+    promises_kept,
+)
 from benchmarks.realworld_scoring import (  # noqa: E402
     Score,
     evaluate_pricing,
@@ -152,6 +161,16 @@ def main(argv: list[str] | None = None) -> int:
         types_chosen[product] = max(type_subsets, key=lambda t: (tier(by_types[t], others), -len(t)))
         types_held_out[product] = by_types[types_chosen[product]][product]
 
+    def placements(table) -> dict[str, list]:
+        return {product: [p for s in free_plan(rows, False) for p in s.placements]
+                for product, rows in table.items()}
+
+    calibrated, _ = calibration(placements(results), placements(held_out), ruleset.policy)
+    promises = promises_kept(calibrated, ruleset.policy)
+    confident = Score().merged(r.score for r in calibrated if r.label in ("high", "medium"))
+    confident_share = sum(r.share for r in calibrated if r.label in ("high", "medium"))
+    shipped = fit_bands(p for ps in placements(results).values() for p in ps)
+
     single = [w for w in support if w.part == "words" and len(w.products) == 1]
     unless_single = [w for w in support if w.part == "unless" and len(w.products) == 1]
     counts = {}
@@ -175,6 +194,16 @@ def main(argv: list[str] | None = None) -> int:
             "types_leave_one_product_out_latest": _numbers(total(types_held_out, True)),
             "types_leave_one_product_out_all_years": _numbers(total(types_held_out, False)),
             "types_chosen": {p: dict(t) for p, t in types_chosen.items()},
+            "calibration_leave_one_product_out": {
+                r.label: {"share": r.share, "count": r.score.count, "accuracy": r.score.accuracy,
+                          "balanced_accuracy": r.score.balanced_accuracy,
+                          "promise_kept": promises.get(r.label)}
+                for r in calibrated
+            },
+            "high_or_medium": {"share": confident_share,
+                               "balanced_accuracy": confident.balanced_accuracy},
+            "bands_fitted_on_every_product": [vars(b) for b in shipped],
+            "bands_shipped": [vars(b) for b in ruleset.policy.confidence_bands],
             "word_entries_by_products": counts,
             "single_product_entries": [
                 {"rule": w.rule, "part": w.part, "entry": w.entry, "product": w.products[0],
@@ -239,6 +268,26 @@ def main(argv: list[str] | None = None) -> int:
         products = ", ".join(w.products) or "-"
         reason = f"  # {w.reason}" if w.reason else ("  # NO REASON" if len(w.products) == 1 else "")
         print(f"  {w.rule} {w.part}: {w.entry!r} [{products}]{reason}")
+
+    print()
+    print("5. Confidence calibration, leave one product out (all years; each product labelled "
+          "by bands fitted on the other products)")
+    lowest = dict(ruleset.policy.confidence_labels)
+    print(f"{'label':<10}{'promise':>8}{'share':>7}{'n':>6}{'acc':>7}{'balanced':>10}  kept")
+    for r in calibrated:
+        promise = f"{lowest[r.label]:.2f}" if r.label in lowest else "-"
+        print(f"{r.label:<10}{promise:>8}{r.share:>7.2f}{r.score.count:>6}"
+              f"{_cell(r.score.accuracy):>7}{_cell(r.score.balanced_accuracy):>10}  "
+              f"{'-' if r.label not in promises else 'yes' if promises[r.label] else 'NO'}")
+    print(f"high or medium: {confident_share:.2f} of placements, balanced accuracy "
+          f"{_cell(confident.balanced_accuracy)}; overall balanced accuracy "
+          f"{_cell(total(held_out, False).balanced_accuracy)}")
+    same = shipped == ruleset.policy.confidence_bands
+    print(f"bands fitted on every product (at least {MIN_PLACEMENTS} placements each)"
+          f"{', as rules/policy.yaml ships them' if same else '; rules/policy.yaml differs:'}")
+    for band in shipped:
+        print(f"    - {{advice: {band.advice}, net_reasons: {band.net_reasons}, "
+              f"accuracy: {band.accuracy:.2f}}}")
 
     print()
     print("Products without a free plan (the advice says what a free tier could hold):")

@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from freemium_advisor.engine.analysis import analyze
+from freemium_advisor.engine.evidence import net_reasons
 from freemium_advisor.engine.feature_texts import FeatureTexts, unless_fields
 from freemium_advisor.reading.importers import dump_inventory
 from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
@@ -60,10 +61,18 @@ class Placement:
     real_limited: bool
     advice: str
     advice_tier: str | None
+    evidence: str = "none"
+    net_reasons: int = 0  # reasons for the advice less those against it, the default not counted
+    label: str = "unknown"
 
     @property
     def advice_free(self) -> bool:
         return self.advice != "gated"
+
+    @property
+    def right(self) -> bool:
+        """Whether the advice agrees with the real product on free or paid."""
+        return self.advice_free == self.real_free
 
 
 @dataclass
@@ -159,6 +168,9 @@ def evaluate_pricing(text: str, name: str, ruleset: RuleSet) -> tuple[bool, Scor
             feature.current == free_tier and feature.limit is not None,
             advice[feature.id].recommendation,
             advice[feature.id].tier,
+            advice[feature.id].evidence,
+            net_reasons(advice[feature.id].reasons, advice[feature.id].recommendation),
+            advice[feature.id].confidence_label,
         )
         for feature in real.features
         if feature.current is not None

@@ -64,7 +64,7 @@ def test_version(run, flag):
 
 def test_the_command_tree_is_the_documented_one():
     assert [label(path) for path in LEAVES] == [
-        "analyze", "explain", "validate", "init", "schema", "check", "diff", "report",
+        "analyze", "explain", "validate", "ask", "init", "schema", "check", "diff", "report",
         "rules list", "rules show", "rules test", "rules docs",
         "import pricing2yaml", "import csv", "checks list", "checks test", "checks docs",
     ]

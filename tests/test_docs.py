@@ -33,7 +33,7 @@ def _command_paths(command, prefix=()):
 def test_readme_lists_every_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     paths = list(_command_paths(typer.main.get_command(app)))
-    assert len(paths) == 17
+    assert len(paths) == 18
     missing = [p for p in paths if f"`freemium-advisor {p} " not in readme and f"`freemium-advisor {p}`" not in readme]
     assert missing == []
 

@@ -143,41 +143,39 @@ POLICY = RULESET.policy
 
 
 def test_the_shipped_policy_the_decisions_below_assume():
-    assert (POLICY.min_growth_for_wall, POLICY.confidence_high, POLICY.confidence_medium) == (
-        3.0, 0.6, 0.25,
-    )
+    assert POLICY.min_growth_for_wall == 3.0
+    assert POLICY.confidence_labels == (("high", 0.9), ("medium", 0.8), ("low", 0.65))
 
 
-# The margin is the weight that would have to move; the confidence is the margin as a share
-# of all the weight that fired, labelled high from 0.6 and medium from 0.25.
+# The margin is the weight that would have to move to change the advice.
 @pytest.mark.parametrize("weights,decision", [
     # Leaning free, no usage reason.
-    (Weights(free=3, gated=0.5), Decision("free", 2.5, 0.71, "high")),
+    (Weights(free=3, gated=0.5), Decision("free", 2.5)),
     # Leaning free with a usage reason: free behind a wall.
-    (Weights(free=4, limit=1, gated=0.5), Decision("free-limited", 2.5, 0.45, "medium")),
+    (Weights(free=4, limit=1, gated=0.5), Decision("free-limited", 2.5)),
     # Leaning gated only because of usage, with strong growth value: free behind a wall.
-    (Weights(free=4, limit=4, gated=1), Decision("free-limited", 1.0, 0.11, "low")),
-    (Weights(free=5, limit=8, gated=1), Decision("free-limited", 2.0, 0.14, "low")),
-    (Weights(free=3, gated=1), Decision("free", 2.0, 0.5, "medium")),
-    (Weights(free=5, gated=3), Decision("free", 2.0, 0.25, "medium")),
+    (Weights(free=4, limit=4, gated=1), Decision("free-limited", 1.0)),
+    (Weights(free=5, limit=8, gated=1), Decision("free-limited", 2.0)),
+    (Weights(free=3, gated=1), Decision("free", 2.0)),
+    (Weights(free=5, gated=3), Decision("free", 2.0)),
     # Moderate growth value (aha medium) with a moderate cost: a wall, not a gate.
-    (Weights(free=1.5, limit=1, gated=0.5), Decision("free-limited", 0.5, 0.17, "low")),
+    (Weights(free=1.5, limit=1, gated=0.5), Decision("free-limited", 0.5)),
     # Moderate growth value against production use (2.5): gated.
-    (Weights(free=1.5, limit=2.5, gated=0.5), Decision("gated", 1.5, 0.33, "medium")),
+    (Weights(free=1.5, limit=2.5, gated=0.5), Decision("gated", 1.5)),
     # The same without enough growth value to earn a wall: gated.
-    (Weights(free=1, limit=3), Decision("gated", 2.0, 0.5, "medium")),
+    (Weights(free=1, limit=3), Decision("gated", 2.0)),
     # Growth value, but no more than the gating reasons: gated.
-    (Weights(free=3, limit=1, gated=3), Decision("gated", 1.0, 0.14, "low")),
-    (Weights(gated=4), Decision("gated", 4.0, 1.0, "high")),
-    (Weights(free=1, gated=2.5), Decision("gated", 1.5, 0.43, "medium")),
+    (Weights(free=3, limit=1, gated=3), Decision("gated", 1.0)),
+    (Weights(gated=4), Decision("gated", 4.0)),
+    (Weights(free=1, gated=2.5), Decision("gated", 1.5)),
     # A tie is gated: freemium needs a strategic reason.
-    (Weights(free=2, gated=2), Decision("gated", 0.0, 0.0, "low")),
-    (Weights(free=2.5, gated=2.5), Decision("gated", 0.0, 0.0, "low")),
-    (Weights(), Decision("gated", 0.0, 0.0, "low")),
+    (Weights(free=2, gated=2), Decision("gated", 0.0)),
+    (Weights(free=2.5, gated=2.5), Decision("gated", 0.0)),
+    (Weights(), Decision("gated", 0.0)),
 ], ids=["free", "free-limited-by-score", "free-limited-by-growth", "strong-growth-large-cost",
-        "half-is-medium", "medium-from-0.25", "moderate-growth-moderate-cost",
+        "half", "five-to-three", "moderate-growth-moderate-cost",
         "moderate-growth-production", "wall-without-growth", "growth-not-above-gates",
-        "gated", "gated-medium", "tie", "tie-with-the-default", "nothing"])
+        "gated", "gated-by-more", "tie", "tie-with-the-default", "nothing"])
 def test_decide(weights, decision):
     assert decide(weights, POLICY) == decision
 
@@ -330,6 +328,7 @@ def test_without_any_signal_the_confidence_is_unknown_and_the_questions_are_list
     assert (zorp.recommendation, zorp.confidence, zorp.confidence_label, zorp.known) == (
         "gated", 0.0, "unknown", False,
     )
+    assert zorp.evidence == "none"
     # Only the default fired, shown as the default and under no criterion of the framework.
     assert [(r.rule, r.criterion) for r in zorp.reasons] == [("needs-strategic-reason", "default")]
     assert zorp.default == -0.5 and set(zorp.criteria.values()) == {0.0}
@@ -342,16 +341,97 @@ def test_without_any_signal_the_confidence_is_unknown_and_the_questions_are_list
 
 def test_one_answer_makes_the_confidence_known_again():
     viral = assessment_of(NO_EVIDENCE, "zorp-viral")
-    assert (viral.recommendation, viral.confidence, viral.confidence_label) == (
-        "free", 0.71, "high",
+    # One reason for free and none against it: the band of free advice with one net reason.
+    assert (viral.recommendation, viral.confidence, viral.confidence_label, viral.evidence) == (
+        "free", band(POLICY, "free", 1), "low", "answered",
     )
     assert viral.questions == ()
 
 
-def test_advice_decided_by_inferred_signals_only_steps_its_label_down():
+def test_advice_decided_by_inferred_signals_says_it_rests_on_a_guess():
     sso = assessment_of(NO_EVIDENCE, "sso")
-    # 3.5 enterprise against nothing: 1.00, high if answered; inferred from words, medium.
-    assert (sso.recommendation, sso.confidence, sso.confidence_label) == ("gated", 1.0, "medium")
+    assert (sso.recommendation, sso.evidence) == ("gated", "inferred")
+    assert (sso.confidence, sso.confidence_label) == (band(POLICY, "gated", 1), "medium")
+    assert all(r.inferred for r in sso.reasons if r.criterion != "default")
+
+
+@pytest.mark.parametrize("bands,expected", [
+    # The first band that holds the advice gives its measured accuracy, which earns a label.
+    ("[{advice: free, net_reasons: 1, accuracy: 0.95}]", (0.95, "high")),
+    ("[{advice: free, net_reasons: 2, accuracy: 0.95}, {advice: free, net_reasons: 1, accuracy: 0.81}]",
+     (0.81, "medium")),
+    # An accuracy below every label's promise is no promise: unknown, and no number.
+    ("[{advice: free, net_reasons: 1, accuracy: 0.6}]", (0.0, "unknown")),
+    # No band holds it.
+    ("[{advice: gated, net_reasons: 1, accuracy: 0.95}]", (0.0, "unknown")),
+])
+def test_a_packs_bands_give_the_confidence(write, bands, expected):
+    pack = write("pack.yaml", f"policy:\n  confidence_bands: {bands}\n")
+    viral = assessment_of(NO_EVIDENCE, "zorp-viral", load_ruleset([pack]))
+    assert (viral.confidence, viral.confidence_label) == expected
+
+
+def band(policy, advice: str, net: int) -> float:
+    """The accuracy of the first shipped band that holds such advice."""
+    return next(b.accuracy for b in policy.confidence_bands
+                if b.advice == advice and net >= b.net_reasons)
+
+
+@pytest.mark.parametrize("name", ["Zorblax", "Gadget", "Frobnicate the wibbles", "Quux"])
+def test_words_no_list_knows_are_no_evidence(name):
+    text = f"product: {{name: Acme, tiers: [free, pro]}}\nfeatures:\n  - {{id: f, name: {name}, current: pro}}\n"
+    a = assessment_of(text, "f")
+    assert (a.recommendation, a.confidence_label, a.evidence, a.known) == (
+        "gated", "unknown", "none", False,
+    )
+
+
+def test_a_bare_noun_the_pricing_types_as_its_domain_is_a_guessed_aha():
+    text = "product: {name: Acme}\nfeatures:\n  - {id: f, name: Issues, category: domain}\n"
+    a = assessment_of(text, "f")
+    assert (a.recommendation, a.evidence) == ("free", "inferred")
+    assert [(r.rule, r.inferred) for r in a.reasons] == [
+        ("aha-bare-head-noun", True), ("needs-strategic-reason", False),
+    ]
+
+
+EVIDENCE = """\
+product: {name: Acme, tiers: [free, pro, enterprise]}
+features:
+  - id: answered
+    name: Share boards
+    signals: {virality: high}
+  - id: guess-decides
+    name: SAML single sign-on
+    signals: {aha: medium}
+  - id: guess-not-needed
+    name: SAML single sign-on
+    signals: {audience: enterprise}
+  - id: answered-none
+    name: Zorp frobnicator
+    signals: {virality: none, commoditized: none, aha: none, habit: none, data_value: none,
+              landing: none, audience: user}
+  - id: default-with-questions
+    name: Zorp frobnicator
+    signals: {virality: none}
+"""
+
+
+@pytest.mark.parametrize("feature,recommendation,evidence", [
+    # The answer alone gives the advice; the inferred sharing only agrees.
+    ("answered", "free", "answered"),
+    # The answer leans free; only the enterprise audience guessed from 'SAML' gates it.
+    ("guess-decides", "gated", "inferred"),
+    # The answered audience gates it whatever the words add.
+    ("guess-not-needed", "gated", "answered"),
+    # Nothing speaks but the default, and no unanswered signal could change that.
+    ("answered-none", "free", "answered"),
+    # Only the default speaks, and unanswered signals could change it.
+    ("default-with-questions", "gated", "none"),
+])
+def test_evidence_is_what_the_decisive_reasons_rest_on(feature, recommendation, evidence):
+    a = assessment_of(EVIDENCE, feature)
+    assert (a.recommendation, a.evidence) == (recommendation, evidence)
 
 
 def test_a_tie_is_zero_never_negative_zero():
@@ -378,7 +458,10 @@ features:
     assert [r.rule for r in zorp.reasons] == [
         "needs-strategic-reason", "metered-usage-based-freemium", "metered-usage-wall",
     ]
-    assert (zorp.confidence, zorp.confidence_label) == (0.25, "medium")
+    # Two reasons for the wall, read from the metering: a guess, in the band of two net reasons.
+    assert (zorp.confidence, zorp.confidence_label, zorp.evidence) == (
+        band(POLICY, "free", 2), "medium", "inferred",
+    )
 
 
 WALLS = """\
@@ -408,7 +491,7 @@ def test_a_wall_today_is_kept_raised_or_removed_and_every_wall_names_a_metric():
             for a in analysis.assessments] == [
         # Moderate growth value with a moderate cost: a wall, and today's is right.
         ("keep", "free-limited", "zorps", "keep"),
-        # Growth value clearly outweighs the cost (0.60, high): keep a wall, a generous one.
+        # Growth value clearly outweighs the cost (6 free to 1): keep a wall, a generous one.
         ("raise", "free-limited", "zorps", "raise"),
         ("remove", "free", None, "remove"),
         # No metric rule reads "Zorp": every feature can be counted in uses.

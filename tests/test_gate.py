@@ -387,7 +387,7 @@ def test_config_is_validated_strictly_every_problem_at_once(run, write, inventor
     assert result.stderr.splitlines() == [
         f"{config}:1:10: error: unknown fail_on 'fatal'; expected error, warning, note or never",
         f"{config}:2:1: error: unknown config key 'fromat' (did you mean 'format'?); expected "
-        "rules, fail_on, format or baseline",
+        "rules, fail_on, format, baseline or strict",
     ]
 
 
@@ -426,7 +426,9 @@ def test_a_finding_on_inferred_signals_says_so_and_is_one_severity_lower(run, wr
     assert sso == [
         f"{path}:16:5: note [enterprise-control-in-free] 'SAML single sign-on' is an enterprise "
         "control (its buyer is the enterprise) in the free tier 'free'; the advice gates it in "
-        "'pro' (inferred from 'saml', 'single sign on': answer the signals to confirm)"
+        "'pro' (inferred from 'saml', 'single sign on': answer the signals to confirm) "
+        "(a guess: we guessed audience enterprise from 'saml', 'single sign on'; answer "
+        "audience to settle it)"
     ]
     answered = write("answered.yaml", text.replace(
         "    name: SAML single sign-on\n    current: free\n",
@@ -521,18 +523,51 @@ def test_checks_test_passes_and_fails_a_pack_that_breaks_an_example(run, write):
     assert "FAIL gated-growth-feature: example fails[0] should fire but gave: no finding" in result.stdout.splitlines()
 
 
+GUESSED_GROWTH = """\
+    version: 1
+    product: {name: X, collaborative: true, tiers: [free, pro]}
+    features:
+      - {id: editor, name: Editor, current: free, signals: {aha: high, habit: high}}
+      - {id: invite, name: Invite guests by link, current: pro}
+    """
+
+
 def test_a_keyword_guess_alone_never_fails_the_default_gate(run, write):
-    path = write("guess.yaml", """\
-        version: 1
-        product: {name: X, collaborative: true, tiers: [free, pro]}
-        features:
-          - {id: editor, name: Editor, current: free, signals: {aha: high, habit: high}}
-          - {id: invite, name: Invite guests by link, current: pro}
-        """)
+    path = write("guess.yaml", GUESSED_GROWTH)
     result = run("check", path)
     assert result.exit_code == 0
-    assert result.stdout.startswith(f"{path}:5:47: warning [gated-growth-feature] 'Invite guests by link' sits in paid tier 'pro'")
-    assert result.stdout.endswith("(inferred from 'invite', 'guests': answer the signals to confirm)\n")
+    assert result.stdout.startswith(f"{path}:5:47: note [gated-growth-feature] 'Invite guests by link' sits in paid tier 'pro'")
+    assert result.stdout.endswith(
+        "(a guess: we guessed virality high from 'invite', 'guests'; answer virality to settle it)\n"
+    )
+
+
+def test_strict_keeps_a_guess_at_full_severity(run, write):
+    path = write("guess.yaml", GUESSED_GROWTH)
+    result = run("check", path, "--strict")
+    assert result.exit_code == 1
+    assert result.stdout.startswith(f"{path}:5:47: error [gated-growth-feature] 'Invite guests by link'")
+    assert "a guess" not in result.stdout
+
+
+def test_strict_in_the_settings_file_keeps_a_guess_at_full_severity(run, write):
+    path = write("guess.yaml", GUESSED_GROWTH)
+    write(".freemium-advisor.yaml", "strict: true\n")
+    assert run("check", path).exit_code == 1
+    write(".freemium-advisor.yaml", "strict: false\n")
+    assert run("check", path).exit_code == 0
+    config = write(".freemium-advisor.yaml", "strict: yes please\n")
+    result = run("check", path)
+    assert (result.exit_code, result.stderr) == (2, f"{config}:1:9: error: 'strict' must be true or false\n")
+
+
+def test_the_same_feature_with_its_signal_answered_fails_the_default_gate(run, write):
+    path = write("answered.yaml", GUESSED_GROWTH.replace(
+        "name: Invite guests by link, current: pro}", "name: Invite guests by link, current: pro, signals: {virality: high}}"))
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert f"{path}:5:47: error [gated-growth-feature] 'Invite guests by link'" in result.stdout
+    assert "a guess" not in result.stdout
 
 
 def test_sarif_marks_new_and_unchanged_findings_against_the_base(run, repo):

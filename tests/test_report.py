@@ -208,7 +208,7 @@ def test_open_questions_put_a_free_gated_swing_before_a_change_of_tier(write, ru
 def test_each_feature_section_has_advice_scores_reasons_evidence_and_flips(run):
     features = section(report(run, WHITEBOARD), "Features")
     sso = features[features.index("### 10. SAML single sign-on (SSO)"): features.index("### 11.")]
-    assert "Advice: **gated** in tier enterprise; today: enterprise. Confidence 1.00 (medium), margin 4, score -4." in sso
+    assert "Advice: **gated** in tier enterprise; today: enterprise. Confidence 0.82 (medium), evidence inferred, margin 4, score -4." in sso
     assert "| Audience (user or buyer) | -3.5 |" in sso
     weights = re.findall(r"^\| ([+-][\d.]+) \| `", sso, re.MULTILINE)
     assert weights == ["-3.5", "-0.5"]  # heaviest first

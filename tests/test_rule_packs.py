@@ -78,6 +78,23 @@ def test_policy_can_be_changed(write):
 
 PACK_ERRORS = [
     (
+        "policy:\n  confidence_labels: {sure: 0.9}\n",
+        "2:23: error: unknown confidence label 'sure'; expected high, medium or low",
+    ),
+    ("policy:\n  confidence_labels: {high: 1.5}\n", "2:29: error: an accuracy must be a number from 0 to 1"),
+    (
+        "policy:\n  confidence_bands: [{advice: free, net_reasons: 1}]\n",
+        "2:22: error: a confidence band needs exactly advice, net_reasons, accuracy",
+    ),
+    (
+        "policy:\n  confidence_bands: [{advice: maybe, net_reasons: 1, accuracy: 0.8}]\n",
+        "2:31: error: a band's advice is free or gated",
+    ),
+    (
+        "policy:\n  confidence_bands: [{advice: free, net_reasons: 1.5, accuracy: 0.8}]\n",
+        "2:50: error: a band's 'net_reasons' is a whole number",
+    ),
+    (
         "rules:\n  - id: virality-high\n    criterion: virality\n",
         "2:9: error: duplicate rule id 'virality-high' (first defined at {builtin}); use "
         "'override' to change it",
@@ -148,7 +165,7 @@ PACK_ERRORS = [
     (
         "policy:\n  min_growth: 3\n",
         "2:3: error: unknown policy key 'min_growth' (did you mean 'min_growth_for_wall'?); "
-        "expected min_growth_for_wall, confidence_high, confidence_medium, severity or "
+        "expected min_growth_for_wall, confidence_labels, confidence_bands, severity or "
         "type_audiences",
     ),
     (

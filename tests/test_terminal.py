@@ -47,10 +47,10 @@ Wordy: freemium advice
 ┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
 ┃ Feature          ┃ Current ┃ Advice       ┃ Tier ┃   Conf. ┃ Main reason     ┃
 ┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
-│ Supercalifragil… │ pro     │ free-limited │ free │    0.08 │ aha-high        │
+│ Supercalifragil… │ pro     │ free-limited │ free │    0.86 │ aha-high        │
 │ exports          │         │ wall: uses   │      │         │                 │
 │                  │         │ per month    │      │         │                 │
-│ 共有ボード with  │ free    │ free         │ free │    0.71 │ virality-high   │
+│ 共有ボード with  │ free    │ free         │ free │    0.72 │ virality-high   │
 │ guests           │         │              │      │         │                 │
 │ Two\\nlines       │ free    │ gated        │ pro  │ unknown │ no evidence;    │
 │                  │         │              │      │         │ ask: virality,  │
@@ -151,7 +151,7 @@ def test_narrow_terminal_lists_features_and_never_cuts_the_advice(run, monkeypat
     advice = lines[lines.index("Editable boards") + 1]
     assert advice.startswith("  free-limited in free")
     voting = lines[lines.index("Voting and timer") + 1: lines.index("Voting and timer") + 3]
-    assert voting == ["  free in free", "  today business; confidence 0.82; aha-medium"]
+    assert voting == ["  free in free", "  today business; confidence 0.87; aha-medium"]
 
 
 @pytest.mark.parametrize("columns", [80, 100, 140])

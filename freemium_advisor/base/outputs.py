@@ -214,6 +214,17 @@ def write_chunks(
     if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
         # Renaming over it needs only the folder's permission; its own says "keep".
         raise InputError(path, None, None, "is read-only; refusing to replace it")
+    _replace(chunks, target, path)
+
+
+def rewrite_file(data: bytes, path: str) -> None:
+    """Replace the text of a file this run read with ``data``, in one atomic step: an edit in
+    place, as ``--fix`` tools make (``ask`` writing answers into the inventory). Through a
+    symlink, the file it points at is replaced."""
+    _replace((data,), Path(path), path)
+
+
+def _replace(chunks: Iterable[bytes], target: Path, path: str) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise InputError(path, None, None, f"no such folder '{folder}'")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 
-from freemium_advisor.cli import advice, authoring, checks, gate, imports, report, rules  # noqa: F401  (registers commands)
+from freemium_advisor.cli import advice, ask, authoring, checks, gate, imports, report, rules  # noqa: F401  (registers commands)
 from freemium_advisor.cli.app import PROG, app
 
 __all__ = ["app", "main"]

@@ -64,10 +64,15 @@ def check(
         None, "--base", metavar="REF",
         help="Report only findings a change introduced or altered since this git ref.",
     ),
+    strict: Optional[bool] = typer.Option(
+        None, "--strict", show_default=False,
+        help="Keep findings that rest on guessed (inferred) signals at full severity; by "
+        "default they are notes [default: strict in the settings file, else off].",
+    ),
     config: Optional[str] = typer.Option(
         None, "--config", metavar="FILE",
         help="Settings file [default: the nearest .freemium-advisor.yaml upwards]: rule packs, "
-        "fail_on, format and baseline; options given here win.",
+        "fail_on, format, baseline and strict; options given here win.",
     ),
     output: str = OUTPUT_OPTION,
     color: Optional[bool] = COLOR_OPTION,
@@ -111,6 +116,7 @@ def check(
         )
     distinct_outputs(**{"--output": output, "--write-baseline": write_baseline})
     packs = rules or (settings and settings.rules) or ()
+    strict = bool(strict or (settings and settings.strict))
     ruleset = load_ruleset(packs)
     found = discover(files)
     if verbose:
@@ -121,7 +127,7 @@ def check(
     new_baseline = write_baseline or update_baseline
     if new_baseline:
         old = read_baseline(update_baseline) if update_baseline and os.path.exists(update_baseline) else None
-        run = run_check(paths, ruleset, threshold, skipped=found.skipped)
+        run = run_check(paths, ruleset, threshold, skipped=found.skipped, strict=strict)
         _write_baseline(run, new_baseline, old, inputs=(*paths, *ruleset.files))
         if output != STDOUT:  # the report too, when asked for: no output named is lost
             text = formatter("check", fmt)(run, render_options(color, output))
@@ -131,7 +137,7 @@ def check(
     accepted = read_baseline(baseline_file) if baseline_file else None
     base_texts = {p: file_at_ref(p, base) for p in paths} if base is not None else None
     run = run_check(paths, ruleset, threshold, baseline=accepted, base_texts=base_texts, base_ref=base,
-                    skipped=found.skipped)
+                    skipped=found.skipped, strict=strict)
     output = output or STDOUT
     text = formatter("check", fmt)(run, render_options(color, output))
     write_output(text, output, inputs=(*paths, *ruleset.files))

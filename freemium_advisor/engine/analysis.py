@@ -12,6 +12,7 @@ import datetime as dt
 from freemium_advisor.engine.explain import with_what_ifs
 from freemium_advisor.engine.rule_engine import evaluate
 from freemium_advisor.engine.findings import apply_waivers, find
+from freemium_advisor.engine.guesses import settle_guesses
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.reading.inventory_reader import load_inventory
 from freemium_advisor.result import Analysis, Tool
@@ -21,18 +22,19 @@ from freemium_advisor.model.waivers import utc_today
 
 
 def analyze(
-    inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None, *, what_ifs: bool = False,
+    inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None, *,
+    what_ifs: bool = False, strict: bool = False,
 ) -> Analysis:
     """Assess every feature, run the checks and apply the inventory's waivers.
 
     ``today`` decides which waivers have expired (the current date in UTC when not given);
     ``what_ifs``: each assessment also carries the single answers that would flip it (what
-    ``explain`` and the report show; searching them costs more than the analysis itself).
+    ``explain`` and the report show; searching them costs more than the analysis itself). A
+    finding that rests on a guess is at most a note unless ``strict`` (:mod:`.guesses`).
     """
     assessments = evaluate(inventory, ruleset)
-    findings, suppressed = apply_waivers(
-        find(inventory, assessments, ruleset), inventory, today or utc_today(), ruleset,
-    )
+    found = settle_guesses(find(inventory, assessments, ruleset), assessments, ruleset, strict)
+    findings, suppressed = apply_waivers(found, inventory, today or utc_today(), ruleset)
     analysis = Analysis(
         Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,
         assessments, findings, suppressed,

@@ -17,6 +17,8 @@ from freemium_advisor.result import Assessment, Reason
 from freemium_advisor.model.signals import LEVELS
 
 GROWTH_CRITERIA = ("virality", "aha", "habit")
+# A confident recommendation: one whose band the real products agreed with at least 80% of the time.
+CONFIDENT = ("high", "medium")
 MEDIUM = LEVELS.index("medium")
 
 
@@ -121,7 +123,7 @@ def gated_growth_feature(ctx: Context) -> Iterator[Hit]:
 def placement_disagrees(ctx: Context) -> Iterator[Hit]:
     for a in ctx.assessments:
         if (ctx.paid(a.feature.current) and a.recommendation != "gated"
-                and not _growth_reasons(a) and a.confidence_label == "high"):
+                and not _growth_reasons(a) and a.confidence_label in CONFIDENT):
             reason = a.main_reason
             yield Hit(a.feature.id, a.feature.id, a.feature.position("current"),
                       _feature_values(a), _inferred_words([reason] if reason else []))

@@ -11,20 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freemium_advisor.model.inventory import Product, Tier
-from freemium_advisor.result import Weights
+from freemium_advisor.result import UNKNOWN, Weights
 from freemium_advisor.model.rules import Policy
 from freemium_advisor.model.signals import AUDIENCES
-
-
-CONFIDENCE_LABELS = ("low", "medium", "high")
 
 
 @dataclass(frozen=True)
 class Decision:
     recommendation: str
     margin: float
-    confidence: float
-    confidence_label: str
 
 
 def decide(weights: Weights, policy: Policy) -> Decision:
@@ -38,9 +33,7 @@ def decide(weights: Weights, policy: Policy) -> Decision:
       use stays paid (MongoDB: any production use case requires the paid model, 00:43:57).
     * Otherwise ``gated`` (a tie too: freemium needs a strategic reason, 00:49:47).
 
-    The margin is how much weight would have to move to change the outcome; the confidence
-    is that margin as a share of all the weight that fired (0 on the edge, 1 when nothing
-    disagrees).
+    The margin is how much weight would have to move to change the outcome.
     """
     score = weights.score
     outweighs_gates = weights.free > weights.gated
@@ -54,19 +47,30 @@ def decide(weights: Weights, policy: Policy) -> Decision:
     else:
         recommendation = "gated"
         margin = -score
-    confidence = _unsigned(min(margin / weights.total, 1.0), 2) if weights.total else 0.0
-    return Decision(recommendation, _unsigned(margin, 3), confidence,
-                    confidence_label(confidence, policy))
+    return Decision(recommendation, _unsigned(margin, 3))
 
 
-def confidence_label(confidence: float, policy: Policy, *, steps_down: int = 0) -> str:
-    """``high`` / ``medium`` / ``low`` by the policy's cut-offs, ``steps_down`` labels lower.
+def confidence(recommendation: str, net_reasons: int, policy: Policy) -> tuple[float, str]:
+    """The measured accuracy of the first confidence band the advice falls in, and the label
+    that accuracy earns: ``(0.0, "unknown")`` when no band holds it or it earns no label.
 
-    A label steps down when the reasons that decided were inferred from words rather than
-    answered by the PM: the words are weaker evidence than the answer.
+    A band holds advice that leans its way (``free``: free or free-limited) with at least
+    its number of reasons more for it than against it. The label is the highest one whose promise the band's
+    measured accuracy keeps, so a number and its label never disagree.
     """
-    rank = 2 if confidence >= policy.confidence_high else 1 if confidence >= policy.confidence_medium else 0
-    return CONFIDENCE_LABELS[max(rank - steps_down, 0)]
+    leans = "gated" if recommendation == "gated" else "free"
+    for band in policy.confidence_bands:
+        if band.advice == leans and net_reasons >= band.net_reasons:
+            return band_confidence(band.accuracy, policy)
+    return 0.0, UNKNOWN
+
+
+def band_confidence(accuracy: float, policy: Policy) -> tuple[float, str]:
+    """A measured accuracy and the highest label it keeps the promise of, or ``unknown``."""
+    for label, lowest in policy.confidence_labels:
+        if accuracy >= lowest:
+            return accuracy, label
+    return 0.0, UNKNOWN
 
 
 def _unsigned(value: float, digits: int) -> float:

@@ -207,23 +207,24 @@ def run_check(
     paths: Iterable[str], ruleset: RuleSet, fail_on: str = "error", *,
     today: dt.date | None = None, baseline: frozenset[str] | None = None,
     base_texts: dict[str, str | None] | None = None, base_ref: str | None = None,
-    skipped: tuple[tuple[str, str], ...] = (),
+    skipped: tuple[tuple[str, str], ...] = (), strict: bool = False,
 ) -> CheckRun:
     """Check each inventory file (see :func:`discover` for folders); ``baseline`` holds
     accepted fingerprints, ``base_texts`` each file's text at ``base_ref`` (``None`` when
-    the file is absent there); ``skipped`` are the files discovery passed over.
+    the file is absent there); ``skipped`` are the files discovery passed over; ``strict``
+    keeps findings that rest on guesses at full severity.
 
     Waivers expire by the date in UTC (``today``, when not given), so that every runner
     judges the same commit alike."""
     today = today or utc_today()
     results = []
     for path in paths:
-        analysis = analyze(load_inventory(path), ruleset, today)
+        analysis = analyze(load_inventory(path), ruleset, today, strict=strict)
         if baseline is not None:
             analysis = _suppress(analysis, lambda f: f.fingerprint in baseline,
                                  Suppression("baseline", "recorded in the baseline"))
         if base_texts is not None:
-            before = _findings_at_base(base_texts.get(path), path, ruleset, today)
+            before = _findings_at_base(base_texts.get(path), path, ruleset, today, strict)
             analysis = _suppress(
                 analysis, lambda f: _identity(f) in before,
                 Suppression("base", f"already there at {base_ref}"),
@@ -238,11 +239,12 @@ def _identity(finding: Finding) -> tuple[str, str, str]:
     return finding.fingerprint, finding.severity, finding.message
 
 
-def _findings_at_base(text: str | None, path: str, ruleset: RuleSet, today: dt.date) -> set:
+def _findings_at_base(text: str | None, path: str, ruleset: RuleSet, today: dt.date,
+                      strict: bool) -> set:
     if text is None:
         return set()  # absent at the base: everything is new
     try:
-        analysis = analyze(parse_inventory(text, path), ruleset, today)
+        analysis = analyze(parse_inventory(text, path), ruleset, today, strict=strict)
     except InputError:
         return set()  # an invalid file at the base accepted nothing
     return {_identity(f) for f in analysis.findings}

@@ -11,7 +11,14 @@ from operator import itemgetter
 from typing import Any
 
 from freemium_advisor.engine.assessmemo import AssessmentMemo
-from freemium_advisor.engine.decide import Decision, choose_tier, confidence_label, decide
+from freemium_advisor.engine.decide import Decision, choose_tier, confidence, decide
+from freemium_advisor.engine.evidence import (
+    GUESSED,
+    NO_EVIDENCE,
+    decision_evidence,
+    net_reasons,
+    reason_evidence,
+)
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.engine.feature_texts import FeatureTexts, word_matchers
 from freemium_advisor.model.inventory import Feature, Inventory, Product
@@ -142,17 +149,19 @@ class Engine:
         values = {name: s.value for name, s in signals.items()}
         context = {"signals": values, "feature": feature_context, "product": product_context}
         message_context = _message_context(context, values)
-        reasons = []
+        reasons, kinds = [], []
         fired, weights, decision = self.score(context)
         for rule, fire in zip(self.score_rules, fired):
             if not fire:
                 continue
             read = [signals[name] for name in rule.reads]
-            evidence = tuple(e for s in read if s.source == INFERRED for e in s.evidence)
+            words = tuple(e for s in read if s.source == INFERRED for e in s.evidence)
+            kind = reason_evidence(rule, signals)
+            kinds.append(kind)
             reasons.append(Reason(
                 rule.id, rule.criterion, rule.direction, rule.weight,
                 _render(rule, rule.message, message_context),
-                any(s.source == INFERRED for s in read), evidence, rule.source,
+                kind == GUESSED, words, rule.source,
             ))
         type_audience = self.ruleset.policy.type_audience(feature.category)
         tier = choose_tier(decision.recommendation, signals["audience"].value, product,
@@ -160,20 +169,28 @@ class Engine:
         metric = metric_rule = None
         if decision.recommendation == "free-limited":
             metric, metric_rule = self.wall_metric(feature, context)
-        confidence, label, questions = decision.confidence, decision.confidence_label, ()
         by_words = _decided_by_words(reasons, decision.recommendation)
-        if not any(s.source != UNSET for s in signals.values()) and all(
-            r.criterion == DEFAULT_CRITERION.id for r in reasons
-        ):
-            # Only the default spoke: there is no margin worth the name to report.
-            confidence, label = 0.0, UNKNOWN
-            questions = self.questions(context, decision.recommendation)
-        elif by_words:
-            label = confidence_label(decision.confidence, self.ruleset.policy, steps_down=1)
+        answered = [name for name, s in signals.items() if s.source == EXPLICIT]
+        evidence = decision_evidence(
+            zip(reasons, kinds), decision.recommendation, self.ruleset.policy, decide,
+            bool(answered), lambda: any(
+                q not in answered for q in self.questions(context, decision.recommendation)),
+        )
+        questions: tuple[str, ...] = ()
+        if evidence == NO_EVIDENCE:
+            # Only the default spoke: no measured promise, and the questions that would decide.
+            conf, label = 0.0, UNKNOWN
+            questions = tuple(q for q in self.questions(context, decision.recommendation)
+                              if q not in answered)
+        else:
+            conf, label = confidence(decision.recommendation,
+                                     net_reasons(reasons, decision.recommendation),
+                                     self.ruleset.policy)
         return Assessment(
             feature, decision.recommendation, tier.name if tier else None, weights,
-            decision.margin, confidence, label,
+            decision.margin, conf, label,
             tuple(reasons), signals, metric, metric_rule, questions, by_words, type_audience,
+            evidence,
         )
 
     def score(

@@ -47,6 +47,13 @@ _WORD = re.compile(r"\s*\S+\s*")
 # A long table repeats rows (the same feature text): each distinct row is laid out once.
 _ROW_MEMO = 4096
 
+EVIDENCE_MEANS = {
+    "answered": "the decisive reasons rest on your answers",
+    "inferred": "the decisive reasons rest on guesses from the feature's words, name, type "
+                "or metering",
+    "none": "nothing but the default speaks for the advice",
+}
+
 
 def text_console(options) -> tuple[Console, io.StringIO]:
     """A rich console that renders into a string, in color only when ``options.color``."""
@@ -172,7 +179,7 @@ def _row_cells(a) -> tuple[Cell, ...]:
         why = [(f"no evidence; ask: {', '.join(a.questions)}", None)]
     else:
         why = [(reason.rule if reason else "-", None)]
-    if reason and reason.inferred:
+    if a.evidence == "inferred":  # the decisive reasons rest on guesses
         why.append(("(inferred)", "dim"))
     advice = [(a.recommendation, None)]
     if a.limit_metric:
@@ -274,9 +281,9 @@ def _list(analysis, width: int, color: bool) -> Iterator[str]:
                      + (f", wall: {text_line(a.limit_metric)}" if a.limit_metric else ""), width)
         lines[0] = lines[0][:2] + _paint(lines[0][2:end], color, STYLE[a.recommendation]) + lines[0][end:]
         reason = a.main_reason
-        detail = f"  today {text_line(a.feature.current or '-')}; confidence {a.confidence:.2f}"
+        detail = f"  today {text_line(a.feature.current or '-')}; confidence {_confidence(a)}"
         if reason:
-            detail += f"; {reason.rule}" + (" (inferred)" if reason.inferred else "")
+            detail += f"; {reason.rule}" + (" (inferred)" if a.evidence == "inferred" else "")
         yield (_lines(text_line(a.feature.name), width, "bold", color) + "".join(line + "\n" for line in lines)
                + _lines(detail, width, "dim", color))
 
@@ -350,9 +357,10 @@ def render_explanation(explanation, options=None) -> str:
     console.print(head)
     console.print(
         f"Score {_signed(a.score)} (free {a.weights.free:g}, limit {a.weights.limit:g}, "
-        f"gated {a.weights.gated:g}); margin {a.margin:g}; "
-        f"confidence {a.confidence:.2f} ({a.confidence_label})"
+        f"gated {a.weights.gated:g}); margin {a.margin:g}; confidence "
+        + (f"{a.confidence:.2f} ({a.confidence_label})" if a.known else a.confidence_label)
     )
+    console.print(f"Evidence: {a.evidence} ({EVIDENCE_MEANS[a.evidence]})")
 
     console.print()
     console.print(_reason_tree(a))

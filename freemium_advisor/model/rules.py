@@ -83,12 +83,25 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class ConfidenceBand:
+    """Advice that leans ``free`` (free or free-limited) or ``gated`` with at least
+    ``net_reasons`` more reasons for it than against it, and the share of such advice the real
+    products agreed with (measured leaving one product out by ``benchmarks/realworld.py``)."""
+
+    advice: str
+    net_reasons: int
+    accuracy: float
+
+
+@dataclass(frozen=True)
 class Policy:
     """The decision's thresholds, data in ``rules/policy.yaml`` like the rules themselves."""
 
     min_growth_for_wall: float
-    confidence_high: float
-    confidence_medium: float
+    # (label, the lowest measured accuracy it promises), highest first.
+    confidence_labels: tuple[tuple[str, float], ...] = ()
+    # Tried in order; the first band the advice falls in gives its confidence.
+    confidence_bands: tuple[ConfidenceBand, ...] = ()
     # (check id, error|warning|note|off, (file, line, column)): a pack's change to a check's
     # severity; the check ids are checked against the catalog when findings are made.
     severity: tuple[tuple[str, str, tuple[str, int, int]], ...] = ()

@@ -5,11 +5,12 @@ rules: [pricing-rules/]          # rule packs, relative to this file
 fail_on: warning                 # error | warning | note | never
 format: text                     # the default --format of 'check'
 baseline: .freemium-baseline.json
+strict: true                     # findings that rest on guesses keep their full severity
 ```
 
 It is looked for in the working folder, then each folder above it (``--config FILE`` names
 another). Every command that reads rules loads its ``rules`` (so a terminal and CI give the
-same advice); ``check`` also reads ``fail_on``, ``format`` and ``baseline``. Validated as
+same advice); ``check`` also reads ``fail_on``, ``format``, ``baseline`` and ``strict``. Validated as
 strictly as an inventory, with the same toolkit (every unknown key or wrong value, one line
 each with line and column), by every command that reads it; options given on the command
 line win over it.
@@ -24,7 +25,7 @@ from freemium_advisor.base.validate import Checker
 from freemium_advisor.base.yamlpos import load_yaml, read_text
 
 CONFIG_NAME = ".freemium-advisor.yaml"
-CONFIG_KEYS = ("rules", "fail_on", "format", "baseline")
+CONFIG_KEYS = ("rules", "fail_on", "format", "baseline", "strict")
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Config:
     fail_on: str | None = None
     format: str | None = None
     baseline: str | None = None
+    strict: bool | None = None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -66,6 +68,7 @@ def load_config(path: str | Path, fail_on_choices: tuple[str, ...], formats: tup
     fmt = check.attempt(lambda: _choice(check, data, "format", formats), None)
     baseline = check.attempt(lambda: check.text(data["baseline"], ("baseline",), "baseline"), None) \
         if "baseline" in data else None
+    strict = check.attempt(lambda: _flag(check, data, "strict"), None)
     check.done()
     return Config(
         path=name,
@@ -73,6 +76,7 @@ def load_config(path: str | Path, fail_on_choices: tuple[str, ...], formats: tup
         fail_on=fail_on,
         format=fmt,
         baseline=str(folder / baseline) if baseline else None,
+        strict=strict,
     )
 
 
@@ -88,3 +92,11 @@ def _choice(check: Checker, data: dict, key: str, choices: tuple[str, ...]) -> s
     if key not in data:
         return None
     return check.choice(data[key], (key,), choices, key)
+
+
+def _flag(check: Checker, data: dict, key: str) -> bool | None:
+    if key not in data:
+        return None
+    if not isinstance(data[key], bool):
+        raise check.fail((key,), f"'{key}' must be true or false")
+    return data[key]

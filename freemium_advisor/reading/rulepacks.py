@@ -21,17 +21,28 @@ from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, 
 from freemium_advisor.base.resources import data_dir
 from freemium_advisor.base.folders import walk_files
 from freemium_advisor.reading.rulecompile import Draft, compile_rule, rule_id_problem
-from freemium_advisor.model.rules import Policy, RuleSet
+from freemium_advisor.model.rules import ConfidenceBand, Policy, RuleSet
 from freemium_advisor.model.signals import AUDIENCES
 from freemium_advisor.base.validate import MAX_ERRORS
 from freemium_advisor.base.yamlpos import Document, load_yaml, read_text, type_name
 
 FILE_KEYS = ("rules", "override", "disable", "policy")
-POLICY_KEYS = ("min_growth_for_wall", "confidence_high", "confidence_medium")
+POLICY_KEYS = ("min_growth_for_wall",)
 SEVERITY_KEY = "severity"  # policy.severity: {check-id: error | warning | note | off}
 TYPES_KEY = "type_audiences"  # policy.type_audiences: {feature type: audience, or null}
-MAPPING_KEYS = (SEVERITY_KEY, TYPES_KEY)
+LABELS_KEY = "confidence_labels"  # {high: 0.9, medium: 0.8, low: 0.65}
+BANDS_KEY = "confidence_bands"  # [{advice: gated, net_reasons: 2, accuracy: 0.96}, ...]
+MAPPING_KEYS = (LABELS_KEY, BANDS_KEY, SEVERITY_KEY, TYPES_KEY)
+CONFIDENCE_LABELS = ("high", "medium", "low")
+BAND_KEYS = ("advice", "net_reasons", "accuracy")
 CHECK_LEVELS = ("error", "warning", "note", "off")
+
+
+def _share(doc: Document, path: tuple, value: Any) -> float:
+    """A measured share: a number from 0 to 1."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+        raise doc.error(path, "an accuracy must be a number from 0 to 1")
+    return float(value)
 
 
 def builtin_rule_dir() -> Path:
@@ -82,6 +93,8 @@ class _Loader:
         self.policy: dict[str, Any] = {}
         self.policy_where: dict[str, tuple[Document, tuple]] = {}
         self.type_audiences: dict[str, str | None] = {}
+        self.labels: dict[str, float] = {}
+        self.bands: list[ConfidenceBand] | None = None
         self.severity: dict[str, tuple[str, tuple[str, int, int]]] = {}
         self.errors: list[InputError] = []
 
@@ -201,6 +214,12 @@ class _Loader:
             if key == TYPES_KEY:
                 self._add_type_audiences(doc, value)
                 continue
+            if key == LABELS_KEY:
+                self._add_labels(doc, value)
+                continue
+            if key == BANDS_KEY:
+                self._add_bands(doc, value)
+                continue
             if key not in POLICY_KEYS:
                 raise doc.error(
                     path,
@@ -231,6 +250,37 @@ class _Loader:
                 )
             self.type_audiences[kind] = audience
 
+    def _add_labels(self, doc: Document, value: Any) -> None:
+        """``policy.confidence_labels``: the lowest measured accuracy each label promises."""
+        where = ("policy", LABELS_KEY)
+        if not isinstance(value, dict):
+            raise doc.error(where, f"'policy.{LABELS_KEY}' must map {one_of(CONFIDENCE_LABELS)} to an accuracy")
+        for label, accuracy in value.items():
+            if label not in CONFIDENCE_LABELS:
+                raise doc.error((*where, label), f"unknown confidence label {label!r}"
+                                f"{did_you_mean(str(label), CONFIDENCE_LABELS)}; expected "
+                                f"{one_of(CONFIDENCE_LABELS)}", at_key=True)
+            self.labels[label] = _share(doc, (*where, label), accuracy)
+
+    def _add_bands(self, doc: Document, value: Any) -> None:
+        """``policy.confidence_bands``: a pack's list replaces the bands before it."""
+        where = ("policy", BANDS_KEY)
+        if not isinstance(value, list):
+            raise doc.error(where, f"'policy.{BANDS_KEY}' must be a list of bands")
+        bands = []
+        for index, band in enumerate(value):
+            path = (*where, index)
+            if not isinstance(band, dict) or set(band) != set(BAND_KEYS):
+                raise doc.error(path, f"a confidence band needs exactly {', '.join(BAND_KEYS)}")
+            if band["advice"] not in ("free", "gated"):
+                raise doc.error((*path, "advice"), "a band's advice is free or gated")
+            net = band["net_reasons"]
+            if isinstance(net, bool) or not isinstance(net, int):
+                raise doc.error((*path, "net_reasons"), "a band's 'net_reasons' is a whole number")
+            bands.append(ConfidenceBand(band["advice"], net,
+                                        _share(doc, (*path, "accuracy"), band["accuracy"])))
+        self.bands = bands
+
     def _add_severity(self, doc: Document, value: Any) -> None:
         if not isinstance(value, dict):
             raise doc.error(("policy", SEVERITY_KEY), "'policy.severity' must map check ids to a severity")
@@ -248,6 +298,8 @@ class _Loader:
 
     def finish(self) -> RuleSet:
         missing = [k for k in POLICY_KEYS if k not in self.policy]
+        missing += [f"{LABELS_KEY}.{k}" for k in CONFIDENCE_LABELS if k not in self.labels]
+        missing += [BANDS_KEY] if self.bands is None else []
         if missing:
             self.errors.append(
                 InputError("rules", None, None, f"the rule packs set no policy {one_of(missing)}")
@@ -265,11 +317,15 @@ class _Loader:
         canonical = json.dumps(
             {"rules": effective, "policy": self.policy,
              **({"severity": {k: v[0] for k, v in self.severity.items()}} if self.severity else {}),
-             **({TYPES_KEY: self.type_audiences} if self.type_audiences else {})},
+             **({TYPES_KEY: self.type_audiences} if self.type_audiences else {}),
+             LABELS_KEY: self.labels, BANDS_KEY: [vars(b) for b in self.bands or ()]},
             sort_keys=True, default=str, ensure_ascii=False,
         )
         fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
         severity = tuple((check_id, level, where) for check_id, (level, where) in self.severity.items())
         types = tuple((kind, audience) for kind, audience in self.type_audiences.items() if audience)
-        policy = Policy(**self.policy, severity=severity, type_audiences=types)
+        labels = tuple(sorted(self.labels.items(), key=lambda item: -item[1]))
+        policy = Policy(**self.policy, confidence_labels=labels,
+                        confidence_bands=tuple(self.bands or ()), severity=severity,
+                        type_audiences=types)
         return RuleSet(tuple(rules), policy, tuple(self.disabled), fingerprint=fingerprint)

@@ -64,11 +64,15 @@ SIGNAL_SOURCES = (EXPLICIT, INFERRED, UNSET)
 # The confidence label when nothing but the default spoke: the advice is only the default.
 UNKNOWN = "unknown"
 CONFIDENCE_LABELS = ("high", "medium", "low", UNKNOWN)
+EVIDENCE_KINDS = ("answered", "inferred", "none")
 SUPPRESSION_KINDS = ("waiver", "baseline", "base")
 WALL_ADVICE = ("keep", "raise", "remove")
 
 FINGERPRINT = kind(type="string", pattern="^[0-9a-f]{16}$")
 LINE_OR_COLUMN = kind(type="integer", minimum=1)
+
+# Growth weight this many times the usage and gating weight clearly outweighs them.
+CLEARLY_OUTWEIGHS = 4
 
 # The directions of the reasons that speak for each recommendation.
 AGREEING = {
@@ -262,6 +266,8 @@ class Assessment:
     by_words: bool = False
     # Who the feature's type says buys it (the policy's ``type_audiences``), if it says.
     type_audience: str | None = None
+    # What the decisive reasons rest on: answered, inferred or none (engine/evidence.py).
+    evidence: str = "none"
     # For each signal, the nearest answer that would change the advice (``None``: the
     # analysis was built without what-ifs).
     what_ifs: tuple[Flip, ...] | None = field(default=None, compare=False)
@@ -280,8 +286,11 @@ class Assessment:
         Out("score", NUMBER, "free weight minus limit and gated weight"),
         Out("margin", NUMBER, "the weight that would have to move to change the advice"),
         Out("confidence", kind(type="number", minimum=0, maximum=1),
-            "the margin as a share of all weight that fired (0 to 1)"),
-        Out("confidence_label", one_of(CONFIDENCE_LABELS), "the confidence in words (cut-offs in the policy)"),
+            "the measured accuracy of the advice's confidence band (0 when unknown)"),
+        Out("confidence_label", one_of(CONFIDENCE_LABELS),
+            "the confidence band in words (bands measured on the benchmark, in the policy)"),
+        Out("evidence", one_of(EVIDENCE_KINDS),
+            "what the decisive reasons rest on: answered signals, inferred ones, or none"),
         Out("limit", nullable(WALL), "the usage wall, for free-limited advice",
             lambda a: a if a.recommendation == "free-limited" else None),
         Out("wall_advice", nullable(one_of(WALL_ADVICE)),
@@ -328,14 +337,15 @@ class Assessment:
     def wall_advice(self) -> str | None:
         """What to do with the usage wall the free tier has today (``limit``), if it has one.
 
-        ``raise`` it when the growth value clearly outweighs the usage cost (the advice leans
-        free with high confidence: a generous wall); ``keep`` it for any other free-limited
+        ``raise`` it when the growth value clearly outweighs the usage cost (free weight at
+        least four times the rest: a generous wall); ``keep`` it for any other free-limited
         advice; ``remove`` it when the feature should be free without one, or not free at all.
         """
         if self.feature.limit is None:
             return None
         if self.recommendation == "free-limited":
-            return "raise" if self.weights.score > 0 and self.confidence_label == "high" else "keep"
+            w = self.weights
+            return "raise" if w.free >= CLEARLY_OUTWEIGHS * (w.limit + w.gated) else "keep"
         return "remove"
 
     @property

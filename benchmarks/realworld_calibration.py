@@ -1,0 +1,87 @@
+"""Calibrating the confidence labels on real pricings (benchmark code, not the installed tool).
+
+A confidence band holds advice leaning free or gated with at least so many more reasons for it
+than against it;
+its accuracy is the share of such advice the real products agreed with. :func:`fit_bands`
+sets the bands from placements; leave one product out, each product's placements are
+labelled with bands fitted on the other products only, so the table :func:`calibration`
+prints measures the bands rather than fits them.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from benchmarks.realworld_scoring import Placement, Score
+from freemium_advisor.engine.decide import confidence
+from freemium_advisor.engine.evidence import NO_EVIDENCE
+from freemium_advisor.model.rules import ConfidenceBand, Policy
+from freemium_advisor.result import UNKNOWN
+
+# Advice with more net reasons than this falls in the band of this many.
+MOST_NET = 3
+# A band is measured on at least this many placements, else its advice joins the band of one
+# net reason fewer (and, below one net reason, gets no band: unknown).
+MIN_PLACEMENTS = 20
+LABELS = ("high", "medium", "low", UNKNOWN)
+
+
+def leans(placement: Placement) -> str:
+    return "free" if placement.advice_free else "gated"
+
+
+def fit_bands(placements: Iterable[Placement]) -> tuple[ConfidenceBand, ...]:
+    """The bands, most net reasons first, each with the accuracy measured on its
+    placements (rounded down to a hundredth, so that a label is never earned by rounding)."""
+    placements = [p for p in placements if p.evidence != NO_EVIDENCE]
+    bands = []
+    for advice in ("gated", "free"):
+        pool: list[Placement] = []
+        for count in range(MOST_NET, 0, -1):
+            pool += [p for p in placements
+                     if leans(p) == advice and min(p.net_reasons, MOST_NET) == count]
+            if len(pool) >= MIN_PLACEMENTS:
+                right = sum(p.right for p in pool)
+                bands.append(ConfidenceBand(advice, count, math.floor(100 * right / len(pool)) / 100))
+                pool = []
+    return tuple(bands)
+
+
+def label(placement: Placement, policy: Policy) -> str:
+    """The label the policy's bands give a placement's advice."""
+    if placement.evidence == NO_EVIDENCE:
+        return UNKNOWN
+    return confidence(placement.advice, placement.net_reasons, policy)[1]
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    score: Score
+    share: float
+
+
+def calibration(train: dict[str, list[Placement]], test: dict[str, list[Placement]],
+                policy: Policy) -> tuple[list[Row], dict[str, tuple[ConfidenceBand, ...]]]:
+    """Leave one product out: each product of ``test`` labelled with the bands fitted on the
+    other products of ``train``; the rows by label, and each product's bands."""
+    labelled: dict[str, list[Placement]] = {name: [] for name in LABELS}
+    fitted = {}
+    for product, placements in test.items():
+        others = [p for other, ps in train.items() if other != product for p in ps]
+        fitted[product] = fit_bands(others)
+        held_out = replace(policy, confidence_bands=fitted[product])
+        for p in placements:
+            labelled[label(p, held_out)].append(p)
+    total = sum(len(ps) for ps in test.values()) or 1
+    rows = [Row(name, Score(ps), len(ps) / total) for name, ps in labelled.items()]
+    return rows, fitted
+
+
+def promises_kept(rows: list[Row], policy: Policy) -> dict[str, bool]:
+    """Whether each label's measured accuracy keeps its promise (a label nobody got keeps it)."""
+    lowest = dict(policy.confidence_labels)
+    return {row.label: row.score.accuracy is None or row.score.accuracy >= lowest[row.label]
+            for row in rows if row.label in lowest}

@@ -1,0 +1,209 @@
+"""``ask``: the interview that turns guesses into answers, written into the inventory."""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from freemium_advisor.base.errors import InputError, did_you_mean
+from freemium_advisor.base.outputs import STDOUT, Interrupted, rewrite_file, write_output
+from freemium_advisor.cli.app import CONFIG_OPTION, EXIT_CODES_HELP, RULES_OPTION, app, rule_packs
+
+
+@app.command(epilog=EXIT_CODES_HELP)
+def ask(
+    file: str = typer.Argument(..., help="The inventory to ask about and write answers into.",
+                               metavar="FILE"),
+    limit: Optional[int] = typer.Option(
+        None, "--limit", "-n", min=1, metavar="N", help="Ask at most N questions.",
+    ),
+    feature: Optional[str] = typer.Option(
+        None, "--feature", metavar="ID", help="Ask only about this feature.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Print the change to FILE as a diff instead of writing it.",
+    ),
+    export: Optional[str] = typer.Option(
+        None, "--export", metavar="Q.csv|Q.md",
+        help="Write the questions to a CSV (to fill in) or Markdown file instead of asking.",
+    ),
+    answers: Optional[str] = typer.Option(
+        None, "--answers", metavar="Q.csv",
+        help="Write the answers of a filled-in questionnaire (from --export) into FILE.",
+    ),
+    rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
+) -> None:
+    """Ask the questions whose answers would change the advice, and write the answers into
+    FILE as signals.
+
+    Questions come most valuable first: those whose answers change the advice the most, on
+    the features whose advice rests on the least evidence. Each shows what we guessed from
+    the feature's words, the answers with an example of each, and what each would make of the
+    advice. Type an answer, 's' to skip, '?' for why the question matters (with the passage
+    of the framework it comes from); Ctrl-C stops and keeps the answers given so far. FILE is
+    edited in place, atomically: comments, key order, quoting and every other line stay as
+    they are.
+
+    Without a terminal, or for a team: --export q.csv writes the questionnaire, --answers
+    q.csv writes its answers (a bad row is an error naming its line; FILE is left untouched).
+
+    Example: freemium-advisor ask features.yaml --limit 5
+    """
+    from freemium_advisor.base.textfile import read_text
+    from freemium_advisor.engine.analysis import analyze
+    from freemium_advisor.engine.interview import questions
+    from freemium_advisor.reading.answers import read_answers, with_answers
+    from freemium_advisor.reading.inventory_reader import parse_inventory
+    from freemium_advisor.reading.rulepacks import load_ruleset
+
+    if file == STDOUT:
+        raise InputError(file, None, None, "ask writes into FILE: name a file, not stdin")
+    if export and answers:
+        raise InputError(None, None, None, "give --export or --answers, not both")
+    ruleset = load_ruleset(rule_packs(rules, config))
+    name, text = read_text(file)
+    inventory = parse_inventory(text, name)
+    if feature is not None and feature not in {f.id for f in inventory.features}:
+        known = [f.id for f in inventory.features]
+        raise InputError(name, None, None, f"no feature '{feature}'{did_you_mean(feature, known)}")
+    session = Session(file, text, dry_run)
+
+    if answers:
+        given = read_answers(answers, inventory)
+        session.save(with_answers(text, inventory, given))
+        session.finish(f"Wrote {len(given)} answers into {file}.")
+        return
+
+    found = questions(inventory, analyze(inventory, ruleset).assessments, ruleset, feature)
+    if export:
+        _export(export, found[:limit] if limit else found, name, file)
+        return
+    if not sys.stdin.isatty():
+        raise InputError(None, None, None, "no terminal to ask in: write the questions with "
+                                           "--export q.csv, fill them in, then --answers q.csv")
+    Interview(session, ruleset, feature, limit, parse_inventory, analyze, questions).run()
+
+
+def _export(path: str, found, name: str, file: str) -> None:
+    from freemium_advisor.formats.questionnaire import questionnaire_csv, questionnaire_markdown
+
+    if path.lower().endswith(".csv"):
+        text = questionnaire_csv(found)
+    elif path.lower().endswith(".md"):
+        text = questionnaire_markdown(found, name)
+    else:
+        raise InputError(path, None, None, "the questionnaire is a .csv or a .md file")
+    write_output(text, path, inputs=(file,))
+    typer.echo(f"Wrote {len(found)} questions to {path}.", err=True)
+
+
+class Session:
+    """FILE as it was and as the answers make it: each answer is written at once (atomically,
+    so an interruption keeps the answers given so far and never half a file), or with
+    ``dry_run`` shown as a diff at the end."""
+
+    def __init__(self, path: str, text: str, dry_run: bool):
+        self.path = path
+        self.before = self.text = text
+        self.dry_run = dry_run
+        self.bom = Path(path).read_bytes().startswith(codecs.BOM_UTF8)
+
+    def save(self, text: str) -> None:
+        self.text = text
+        if not self.dry_run:
+            rewrite_file((codecs.BOM_UTF8 if self.bom else b"") + text.encode("utf-8"), self.path)
+
+    def finish(self, message: str) -> None:
+        if self.dry_run:
+            diff = difflib.unified_diff(
+                self.before.splitlines(keepends=True), self.text.splitlines(keepends=True),
+                self.path, f"{self.path} (with the answers)",
+            )
+            sys.stdout.write("".join(diff))
+            sys.stdout.flush()
+            typer.echo("Dry run: nothing written.", err=True)
+        else:
+            typer.echo(message, err=True)
+
+
+class Interview:
+    """The questions asked one at a time in a terminal, the advice worked out again after
+    each answer (an answer can make other questions moot)."""
+
+    def __init__(self, session: Session, ruleset, feature, limit, parse, analyze, questions):
+        self.session, self.ruleset, self.feature, self.limit = session, ruleset, feature, limit
+        self.parse, self.analyze, self.questions = parse, analyze, questions
+        self.asked: set[tuple[str, str]] = set()
+        self.answered = 0
+
+    def run(self) -> None:
+        try:
+            while self.limit is None or len(self.asked) < self.limit:
+                question = self.next()
+                if question is None:
+                    break
+                self.ask(question)
+        except (KeyboardInterrupt, Interrupted, EOFError):  # Ctrl-C ends the interview, not the answers
+            typer.echo("\nStopped.")
+        self.session.finish(f"{self.answered} answers written into {self.session.path}.")
+
+    def next(self):
+        inventory = self.parse(self.session.text, self.session.path)
+        found = self.questions(inventory, self.analyze(inventory, self.ruleset).assessments,
+                               self.ruleset, self.feature)
+        remaining = [q for q in found if (q.feature, q.signal) not in self.asked]
+        if not remaining:
+            typer.echo("No more questions whose answer would change the advice.")
+            return None
+        return remaining[0]
+
+    def ask(self, q) -> None:
+        from freemium_advisor.reading.answers import Answer, with_answers
+
+        self.asked.add((q.feature, q.signal))
+        number = len(self.asked)
+        typer.echo("")
+        typer.echo(f"[{number}] {q.name} ({q.feature}): {q.signal}")
+        typer.echo(f"  {q.text}")
+        if q.guess:
+            typer.echo(f"  We guessed {q.guess}.")
+        typer.echo(f"  Now: {q.now.advice()}.")
+        for outcome in q.outcomes:
+            change = "no change" if outcome.advice() == q.now.advice() else f"-> {outcome.advice()}"
+            typer.echo(f"    {outcome.answer:<10} {q.example(outcome.answer)} ({change})")
+        while True:
+            reply = input(f"  Answer ({'/'.join(q.choices)}; s to skip, ? to explain): ").strip().lower()
+            if reply == "s":
+                typer.echo("  Skipped.")
+                return
+            if reply == "?":
+                self.explain(q)
+                continue
+            outcome = next((o for o in q.outcomes if o.answer == reply), None)
+            if outcome is None:
+                typer.echo(f"  '{reply}' is not one of {', '.join(q.choices)}.")
+                continue
+            inventory = self.parse(self.session.text, self.session.path)
+            answer = Answer(q.feature, q.signal, outcome.answer, 0)
+            self.session.save(with_answers(self.session.text, inventory, [answer]))
+            self.answered += 1
+            if outcome.advice() == q.now.advice():
+                typer.echo(f"  {q.signal}: {outcome.answer}; the advice stays {q.now.advice()}.")
+            else:
+                typer.echo(f"  {q.signal}: {outcome.answer}; the advice changes: "
+                           f"{q.now.advice()} -> {outcome.advice()}.")
+            return
+
+    def explain(self, q) -> None:
+        typer.echo(f"  Why it matters: {q.text}")
+        if q.source is not None:
+            typer.echo(f"  The framework: {q.source.cite()}")
+            if q.source.quote:
+                typer.echo(f"    the write-up of the talk ({q.source.seed}): \"{q.source.quote}\"")
+        typer.echo(f"  Each answer: {q.changes()}.")

@@ -1,0 +1,204 @@
+"""The interview: which questions about the features are worth asking, and in which order.
+
+A question asks one signal of one feature the PM has not answered. It is worth asking only when
+some answer it offers changes the advice (the recommendation, or the tier a gated feature goes
+to), computed by the same engine that gave the advice. It never offers answers that contradict
+the feature's own words: for an audience the words name, only the guess and its neighbours
+are offered (SSO is never asked about as a single user's feature). Questions come in
+order of their value of information: the share of offered answers that change the advice,
+weighed by how far the advice is from a measured promise (one minus its confidence), so that
+a guess with no evidence is asked before a confident recommendation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from freemium_advisor.engine.rule_engine import Engine
+from freemium_advisor.model.inventory import Inventory
+from freemium_advisor.model.rules import RuleSet, Source
+from freemium_advisor.model.signals import (
+    AUDIENCE,
+    AUDIENCES,
+    CRITERIA,
+    LEVEL,
+    LEVELS,
+    SIGNAL_BY_NAME,
+    SIGNALS,
+)
+from freemium_advisor.result import EXPLICIT, INFERRED, Assessment, Signal
+
+# What each answer means, with an example, in the words a PM uses.
+EXAMPLES: dict[str, dict[str, str]] = {
+    "virality": {
+        "none": "only the person using it ever sees it (a personal setting)",
+        "low": "others see its result now and then, without being invited (an exported file)",
+        "medium": "it is used with colleagues, who join to take part (comments, mentions)",
+        "high": "using it invites people who are not users yet (share links, guests)",
+    },
+    "commoditized": {
+        "none": "no competitor offers it (your own invention)",
+        "low": "a few competitors offer it, in paid plans",
+        "medium": "many competitors offer it; basic users expect it",
+        "high": "every competitor gives it away (export, search, 2FA)",
+    },
+    "aha": {
+        "none": "new users never need it to see the value (a billing setting)",
+        "low": "it helps later, once the value is clear",
+        "medium": "it speeds up the first moment of value (templates)",
+        "high": "it is the first moment of value (creating the first board)",
+    },
+    "habit": {
+        "none": "used once or rarely (a data import)",
+        "low": "used now and then",
+        "medium": "brings users back every week (a weekly digest)",
+        "high": "brings users back every day (notifications, a chat channel)",
+    },
+    "friction": {
+        "none": "giving it away costs the growth model nothing",
+        "low": "a little friction (a small support load)",
+        "medium": "some friction (abuse to police, a slower sign-up)",
+        "high": "free use would hurt growth (spam, removing the product's branding)",
+    },
+    "cost_to_serve": {
+        "none": "each free user costs next to nothing",
+        "low": "a small cost per user (a little storage)",
+        "medium": "a noticeable cost (file storage, email sending)",
+        "high": "real money per use (AI calls, compute minutes)",
+    },
+    "data_value": {
+        "none": "its free use teaches you nothing you sell",
+        "low": "a little insight into how people work",
+        "medium": "shows adjacent use cases and personas",
+        "high": "its data powers another paid product (as LinkedIn's network powers Sales Navigator)",
+    },
+    "landing": {
+        "none": "serves only segments you already sell to",
+        "low": "a small new segment",
+        "medium": "lands a segment that may grow into customers",
+        "high": "lands a large segment you do not monetize yet, with room to expand",
+    },
+    "audience": {
+        "user": "the person using it chooses it (a personal view)",
+        "team": "a team values it together (shared projects, team analytics)",
+        "admin": "whoever runs the workspace for others (permissions, user management)",
+        "enterprise": "the enterprise buyer, who may never use it (SSO, audit logs)",
+    },
+    "production": {
+        "true": "needed to run in production or at scale (uptime, backups, higher limits)",
+        "false": "enough to evaluate and prototype with",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the advice becomes with one answer."""
+
+    answer: str
+    recommendation: str
+    tier: str | None
+
+    def advice(self) -> str:
+        """``gated in 'pro'``, ``free``."""
+        return f"{self.recommendation} in '{self.tier}'" if self.tier else self.recommendation
+
+
+@dataclass(frozen=True)
+class Question:
+    """One signal of one feature, the answers offered and what each would make of the advice."""
+
+    feature: str
+    name: str
+    signal: str
+    text: str
+    outcomes: tuple[Outcome, ...]
+    now: Outcome
+    guess: str | None  # ``virality high from 'share'`` when the words suggested it
+    value: float  # the value of information the order is by
+    source: Source | None  # the framework passage the signal's heaviest rule cites
+    line: int
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return tuple(o.answer for o in self.outcomes)
+
+    def changes(self) -> str:
+        """``none: gated in 'pro'; high: free`` (the advice each answer gives)."""
+        return "; ".join(f"{o.answer}: {o.advice()}" for o in self.outcomes)
+
+    def example(self, answer: str) -> str:
+        return EXAMPLES[self.signal][answer]
+
+
+def questions(inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet,
+              only: str | None = None) -> list[Question]:
+    """Every question worth asking (of the feature ``only``, if given), most valuable first."""
+    engine = Engine(ruleset)
+    product = inventory.product
+    found = []
+    for order, a in enumerate(assessments):
+        if only is not None and a.feature.id != only:
+            continue
+        for spec in SIGNALS:
+            question = _question(engine, ruleset, product, a, spec.name)
+            if question is not None:
+                found.append((order, SIGNALS.index(spec), question))
+    found.sort(key=lambda item: (-item[2].value, item[0], item[1]))
+    return [q for _, _, q in found]
+
+
+def _question(engine: Engine, ruleset: RuleSet, product, a: Assessment, name: str) -> Question | None:
+    current = a.signals[name]
+    if current.source == EXPLICIT or not _read(ruleset, name):
+        return None
+    spec = SIGNAL_BY_NAME[name]
+    now = Outcome(_display(spec, current), a.recommendation, a.tier)
+    outcomes = []
+    for value in _offered(spec, current):
+        changed = {**a.signals, name: Signal(name, value, EXPLICIT)}
+        outcome = engine.assess(a.feature, product, changed)
+        outcomes.append(Outcome(spec.display(value), outcome.recommendation, outcome.tier))
+    changing = sum((o.recommendation, o.tier) != (now.recommendation, now.tier) for o in outcomes)
+    if not changing:
+        return None  # no answer it offers changes the advice: not worth asking
+    guess = None
+    if current.source == INFERRED:
+        words = ", ".join(dict.fromkeys(f"'{w}'" for e in current.evidence for w in e.words))
+        guess = f"{name} {spec.display(current.value)}" + (f" from {words}" if words else "")
+    criterion = next(c for c in CRITERIA if c.id == spec.criterion)
+    return Question(
+        a.feature.id, a.feature.name, name, criterion.question, tuple(outcomes), now, guess,
+        round(changing / len(outcomes) * (1 - a.confidence), 6), _source(ruleset, name),
+        a.feature.line,
+    )
+
+
+def _offered(spec, current: Signal) -> tuple:
+    """Every answer, except for an audience the words name: then the guess and its neighbours
+    only. Words that name a buyer (SAML, audit log, admin) say who it is for; a single user
+    for SSO would contradict them. A level guessed from words (virality from 'share') is a
+    judgement of effect, and every answer to it stays open: it is what settles the guess."""
+    if spec.kind == LEVEL:
+        return tuple(range(len(LEVELS)))
+    if spec.kind != AUDIENCE:
+        return (True, False)
+    if current.source != INFERRED:
+        return AUDIENCES
+    at = AUDIENCES.index(current.value)
+    return AUDIENCES[max(at - 1, 0): at + 2]
+
+
+def _display(spec, signal: Signal) -> str:
+    return "unanswered" if signal.source != INFERRED and signal.value == spec.unset else spec.display(signal.value)
+
+
+def _read(ruleset: RuleSet, name: str) -> bool:
+    return any(rule.when is not None and (rule.when.fields is None or ("signals", name) in rule.when.fields)
+               for rule in ruleset.of_kind("score"))
+
+
+def _source(ruleset: RuleSet, name: str) -> Source | None:
+    """The passage cited by the heaviest score rule that reads the signal."""
+    rules = [r for r in ruleset.of_kind("score") if name in r.reads]
+    return max(rules, key=lambda r: r.weight).source if rules else None

@@ -1,0 +1,125 @@
+"""A filled-in questionnaire (``ask FILE --answers q.csv``): the answers to write, checked.
+
+The CSV is the one ``ask --export`` writes: a header row naming at least ``feature``,
+``signal`` and ``answer``, then one row per question. A row whose answer is empty is skipped.
+Every problem (a row edited out of shape, an unknown feature or signal, an answer the signal
+does not take, a signal answered twice or answered already in the inventory) is an error at
+the row's line, and all of them are reported in one run, before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
+from freemium_advisor.base.textfile import read_text
+from freemium_advisor.base.yamledit import add_entries
+from freemium_advisor.model.inventory import Inventory
+from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.model.signals import SIGNAL_BY_NAME
+
+NEEDED_COLUMNS = ("feature", "signal", "answer")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to write: ``signal: value`` on ``feature``, from ``line`` of the file."""
+
+    feature: str
+    signal: str
+    value: str  # as the inventory writes it: high, team, true
+    line: int
+
+
+def read_answers(path: str, inventory: Inventory) -> list[Answer]:
+    """The answers of a filled-in questionnaire, checked against the inventory."""
+    if not path.lower().endswith(".csv"):
+        raise InputError(path, None, None, "answers are read from a CSV file (ask --export q.csv writes one)")
+    name, text = read_text(path)
+    rows = csv.reader(io.StringIO(text, newline=""))
+    header = next(rows, None)
+    if header is None:
+        raise InputError(name, 1, 1, "the questionnaire is empty; expected a header row")
+    header = [cell.strip() for cell in header]
+    missing = [c for c in NEEDED_COLUMNS if c not in header]
+    if missing:
+        raise InputError(name, 1, 1, f"the header row has no column {one_of(missing)}")
+    at = {column: header.index(column) for column in NEEDED_COLUMNS}
+    features = {f.id: f for f in inventory.features}
+    errors: list[InputError] = []
+    answers: list[Answer] = []
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        line = rows.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            errors.append(InputError(name, line, 1, f"this row has {len(row)} fields, the header "
+                                                    f"{len(header)}: was it edited out of shape?"))
+            continue
+        feature_id, signal, answer = (row[at[c]].strip() for c in NEEDED_COLUMNS)
+        if not answer:
+            continue
+        problem = _problem(feature_id, signal, answer, features, inventory)
+        if problem is None and (feature_id, signal) in seen:
+            problem = f"'{signal}' of '{feature_id}' is answered twice (first on line {seen[feature_id, signal]})"
+        if problem:
+            errors.append(InputError(name, line, 1, problem))
+            continue
+        seen[feature_id, signal] = line
+        spec = SIGNAL_BY_NAME[signal]
+        value = spec.display(spec.parse(_typed(spec, answer), booleans_as_levels=False))
+        answers.append(Answer(feature_id, signal, value, line))
+    if errors:
+        raise InputErrors(errors)
+    return answers
+
+
+def _problem(feature_id: str, signal: str, answer: str, features: dict, inventory: Inventory) -> str | None:
+    if feature_id not in features:
+        return f"no feature '{feature_id}' in {inventory.path}{did_you_mean(feature_id, features)}"
+    spec = SIGNAL_BY_NAME.get(signal)
+    if spec is None:
+        return f"unknown signal '{signal}'{did_you_mean(signal, SIGNAL_BY_NAME)}"
+    try:
+        spec.parse(_typed(spec, answer), booleans_as_levels=False)
+    except ValueError as exc:
+        return f"'{feature_id}': {exc}"
+    if signal in features[feature_id].signals:
+        return f"'{signal}' of '{feature_id}' is answered in {inventory.path} already"
+    return None
+
+
+def _typed(spec, answer: str):
+    """A flag's answer as the boolean it names; every other answer is text."""
+    if spec.kind == "flag" and answer.lower() in ("true", "false"):
+        return answer.lower() == "true"
+    return answer.lower()
+
+
+def with_answers(text: str, inventory: Inventory, answers: list[Answer]) -> str:
+    """The inventory's text with the answers written into each feature's ``signals`` (see
+    :mod:`freemium_advisor.base.yamledit`): checked by reading it back, so that what is
+    written is an inventory that holds exactly these answers."""
+    index = {f.id: i for i, f in enumerate(inventory.features)}
+    by_feature: dict[str, list[tuple[str, str]]] = {}
+    for answer in answers:
+        by_feature.setdefault(answer.feature, []).append((answer.signal, answer.value))
+    edited = text
+    for feature_id, entries in by_feature.items():
+        try:
+            edited = add_entries(edited, ("features", index[feature_id]), "signals", entries)
+        except ValueError as exc:
+            feature = inventory.feature(feature_id)
+            raise InputError(inventory.path, feature.line, feature.column,
+                             f"cannot write the answers into '{feature_id}': {exc}") from None
+    written = parse_inventory(edited, inventory.path)
+    for answer in answers:
+        got = written.feature(answer.feature).signals.get(answer.signal)
+        spec = SIGNAL_BY_NAME[answer.signal]
+        if got is None or spec.display(got) != answer.value:
+            raise InputError(inventory.path, None, None,
+                             f"writing '{answer.signal}' of '{answer.feature}' did not read back; nothing written")
+    return edited

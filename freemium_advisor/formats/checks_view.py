@@ -6,7 +6,7 @@ import re
 
 import yaml
 
-from freemium_advisor.reading.checkcatalog import load_checks
+from freemium_advisor.engine.findings import catalog
 
 
 def _example(example: dict) -> str:
@@ -15,7 +15,7 @@ def _example(example: dict) -> str:
 
 def render_docs() -> str:
     """Markdown: a table of every check, then each check's message, help, source and examples."""
-    specs = load_checks()
+    specs = catalog()
     lines = [
         "# Check reference",
         "",

@@ -42,15 +42,22 @@ class ExpressionError(ValueError):
 
 class Condition:
     """A compiled, checked boolean expression; ``reads`` lists the signals it looks at and
-    ``fields`` every value it reads (``None``: it may read anything)."""
+    ``fields`` every value it reads (``None``: it may read anything).
 
-    def __init__(self, source: str):
+    ``names`` are the names it may read (a rule's when not given); a condition over other
+    names must be plain, since Jinja2's sandbox knows a rule's names only.
+    """
+
+    def __init__(self, source: str, names: Names | None = None):
         self.source = source
+        self._own_names = names is not None
         check_length(source, "condition")
         self._jinja: Any = None
         try:
-            plain = PlainCondition(source, _CONDITION_NAMES)
+            plain = PlainCondition(source, names or _CONDITION_NAMES)
         except Unsupported:
+            if self._own_names:
+                raise ExpressionError(f"condition {source!r} is not in the expression language") from None
             self._plain = None
             self._jinja = _sandbox().JinjaCondition(source)
             self.reads, self.fields = self._jinja.reads, self._jinja.fields
@@ -69,8 +76,9 @@ class Condition:
         if self._plain is not None:
             try:
                 return bool(self._plain(context))
-            except Exception:  # noqa: BLE001 - anything unusual: Jinja2 says what it is
-                pass
+            except Exception as exc:  # noqa: BLE001 - anything unusual: Jinja2 says what it is
+                if self._own_names:
+                    raise ExpressionError(f"condition {self.source!r} failed: {reason(exc)}") from None
         return self._results.cached(context, self._evaluate)
 
     def _evaluate(self, context: dict[str, Any]) -> bool:

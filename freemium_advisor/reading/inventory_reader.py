@@ -72,7 +72,12 @@ def load_inventory(path: str) -> Inventory:
 
 def parse_inventory(text: str, path: str) -> Inventory:
     """Validate inventory YAML text; ``path`` is only used in messages."""
-    return _InventoryReader(load_yaml(text, path)).inventory()
+    return read_inventory(load_yaml(text, path))
+
+
+def read_inventory(doc: Document) -> Inventory:
+    """Validate an inventory already loaded (a rule's or check's example, say)."""
+    return _InventoryReader(doc).inventory()
 
 
 

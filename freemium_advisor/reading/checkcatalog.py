@@ -82,7 +82,7 @@ MAPPINGS = {
     "feature": "the feature, today",
     "advice": "what the advisor recommends for it",
     "signals": "its signals, each as a rule's condition reads it (a level is a number that "
-               "compares with `none`, `low`, `medium`, `high`); a message prints them as written",
+               "compares with `none`, `low`, `medium`, `high`; a message prints it as written)",
     "product": "the product, as a rule's condition reads it",
 }
 FIELDS = {

@@ -210,6 +210,12 @@ def _parse(text: str):
      "checks/probe.yaml:6:11: error: unknown rests_on 'growht' (did you mean 'growth'?)"),
     (CHECK.replace("when: feature.paid", "when: feature.paid\nat: curent"),
      "checks/probe.yaml:6:5: error: unknown feature key 'curent' (did you mean 'current'?)"),
+    (CHECK.replace("feature.name", "feature.nmae"),
+     "checks/probe.yaml:6:10: error: unknown field 'feature.nmae' in 'message' (did you mean 'name'?)"),
+    (CHECK.replace("{{ feature.name }}", "{{ advise }}"),
+     "checks/probe.yaml:6:10: error: unknown name 'advise' in 'message' (did you mean 'advice'?)"),
+    (CHECK.replace("{{ feature.name }}", "{{ feature.name | title }}"),
+     "checks/probe.yaml:6:10: error: a feature check's message is text with {{ name }} and {% if %}"),
     (CHECK.replace("when: feature.paid", "logic: Empty-Tier"),
      "checks/probe.yaml:5:8: error: 'logic' is the name of a Python function"),
 ])

@@ -95,9 +95,11 @@ CHECK_NAMES = Names(FIELDS, tuple(WHOLE_VALUES), LEVEL_CONSTANTS)
 GROUNDS = ("advice.why", "growth", "walls", "charging", *(f"signals.{s}" for s in SIGNAL_BY_NAME))
 
 _ANY_NAME = Names(None)  # a catalog check's message reads the variables its logic hands it
-_NAME = re.compile(r"""'[^']*'|"[^"]*"|(?<![\w.])([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?""")
-_WORDS = frozenset({"and", "or", "not", "in", "is", "if", "else", "true", "false", "none",
-                    "True", "False", "None", "lower", "upper"})
+# A name and its field; quoted text and filters (``| lower``) are skipped.
+_NAME = re.compile(r"""'[^']*'|"[^"]*"|\|\s*\w+|(?<![\w.])([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?""")
+_WORDS = frozenset({"and", "or", "not", "in", "is", "if", "elif", "else", "endif", "true",
+                    "false", "none", "True", "False", "None", "lower", "upper"})
+_TAG = re.compile(r"\{[{%](.*?)[}%]\}", re.S)  # what a message's {{ }} or {% %} holds
 
 
 @dataclass(frozen=True)
@@ -225,6 +227,8 @@ def parse_check(doc: Document) -> CheckSpec:
     source = check.attempt(lambda: _source(check, data.get("source")), None)
     examples = check.attempt(lambda: _examples(check, data.get("examples")), {})
     firing = check.attempt(lambda: _firing(check, data, scope), {})
+    if "when" in firing and message:
+        check.attempt(lambda: _reads_names(check, message), None)
     check.done()
     where = {key: tuple(doc.value_mark((key,))) for key in ("when", "logic") if key in data}
     return CheckSpec(
@@ -242,6 +246,19 @@ def _message(check: Checker, message: str) -> str:
         except TemplateSyntaxError as exc:
             raise check.fail(("message",), f"invalid message template: {exc.message}") from None
     return message
+
+
+def _reads_names(check: Checker, message: str) -> None:
+    """A feature check's message reads the names its condition does, and nothing else."""
+    try:
+        PlainTemplate(message, CHECK_NAMES, as_str)
+    except Unsupported:
+        for tag in _TAG.findall(message):
+            problem = _unknown_name(tag, "message")
+            if problem:
+                raise check.fail(("message",), problem) from None
+        raise check.fail(("message",), "a feature check's message is text with {{ name }} and "
+                         "{% if %}: nothing else of the expression language") from None
 
 
 def _firing(check: Checker, data: dict, scope: str) -> dict[str, Any]:
@@ -285,17 +302,18 @@ def _condition(check: Checker, source: Any) -> Condition:
         raise check.fail(("when",), _unknown_name(source) or str(exc)) from None
 
 
-def _unknown_name(source: str) -> str | None:
-    """Which name or field of a condition a check cannot read, with the closest one."""
+def _unknown_name(source: str, part: str = "when") -> str | None:
+    """Which name or field of a condition (or a message's tag) a check cannot read, with the
+    closest one."""
     for match in _NAME.finditer(source):
         name, field_name = match.groups()
         if name is None or name in _WORDS or name in LEVEL_CONSTANTS:
             continue
         known = (*FIELDS, *WHOLE_VALUES)
         if name not in known:
-            return f"unknown name '{name}' in 'when'{did_you_mean(name, known)}; a check reads {one_of(known)}"
+            return f"unknown name '{name}' in '{part}'{did_you_mean(name, known)}; a check reads {one_of(known)}"
         if field_name is not None and name in FIELDS and field_name not in FIELDS[name]:
-            return (f"unknown field '{name}.{field_name}' in 'when'"
+            return (f"unknown field '{name}.{field_name}' in '{part}'"
                     f"{did_you_mean(field_name, FIELDS[name])}; {name} has {one_of(FIELDS[name])}")
     return None
 

@@ -174,6 +174,21 @@ def test_waiver_checks_fail_their_examples_when_waivers_are_ignored(kind, monkey
     assert not all(r.passed for r in check_examples(spec, RULESET))
 
 
+@pytest.mark.parametrize(("check", "feature", "words"), [
+    ("gated-growth-feature", "{id: share, name: Share boards with guests, current: pro}", "'boards', 'share'"),
+    ("tier-mismatch", "{id: sso, name: SAML single sign-on, current: pro}", "'saml', 'single sign on'"),
+    ("enterprise-control-in-free", "{id: audit, name: Audit log, current: free}", "'audit'"),
+    ("costly-feature-unlimited", "{id: ai, name: AI summaries, current: free, signals: {aha: high}}", "'ai'"),
+])
+def test_a_finding_that_rests_on_inferred_signals_only_is_one_severity_lower(check, feature, words):
+    """``rests_on`` names what a finding rests on; words alone make it a guess."""
+    spec = next(s for s in CHECKS if s.id == check)
+    inventory = parse_inventory(f"product: {{name: X}}\nfeatures: [{feature}]\n", "x.yaml")
+    [finding] = [f for f in analyze(inventory, RULESET).findings if f.check == check]
+    assert (finding.inferred, finding.severity) == (True, findings.lower(spec.severity))
+    assert finding.message.endswith(f" (inferred from {words}: answer the signals to confirm)")
+
+
 CHECK = """\
 id: probe
 title: A probe

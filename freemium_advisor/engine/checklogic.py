@@ -45,7 +45,7 @@ class Context:
     inventory: Inventory
     assessments: tuple[Assessment, ...]
 
-    @property
+    @cached_property
     def free(self) -> str:
         return self.inventory.product.free_tier.name
 
@@ -120,12 +120,13 @@ class FeatureNames(dict):
         return value
 
     def hit(self, spec: CheckSpec) -> Hit:
-        """The hit of ``spec`` on this feature: every name for its message (the signals as
+        """The hit of ``spec`` on this feature: the names its message reads (the signals as
         written), located at the feature key ``spec.at`` or at the feature itself."""
         feature = self.assessment.feature
-        values = {name: self[name] for name in _VALUES}
-        values["signals"] = {n: SIGNAL_BY_NAME[n].display(s.value)
-                             for n, s in self.assessment.signals.items()}
+        values = {name: self[name] for name in spec.shows}
+        if "signals" in values:
+            values["signals"] = {n: SIGNAL_BY_NAME[n].display(s.value)
+                                 for n, s in self.assessment.signals.items()}
         position = feature.position(spec.at) if spec.at else (feature.line, feature.column)
         inferred = _GROUNDS[spec.rests_on](self.assessment) if spec.rests_on else None
         return Hit(feature.id, feature.id, position, values, inferred)
@@ -163,7 +164,8 @@ def _main(a: Assessment) -> list[Reason]:
 def _feature(a: Assessment, ctx: Context) -> dict[str, Any]:
     f = a.feature
     return {
-        "id": f.id, "name": f.name, "current": f.current, "paid": ctx.paid(f.current),
+        "id": f.id, "name": f.name, "current": f.current,
+        "paid": f.current is not None and f.current != ctx.free,
         "limit": f.limit.metric if f.limit else None, "answered": len(f.signals),
         "inferred": sum(s.source == INFERRED for s in a.signals.values()),
     }

@@ -121,6 +121,7 @@ class CheckSpec:
     logic: str | None = None
     rests_on: str | None = None  # one of GROUNDS
     at: str | None = None  # the feature key a finding points at (else the feature's start)
+    shows: tuple[str, ...] = ()  # the names of CHECK_NAMES a feature check's message reads
     where: dict[str, tuple[int, int]] = field(default_factory=dict, compare=False)
 
     def render(self, variables: dict[str, Any]) -> str:
@@ -228,7 +229,7 @@ def parse_check(doc: Document) -> CheckSpec:
     examples = check.attempt(lambda: _examples(check, data.get("examples")), {})
     firing = check.attempt(lambda: _firing(check, data, scope), {})
     if "when" in firing and message:
-        check.attempt(lambda: _reads_names(check, message), None)
+        firing["shows"] = check.attempt(lambda: _reads_names(check, message), ())
     check.done()
     where = {key: tuple(doc.value_mark((key,))) for key in ("when", "logic") if key in data}
     return CheckSpec(
@@ -248,10 +249,10 @@ def _message(check: Checker, message: str) -> str:
     return message
 
 
-def _reads_names(check: Checker, message: str) -> None:
-    """A feature check's message reads the names its condition does, and nothing else."""
+def _reads_names(check: Checker, message: str) -> tuple[str, ...]:
+    """The names a feature check's message reads: those its condition may, and nothing else."""
     try:
-        PlainTemplate(message, CHECK_NAMES, as_str)
+        return tuple(dict.fromkeys(f[0] for f in PlainTemplate(message, CHECK_NAMES, as_str).fields))
     except Unsupported:
         for tag in _TAG.findall(message):
             problem = _unknown_name(tag, "message")

@@ -39,7 +39,7 @@ from freemium_advisor.reading.importers.csv_table import import_csv
 from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.reading.inventory_reader import load_inventory, parse_inventory
-from freemium_advisor.engine.rulecheck import check_ruleset
+from freemium_advisor.engine.examples import ruleset_examples
 from freemium_advisor.reading.rulepacks import builtin_rule_dir, load_ruleset
 from freemium_advisor.model.signals import SIGNALS
 from freemium_advisor.base.errors import InputError
@@ -63,7 +63,7 @@ def rules(data: bytes) -> None:
     # pack: loading all of it would make every input ten times slower.
     base = [str(builtin_rule_dir() / name) for name in ("policy.yaml", "virality.yaml")]
     ruleset = load_ruleset([*base, str(path)], builtin=False)
-    check_ruleset(ruleset)
+    ruleset_examples(ruleset)
     _render(analyze(_sample_inventory(), ruleset))
     rules_view.render_list_table(ruleset, RenderOptions())
     rules_view.render_list_json(ruleset)

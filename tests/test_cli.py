@@ -16,7 +16,7 @@ import yaml
 
 from freemium_advisor.cli import app
 from freemium_advisor.reading.inventory_reader import load_inventory
-from freemium_advisor.engine.rulecheck import check_ruleset
+from freemium_advisor.engine.examples import ruleset_examples
 from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.model.signals import CRITERION_IDS
 from tests.conftest import EXAMPLES, ROOT
@@ -394,7 +394,7 @@ def test_schema_to_a_file(run, tmp_path):
 # --- rules ---------------------------------------------------------------------------------
 
 RULESET = load_ruleset()
-BUILTIN_EXAMPLES = len(check_ruleset(RULESET))
+BUILTIN_EXAMPLES = len(ruleset_examples(RULESET))
 FAILING_PACK = """
     rules:
       - id: webhooks-gated

@@ -8,7 +8,7 @@ from freemium_advisor.engine.analysis import analyze
 from freemium_advisor.engine.rule_engine import rule_fires
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.reading.inventory_reader import parse_inventory
-from freemium_advisor.engine.rulecheck import check_ruleset
+from freemium_advisor.engine.examples import ruleset_examples
 from freemium_advisor.reading.rulepacks import load_ruleset
 
 INVENTORY = """\
@@ -54,7 +54,7 @@ def test_a_metric_rule_whose_when_is_false_sets_no_wall(tmp_path):
     # No metric rule named the wall: every wall is still named, by the fallback count of uses.
     assert (storage.limit_metric, storage.limit_rule) == ("uses per month", None)
     # ... and the rule's own examples agree with the engine.
-    assert all(r.passed for r in check_ruleset(ruleset) if r.rule == "metric-never")
+    assert all(r.passed for r in ruleset_examples(ruleset) if r.owner == "metric-never")
 
 
 def test_the_assessment_records_which_metric_rule_chose_the_wall(tmp_path):

@@ -418,7 +418,7 @@ def test_analyze_still_exits_0_with_error_findings(run, inventory):
     assert "error [gated-growth-feature]" in result.stdout
 
 
-def test_a_finding_on_inferred_signals_says_so_and_is_one_severity_lower(run, write):
+def test_a_finding_on_inferred_signals_says_it_is_a_guess_and_is_a_note(run, write):
     text = NOTE_ONLY.replace("current: pro\n", "current: free\n") + "  - id: audit\n    name: Audit logs\n    current: pro\n"
     path = write("inferred.yaml", text)
     lines = run("check", path, "--fail-on", "note").stdout.splitlines()
@@ -426,8 +426,7 @@ def test_a_finding_on_inferred_signals_says_so_and_is_one_severity_lower(run, wr
     assert sso == [
         f"{path}:16:5: note [enterprise-control-in-free] 'SAML single sign-on' is an enterprise "
         "control (its buyer is the enterprise) in the free tier 'free'; the advice gates it in "
-        "'pro' (inferred from 'saml', 'single sign on': answer the signals to confirm) "
-        "(a guess: we guessed audience enterprise from 'saml', 'single sign on'; answer "
+        "'pro' (a guess: we guessed audience enterprise from 'saml', 'single sign on'; answer "
         "audience to settle it)"
     ]
     answered = write("answered.yaml", text.replace(

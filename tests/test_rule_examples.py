@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from freemium_advisor.engine.rulecheck import check_rule
+from freemium_advisor.engine.examples import rule_examples
 from freemium_advisor.reading.rulepacks import load_ruleset
 
 RULESET = load_ruleset()
@@ -19,7 +19,7 @@ SEED_FILES = {"000_d5fe08b4bac5d94d.txt", "001_40b40909513d44e9.txt"}
 
 @pytest.mark.parametrize("rule", RULESET.rules, ids=lambda r: r.id)
 def test_rule_examples(rule):
-    results = check_rule(rule)
+    results = rule_examples(rule)
     assert results, f"rule {rule.id} has no examples"
     assert any(r.outcome == "fires" for r in results), f"rule {rule.id} has no 'fires' example"
     failures = [(r.outcome, r.index, r.example, r.error) for r in results if not r.passed]

@@ -24,9 +24,9 @@ def checks_list() -> None:
 
     Example: freemium-advisor checks list | grep error
     """
-    from freemium_advisor.reading.checkcatalog import load_checks
+    from freemium_advisor.engine.findings import catalog
 
-    for spec in load_checks():
+    for spec in catalog():
         typer.echo(f"{spec.id:<28} {spec.severity:<8} {spec.scope:<8} {spec.title}")
 
 
@@ -41,17 +41,17 @@ def checks_test(
 
     Example: freemium-advisor checks test --rules my-rules/
     """
-    from freemium_advisor.reading.checkcatalog import load_checks
-    from freemium_advisor.engine.checkexamples import check_examples
+    from freemium_advisor.engine.examples import check_examples
+    from freemium_advisor.engine.findings import catalog
     from freemium_advisor.reading.rulepacks import load_ruleset
 
     ruleset = load_ruleset(rule_packs(rules, config))
-    results = [r for spec in load_checks() for r in check_examples(spec, ruleset)]
+    results = [r for spec in catalog() for r in check_examples(spec, ruleset)]
     failures = [r for r in results if not r.passed]
     for failure in failures:
         expectation = "fire" if failure.outcome == "fails" else "stay quiet"
-        found = "; ".join(f.message for f in failure.findings) or "no finding"
-        typer.echo(f"FAIL {failure.check}: example {failure.outcome}[{failure.index}] should "
+        found = failure.error or "; ".join(failure.found) or "no finding"
+        typer.echo(f"FAIL {failure.owner}: example {failure.outcome}[{failure.index}] should "
                    f"{expectation} but gave: {found}")
     typer.echo(f"{len(results) - len(failures)} of {len(results)} check examples pass.")
     if failures:

@@ -91,16 +91,16 @@ def rules_test(
 
     Example: freemium-advisor rules test --rules my-rules/
     """
-    from freemium_advisor.engine.rulecheck import check_ruleset
+    from freemium_advisor.engine.examples import ruleset_examples
     from freemium_advisor.reading.rulepacks import load_ruleset
 
-    results = check_ruleset(load_ruleset(rule_packs(rules, config)))
+    results = ruleset_examples(load_ruleset(rule_packs(rules, config)))
     failures = [r for r in results if not r.passed]
     for failure in failures:
         expectation = "fire" if failure.outcome == "fires" else "stay silent"
         detail = f": {failure.error}" if failure.error else ""
         typer.echo(
-            f"FAIL {failure.rule}: example {failure.outcome}[{failure.index}] should "
+            f"FAIL {failure.owner}: example {failure.outcome}[{failure.index}] should "
             f"{expectation} but does not{detail}: {json.dumps(failure.example, sort_keys=True)}"
         )
     typer.echo(f"{len(results) - len(failures)} of {len(results)} rule examples pass.")

@@ -1,24 +1,29 @@
-"""The logic of each check, keyed by the id of its file under ``checks/``.
+"""What makes each check fire.
 
-A logic function reads the inventory and the advice (a :class:`Context`) and yields a
-:class:`Hit` wherever its check fires: what the finding is about, where, the values its
-message template shows, and, when it rests on inferred signals only, the words they were
-inferred from. :mod:`freemium_advisor.engine.findings` turns hits into findings.
+A feature check's ``when`` is read for every feature against the names of
+:data:`~freemium_advisor.reading.checkcatalog.CHECK_NAMES`, which :class:`FeatureNames` works
+out from the advice. A catalog check names in its ``logic`` one of the functions registered
+here with :func:`logic`, each reading the whole inventory and its advice (a :class:`Context`).
+Either way a check yields a :class:`Hit` wherever it fires: what the finding is about, where,
+the values its message template shows and, when it rests on inferred signals only, the words
+they were inferred from. :mod:`freemium_advisor.engine.findings` turns hits into findings.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from freemium_advisor.base.errors import did_you_mean
+from freemium_advisor.model.expressions import ExpressionError
 from freemium_advisor.model.inventory import Inventory
-from freemium_advisor.result import Assessment, Reason
-from freemium_advisor.model.signals import LEVELS
+from freemium_advisor.model.signals import LEVELS, SIGNAL_BY_NAME
+from freemium_advisor.reading.checkcatalog import CheckSpec
+from freemium_advisor.result import INFERRED, Assessment, Reason
 
 GROWTH_CRITERIA = ("virality", "aha", "habit")
-# A confident recommendation: one whose band the real products agreed with at least 80% of the time.
-CONFIDENT = ("high", "medium")
 MEDIUM = LEVELS.index("medium")
 
 
@@ -40,7 +45,7 @@ class Context:
     inventory: Inventory
     assessments: tuple[Assessment, ...]
 
-    @property
+    @cached_property
     def free(self) -> str:
         return self.inventory.product.free_tier.name
 
@@ -52,31 +57,79 @@ class Context:
         """Whether the inventory records where features sit today (any ``current``)."""
         return any(a.feature.current for a in self.assessments)
 
+    @cached_property
+    def product(self) -> dict[str, Any]:
+        """The product as a check's condition reads it (as a rule's does)."""
+        p = self.inventory.product
+        return {"name": p.name, "description": p.description, "model": p.model,
+                "trial_days": p.trial_days, "collaborative": p.collaborative,
+                "tiers": p.tier_names()}
+
+    @cached_property
+    def features(self) -> tuple[FeatureNames, ...]:
+        """The names each feature check reads, one set per feature, shared by the checks."""
+        return tuple(FeatureNames(a, self) for a in self.assessments)
+
 
 Logic = Callable[[Context], Iterator[Hit]]
 LOGIC: dict[str, Logic] = {}
 
 
-def logic(check_id: str) -> Callable[[Logic], Logic]:
-    """Register a function as the logic of the catalog's check ``check_id``."""
-
-    def register(function: Logic) -> Logic:
-        LOGIC[check_id] = function
-        return function
-
-    return register
+def logic(function: Logic) -> Logic:
+    """Register a function under its name, for a check's ``logic`` to name."""
+    LOGIC[function.__name__] = function
+    return function
 
 
-def _advice(a: Assessment) -> dict[str, Any]:
-    reason = a.main_reason
-    return {
-        "recommendation": a.recommendation,
-        "tier": a.tier,
-        "wall": a.limit_metric,
-        "confidence": f"{a.confidence:.2f}",
-        "label": a.confidence_label,
-        "why": reasons_text([reason]) if reason else "no rule fired",
-    }
+def bind(specs: Iterable[CheckSpec]) -> None:
+    """Refuse a check whose ``logic`` names a function that is not registered."""
+    for spec in specs:
+        if spec.logic is not None and spec.logic not in LOGIC:
+            raise spec.error("logic", f"no logic function '{spec.logic}'{did_you_mean(spec.logic, LOGIC)}")
+
+
+def hits(spec: CheckSpec, ctx: Context) -> Iterator[Hit]:
+    """Where ``spec`` fires: for each feature its ``when`` holds for, or as its logic says.
+
+    (A waiver check has neither: the waivers raise it.)
+    """
+    if spec.logic is not None:
+        yield from LOGIC[spec.logic](ctx)
+    elif spec.when is not None:
+        for names in ctx.features:
+            try:
+                fired = spec.when(names)
+            except ExpressionError as exc:
+                raise spec.error("when", str(exc)) from None
+            if fired:
+                yield names.hit(spec)
+
+
+class FeatureNames(dict):
+    """The names a feature check reads for one feature, each worked out the first time a
+    condition reads it: most features fail the first test of most conditions, and the
+    reasons' texts are needed only where a check fires."""
+
+    def __init__(self, assessment: Assessment, ctx: Context):
+        super().__init__()
+        self.assessment = assessment
+        self.ctx = ctx
+
+    def __missing__(self, name: str) -> Any:
+        value = self[name] = _VALUES[name](self.assessment, self.ctx)
+        return value
+
+    def hit(self, spec: CheckSpec) -> Hit:
+        """The hit of ``spec`` on this feature: the names its message reads (the signals as
+        written), located at the feature key ``spec.at`` or at the feature itself."""
+        feature = self.assessment.feature
+        values = {name: self[name] for name in spec.shows}
+        if "signals" in values:
+            values["signals"] = {n: SIGNAL_BY_NAME[n].display(s.value)
+                                 for n, s in self.assessment.signals.items()}
+        position = feature.position(spec.at) if spec.at else (feature.line, feature.column)
+        inferred = _GROUNDS[spec.rests_on](self.assessment) if spec.rests_on else None
+        return Hit(feature.id, feature.id, position, values, inferred)
 
 
 def some(ids: list[str], shown: int = 3) -> str:
@@ -86,104 +139,88 @@ def some(ids: list[str], shown: int = 3) -> str:
     return f"{', '.join(ids[:shown])} and {len(ids) - shown} more"
 
 
-def reasons_text(reasons) -> str:
+def reasons_text(reasons: Iterable[Reason]) -> str:
     """``rule-id: message; other-rule: message``, for a finding's message."""
     return "; ".join(f"{r.rule}: {r.message.rstrip('.')}" for r in reasons)
 
 
-def _feature_values(a: Assessment, **extra: Any) -> dict[str, Any]:
+def _growth(a: Assessment) -> list[Reason]:
+    return [r for r in a.reasons if r.criterion in GROWTH_CRITERIA and r.direction == "free"]
+
+
+def _walls(a: Assessment) -> list[Reason]:
+    return [r for r in a.reasons if r.direction == "limit"]
+
+
+def _charging(a: Assessment) -> list[Reason]:
+    return [r for r in a.reasons if r.direction != "free"]
+
+
+def _main(a: Assessment) -> list[Reason]:
+    reason = a.main_reason
+    return [reason] if reason else []
+
+
+def _feature(a: Assessment, ctx: Context) -> dict[str, Any]:
     f = a.feature
-    return {"feature": {"id": f.id, "name": f.name, "current": f.current}, "advice": _advice(a), **extra}
+    return {
+        "id": f.id, "name": f.name, "current": f.current,
+        "paid": f.current is not None and f.current != ctx.free,
+        "limit": f.limit.metric if f.limit else None, "answered": len(f.signals),
+        "inferred": sum(s.source == INFERRED for s in a.signals.values()),
+    }
 
 
-def _inferred_words(reasons: list[Reason] | tuple[Reason, ...]) -> tuple[str, ...] | None:
+def _advice(a: Assessment, ctx: Context) -> dict[str, Any]:
+    return {
+        "recommendation": a.recommendation, "tier": a.tier, "wall": a.limit_metric,
+        "confidence": f"{a.confidence:.2f}", "label": a.confidence_label,
+        "why": reasons_text(_main(a)) or "no rule fired",
+        "free_weight": f"{a.weights.free:g}",
+        "gated_weight": f"{a.weights.gated + a.weights.limit:g}",
+    }
+
+
+# How each name of CHECK_NAMES is worked out for one feature.
+_VALUES: dict[str, Callable[[Assessment, Context], Any]] = {
+    "feature": _feature,
+    "advice": _advice,
+    "signals": lambda a, ctx: {name: s.value for name, s in a.signals.items()},
+    "product": lambda a, ctx: ctx.product,
+    "free": lambda a, ctx: ctx.free,
+    "audience": lambda a, ctx: a.signals["audience"].value or "user",
+    "growth": lambda a, ctx: reasons_text(_growth(a)),
+    "walls": lambda a, ctx: reasons_text(_walls(a)),
+    "charging": lambda a, ctx: reasons_text(_charging(a)),
+}
+
+
+def _inferred_words(reasons: list[Reason]) -> tuple[str, ...] | None:
     """The words behind ``reasons`` when every one of them read an inferred signal."""
     if not reasons or not all(r.inferred for r in reasons):
         return None
     return tuple(dict.fromkeys(w for r in reasons for e in r.evidence for w in e.words))
 
 
-def _growth_reasons(a: Assessment) -> list[Reason]:
-    return [r for r in a.reasons if r.criterion in GROWTH_CRITERIA and r.direction == "free"]
+def _signal_words(name: str) -> Callable[[Assessment], tuple[str, ...] | None]:
+    def words(a: Assessment) -> tuple[str, ...] | None:
+        signal = a.signals[name]
+        if signal.source != INFERRED:
+            return None
+        return tuple(w for e in signal.evidence for w in e.words)
+
+    return words
 
 
-@logic("gated-growth-feature")
-def gated_growth_feature(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        growth = _growth_reasons(a)
-        if ctx.paid(a.feature.current) and a.recommendation != "gated" and growth:
-            yield Hit(
-                a.feature.id, a.feature.id, a.feature.position("current"),
-                _feature_values(a, growth=reasons_text(growth)),
-                _inferred_words(growth),
-            )
-
-
-@logic("placement-disagrees")
-def placement_disagrees(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        if (ctx.paid(a.feature.current) and a.recommendation != "gated"
-                and not _growth_reasons(a) and a.confidence_label in CONFIDENT):
-            reason = a.main_reason
-            yield Hit(a.feature.id, a.feature.id, a.feature.position("current"),
-                      _feature_values(a), _inferred_words([reason] if reason else []))
-
-
-@logic("costly-feature-unlimited")
-def costly_feature_unlimited(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        f = a.feature
-        if f.current == ctx.free and f.limit is None and a.recommendation == "free-limited":
-            walls = [r for r in a.reasons if r.direction == "limit"]
-            yield Hit(f.id, f.id, f.position("current"),
-                      _feature_values(a, walls=reasons_text(walls) or _advice(a)["why"]),
-                      _inferred_words(walls))
-
-
-@logic("free-feature-without-reason")
-def free_feature_without_reason(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        if a.feature.current == ctx.free and a.recommendation == "gated":
-            gating = [r for r in a.reasons if r.direction != "free"]
-            yield Hit(
-                a.feature.id, a.feature.id, a.feature.position("current"),
-                _feature_values(a, free_weight=f"{a.weights.free:g}",
-                                gated_weight=f"{a.weights.gated + a.weights.limit:g}"),
-                _inferred_words(gating),
-            )
-
-
-@logic("tier-mismatch")
-def tier_mismatch(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        current = a.feature.current
-        if ctx.paid(current) and a.recommendation == "gated" and a.tier != current:
-            audience = a.signals["audience"]
-            words = tuple(w for e in audience.evidence for w in e.words)
-            yield Hit(
-                a.feature.id, a.feature.id, a.feature.position("current"),
-                _feature_values(a, audience=audience.value or "user"),
-                words if audience.source == "inferred" else None,
-            )
-
-
-@logic("enterprise-control-in-free")
-def enterprise_control_in_free(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        audience = a.signals["audience"]
-        if a.feature.current == ctx.free and audience.value == "enterprise":
-            words = tuple(w for e in audience.evidence for w in e.words)
-            yield Hit(
-                a.feature.id, a.feature.id, a.feature.position("current"),
-                _feature_values(a, free=ctx.free), words if audience.source == "inferred" else None,
-            )
-
-
-@logic("no-signals-no-text")
-def no_signals_no_text(ctx: Context) -> Iterator[Hit]:
-    for a in ctx.assessments:
-        if not a.feature.signals and all(s.source == "unset" for s in a.signals.values()):
-            yield Hit(a.feature.id, a.feature.id, (a.feature.line, a.feature.column), _feature_values(a))
+# What each ``rests_on`` of CHECK_NAMES' GROUNDS reads: the words a finding rests on, or
+# ``None`` when anything but inferred signals speaks for it.
+_GROUNDS: dict[str, Callable[[Assessment], tuple[str, ...] | None]] = {
+    "advice.why": lambda a: _inferred_words(_main(a)),
+    "growth": lambda a: _inferred_words(_growth(a)),
+    "walls": lambda a: _inferred_words(_walls(a)),
+    "charging": lambda a: _inferred_words(_charging(a)),
+    **{f"signals.{name}": _signal_words(name) for name in SIGNAL_BY_NAME},
+}
 
 
 def _free_tier_features(ctx: Context) -> tuple[str, list[Assessment]]:
@@ -208,17 +245,17 @@ def _missing_in_free(ctx: Context, signal: str) -> Iterator[Hit]:
     })
 
 
-@logic("no-aha-in-free")
+@logic
 def no_aha_in_free(ctx: Context) -> Iterator[Hit]:
     yield from _missing_in_free(ctx, "aha")
 
 
-@logic("no-habit-in-free")
+@logic
 def no_habit_in_free(ctx: Context) -> Iterator[Hit]:
     yield from _missing_in_free(ctx, "habit")
 
 
-@logic("no-upgrade-trigger")
+@logic
 def no_upgrade_trigger(ctx: Context) -> Iterator[Hit]:
     product = ctx.inventory.product
     if product.model == "paid-only" or not product.paid_tiers or not ctx.assessments:
@@ -235,7 +272,7 @@ def no_upgrade_trigger(ctx: Context) -> Iterator[Hit]:
                                                      "count": len(ctx.assessments)})
 
 
-@logic("empty-tier")
+@logic
 def empty_tier(ctx: Context) -> Iterator[Hit]:
     product = ctx.inventory.product
     if not ctx.placed:
@@ -248,7 +285,7 @@ def empty_tier(ctx: Context) -> Iterator[Hit]:
                   {"tier": tier.name, "audience": tier.audience, "free": index == 0})
 
 
-@logic("time-bound-trial")
+@logic
 def time_bound_trial(ctx: Context) -> Iterator[Hit]:
     product = ctx.inventory.product
     if product.model in ("trial", "reverse-trial"):
@@ -256,7 +293,7 @@ def time_bound_trial(ctx: Context) -> Iterator[Hit]:
                   {"model": product.model, "days": product.trial_days})
 
 
-@logic("no-free-tier")
+@logic
 def no_free_tier(ctx: Context) -> Iterator[Hit]:
     product = ctx.inventory.product
     if product.model == "paid-only":
@@ -265,21 +302,10 @@ def no_free_tier(ctx: Context) -> Iterator[Hit]:
                   {"free": free, "count": len(ctx.assessments)})
 
 
-@logic("not-collaborative")
+@logic
 def not_collaborative(ctx: Context) -> Iterator[Hit]:
     product = ctx.inventory.product
     if not product.collaborative:
         viral = [a.feature.id for a in ctx.assessments if a.signals["virality"].value >= MEDIUM]
         yield Hit("", None, product.position("collaborative"),
                   {"viral": some(viral), "viral_count": len(viral)})
-
-
-# The waiver checks are raised by apply_waivers, not by reading the advice.
-@logic("expired-waiver")
-def _expired_waiver(ctx: Context) -> Iterator[Hit]:
-    return iter(())
-
-
-@logic("stale-waiver")
-def _stale_waiver(ctx: Context) -> Iterator[Hit]:
-    return iter(())

@@ -1,11 +1,11 @@
 """Findings: where today's placement or the catalog disagrees with the advice and the framework.
 
-Each check's metadata (title, severity, message template, help, source, examples) is data in
-``checks/`` (:mod:`freemium_advisor.reading.checkcatalog`); its logic is a function in
-:mod:`freemium_advisor.engine.checklogic`, registered under the same id. :func:`find` turns the
-logic's hits into :class:`Finding` objects: the rule packs' ``policy.severity`` may change a
-check's severity or switch it off, and a finding that rests on inferred signals is one
-severity lower (a keyword guess must not fail a build on its own). :func:`apply_waivers`
+Each check is data in ``checks/`` (:mod:`freemium_advisor.reading.checkcatalog`): its metadata,
+message template, examples and what makes it fire, a ``when`` read for each feature or the
+name of a catalog-wide function of :mod:`freemium_advisor.engine.checklogic`. :func:`find`
+turns where each check fires into :class:`Finding` objects: the rule packs'
+``policy.severity`` may change a check's severity or switch it off; a finding marks whether it
+rests on inferred signals (:mod:`.guesses` then makes a guess at most a note). :func:`apply_waivers`
 then sets aside what the inventory's waivers accept.
 """
 
@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from functools import lru_cache
 
-from freemium_advisor.reading.checkcatalog import SEVERITIES, CheckSpec, check_by_id, load_checks
-from freemium_advisor.engine.checklogic import LOGIC, Context, Hit
+from freemium_advisor.reading.checkcatalog import CheckSpec, check_by_id, load_checks
+from freemium_advisor.engine.checklogic import Context, Hit, bind, hits
 from freemium_advisor.base.errors import InputError, did_you_mean
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.result import Assessment, Finding, Suppression
 from freemium_advisor.model.rules import RuleSet
 
-def lower(severity: str) -> str:
-    """One severity lower: error -> warning -> note (a note stays a note)."""
-    return SEVERITIES[min(SEVERITIES.index(severity) + 1, len(SEVERITIES) - 1)]
+
+@lru_cache(maxsize=1)
+def catalog() -> tuple[CheckSpec, ...]:
+    """The built-in checks, each ``logic`` bound to its function (an unknown name is refused)."""
+    specs = load_checks()
+    bind(specs)
+    return specs
 
 
 def severities(ruleset: RuleSet | None) -> dict[str, str]:
@@ -49,25 +54,21 @@ def find(
     levels = severities(ruleset)
     ctx = Context(inventory, assessments)
     found = []
-    for spec in load_checks():
+    for spec in catalog():
         if levels[spec.id] == "off":
             continue
-        for hit in LOGIC[spec.id](ctx):
+        for hit in hits(spec, ctx):
             found.append(_finding(spec, levels[spec.id], hit, inventory.path))
     return tuple(found)
 
 
 def _finding(spec: CheckSpec, severity: str, hit: Hit, path: str) -> Finding:
-    message = spec.render(hit.values)
-    inferred = hit.inferred is not None
-    if inferred:
-        severity = lower(severity)
-        words = ", ".join(f"'{w}'" for w in hit.inferred) or "its words"
-        message += f" (inferred from {words}: answer the signals to confirm)"
+    # A hit that rests on inferred signals is a guess: engine/guesses.py says so in the
+    # message and caps its severity, once the advice's own evidence is known too.
     line, column = hit.position
     return Finding(
-        spec.id, spec.title, severity, message, hit.feature, path, line, column, spec.source,
-        spec.help, hit.subject, inferred,
+        spec.id, spec.title, severity, spec.render(hit.values), hit.feature, path, line, column,
+        spec.source, spec.help, hit.subject, hit.inferred is not None,
     )
 
 

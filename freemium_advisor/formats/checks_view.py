@@ -6,16 +6,40 @@ import re
 
 import yaml
 
-from freemium_advisor.reading.checkcatalog import load_checks
+from freemium_advisor.engine.findings import catalog
+from freemium_advisor.reading.checkcatalog import (
+    ADVICE_FIELDS,
+    FEATURE_FIELDS,
+    FIELDS,
+    GROUNDS,
+    MAPPINGS,
+    WHOLE_VALUES,
+)
 
 
 def _example(example: dict) -> str:
     return yaml.safe_dump(example, sort_keys=False, default_flow_style=None, width=100).rstrip()
 
 
+def _names() -> list[str]:
+    """The table of what a feature check's ``when`` reads."""
+    lines = ["| name | what it is |", "|---|---|"]
+    described = {"feature": FEATURE_FIELDS, "advice": ADVICE_FIELDS}
+    for name, what in MAPPINGS.items():
+        if name in described:
+            lines.append(f"| `{name}` | {what}: |")
+            lines += [f"| `{name}.{f}` | {text} |" for f, text in described[name].items()]
+        else:
+            fields = ", ".join(f"`{f}`" for f in FIELDS[name])
+            lines.append(f"| `{name}.<field>` | {what}; the fields: {fields} |")
+    lines += [f"| `{name}` | {what} |" for name, what in WHOLE_VALUES.items()]
+    return lines
+
+
 def render_docs() -> str:
-    """Markdown: a table of every check, then each check's message, help, source and examples."""
-    specs = load_checks()
+    """Markdown: a table of every check, what a ``when`` reads, then each check's condition or
+    function, message, help, source and examples."""
+    specs = catalog()
     lines = [
         "# Check reference",
         "",
@@ -31,8 +55,44 @@ def render_docs() -> str:
         "|---|---|---|---|",
     ]
     lines += [f"| [`{s.id}`](#{s.id}) | {s.severity} | {s.scope} | {s.title} |" for s in specs]
+    lines += [
+        "",
+        "## What makes a check fire",
+        "",
+        "Each check is one YAML file under `checks/`: its id, title, severity, scope, message",
+        "template, help, the passage of the framework it encodes, examples (inventories it must",
+        "fire on, `fails`, and stay quiet on, `passes`) and what makes it fire:",
+        "",
+        "- `when`: a feature check's condition, in the rules' expression language (names and",
+        "  their fields, constants, `==`, `!=`, `<`, `<=`, `>`, `>=`, `in`, `and`, `or`, `not`,",
+        "  parentheses), read for each feature against the names below; the check fires on every",
+        "  feature it holds for. Its message reads the same names.",
+        "- `rests_on`: what such a finding rests on, one of "
+        + ", ".join(f"`{g}`" for g in GROUNDS if not g.startswith("signals.")) + ",",
+        "  or `signals.<name>`. When every reason in it (or the signal) was inferred from the",
+        "  feature's words, the finding is one severity lower and names those words.",
+        "- `at`: the feature key a finding points at (`current`); without it, the feature itself.",
+        "- `logic`: the name of the Python function (in `freemium_advisor/engine/checklogic.py`) of",
+        "  a check that reads the whole catalog at once (a product or tier check, or a feature",
+        "  check no condition can say). A name with no function is refused when the catalog loads.",
+        "",
+        "A waiver check has neither: the inventory's waivers raise it. Every test of a `when`, and",
+        "every guard of a function, has an example that goes red without it.",
+        "",
+        "What a `when` reads for each feature:",
+        "",
+        *_names(),
+    ]
     for s in specs:
         lines += ["", f"## {s.id}", "", f"**{s.title}** ({s.severity}, {s.scope} check)", ""]
+        if s.when is not None:
+            lines += [f"Fires when: `{' '.join(s.when.source.split())}`", ""]
+            if s.rests_on:
+                lines += [f"Rests on: `{s.rests_on}`", ""]
+        elif s.logic is not None:
+            lines += [f"Logic: `{s.logic}`", ""]
+        else:
+            lines += ["Raised by the waivers it is about.", ""]
         lines += [f"Message template: `{s.message}`", "", s.help, ""]
         if s.source:
             cite = f"{s.source.principle} ({s.source.seed} {s.source.timestamp})"

@@ -74,7 +74,11 @@ def load_inventory(path: str) -> Inventory:
 
 def parse_inventory(text: str, path: str) -> Inventory:
     """Validate inventory YAML text; ``path`` is only used in messages."""
-    doc = load_yaml(text, path)
+    return read_inventory(load_yaml(text, path))
+
+
+def read_inventory(doc: Document) -> Inventory:
+    """Validate an inventory already loaded (a rule's or check's example, say)."""
     return _InventoryReader(doc, Checker(doc)).inventory()
 
 

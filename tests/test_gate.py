@@ -387,7 +387,7 @@ def test_config_is_validated_strictly_every_problem_at_once(run, write, inventor
     assert result.stderr.splitlines() == [
         f"{config}:1:10: error: unknown fail_on 'fatal'; expected error, warning, note or never",
         f"{config}:2:1: error: unknown config key 'fromat' (did you mean 'format'?); expected "
-        "rules, fail_on, format, baseline or strict",
+        "rules, files, fail_on, format, baseline, strict, select, ignore or severity",
     ]
 
 

@@ -23,7 +23,7 @@ import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -181,6 +181,28 @@ def write_output(
     write_chunks((text.encode("utf-8"),), path, inputs=inputs, replacing=replacing)
 
 
+def write_outputs(
+    outputs: Sequence[tuple[str, str]], *, inputs: tuple[str, ...] = (), replacing: str | None = None,
+) -> None:
+    """Write each ``(text, path)`` of one run, all or none: every file is checked and written
+    whole to its temporary file before any is put in place, so that a failing one (a name
+    too long, a read-only folder, a full disk) leaves every output as it was. Stdout (``-``)
+    is written last. See :func:`write_chunks` for what is refused."""
+    pending = []
+    try:
+        for text, path in outputs:
+            if path != STDOUT:
+                pending.append(_prepare((text.encode("utf-8"),), path, inputs, replacing))
+        for write in pending:
+            write.commit()
+    finally:
+        for write in pending:
+            write.discard()
+    for text, path in outputs:
+        if path == STDOUT:
+            _write_stdout((text.encode("utf-8"),))
+
+
 def write_chunks(
     chunks: Iterable[bytes], path: str, *, inputs: tuple[str, ...] = (), replacing: str | None = None,
 ) -> None:
@@ -191,75 +213,150 @@ def write_chunks(
     configuration, and stdin when it is a file), or over one of ``inputs``, is refused:
     files are compared by device and inode, so no other name or link for them slips through.
     ``replacing`` names the one input the caller was explicitly asked to rewrite (a
-    baseline being updated). Replacing a read-only file is refused too.
+    baseline being updated). Replacing a read-only file is refused too. A path that cannot
+    be written (a name too long, a folder that is not one) is one line of bad output.
     """
     if path == STDOUT:
         _write_stdout(chunks)
         return
-    target = Path(path)
-    read = was_read(target) or any(_same_file(target, source) for source in inputs)
-    if read and not (replacing and _same_file(target, replacing)):
-        raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
+    write = _prepare(chunks, path, inputs, replacing)
     try:
-        mode = target.stat().st_mode
-    except OSError:
-        mode = None
-    if mode is not None and stat.S_ISDIR(mode):
-        raise InputError(path, None, None, "is a directory; name a file to write")
-    if mode is not None and not stat.S_ISREG(mode):
-        # /dev/stdout, /dev/null, a FIFO: a stream to write to, never a file to replace
-        # (renaming over /dev/null would put a regular file in its place).
-        _write_stream(chunks, path)
-        return
-    if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
-        # Renaming over it needs only the folder's permission; its own says "keep".
-        raise InputError(path, None, None, "is read-only; refusing to replace it")
-    _replace(chunks, target, path)
+        write.commit()
+    finally:
+        write.discard()
 
 
 def rewrite_file(data: bytes, path: str) -> None:
     """Replace the text of a file this run read with ``data``, in one atomic step: an edit in
     place, as ``--fix`` tools make (``ask`` writing answers into the inventory). Through a
     symlink, the file it points at is replaced."""
-    _replace((data,), Path(path), path)
-
-
-def _replace(chunks: Iterable[bytes], target: Path, path: str) -> None:
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InputError(path, None, None, f"no such folder '{folder}'")
-    if target.is_symlink():  # replace the file it points at, and keep the link
-        target = Path(os.path.realpath(target))
-        folder = target.parent
-    remove_abandoned(target)
-    _replace_atomically(chunks, path, target, folder)
-
-
-def _replace_atomically(chunks: Iterable[bytes], path: str, target: Path, folder: Path) -> None:
+    write = _Replacement((data,), Path(path), path)
     try:
-        handle, temporary = tempfile.mkstemp(
-            dir=folder, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
-        )
-    except OSError as exc:
-        raise InputError(path, None, None, f"cannot write here: {exc.strerror}") from None
+        write.commit()
+    finally:
+        write.discard()
+
+
+def _prepare(chunks: Iterable[bytes], path: str, inputs: tuple[str, ...], replacing: str | None):
+    """The write of ``chunks`` to ``path``, checked and (for a file) written to its
+    temporary file: :meth:`commit` puts it in place, :meth:`discard` removes what is left."""
+    target = Path(path)
+    mode = _mode(target, path)
+    read = was_read(target) or any(_same_file(target, source) for source in inputs)
+    if read and not (replacing and _same_file(target, replacing)):
+        raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputError(path, None, None, "is a directory; name a file to write")
+    if mode is not None and not stat.S_ISREG(mode):
+        # /dev/stdout, /dev/null, a FIFO: a stream to write to, never a file to replace
+        # (renaming over /dev/null would put a regular file in its place).
+        return _StreamWrite(chunks, path)
+    if mode is not None and (not mode & 0o222 or not os.access(target, os.W_OK)):
+        # Renaming over it needs only the folder's permission; its own says "keep".
+        raise InputError(path, None, None, "is read-only; refusing to replace it")
+    return _Replacement(chunks, target, path)
+
+
+def _mode(target: Path, path: str) -> int | None:
+    """The mode of the file ``target`` names (through links), ``None`` when there is none
+    yet; a name the system refuses (too long, through a file) is bad output."""
     try:
-        with os.fdopen(handle, "wb") as stream:
-            if fcntl is not None:  # held until the file is closed: "a writer is alive"
-                fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
-            for chunk in chunks:
-                stream.write(chunk)
-            stream.flush()
-            # On disk before the rename: after a crash the name holds the old or the new text.
-            os.fsync(stream.fileno())
-        # mkstemp creates 0600 files: give the result the mode a plain open() would have.
-        os.chmod(temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
-        os.replace(temporary, target)
+        return target.stat().st_mode
+    except FileNotFoundError:
+        return None
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        if exc.errno == errno.ENOENT:
+            return None
+        if exc.errno == errno.ELOOP or target.is_symlink():
+            return None  # a dangling or looping link: the replacement says what is wrong
+        raise InputError(path, None, None, f"cannot write: {exc.strerror or exc}") from None
+
+
+class _StreamWrite:
+    """A write to a stream (a FIFO or device): nothing to prepare, nothing to remove."""
+
+    def __init__(self, chunks: Iterable[bytes], path: str):
+        self.chunks, self.path = chunks, path
+
+    def commit(self) -> None:
+        _write_stream(self.chunks, self.path)
+
+    def discard(self) -> None:
+        pass
+
+
+class _Replacement:
+    """A file written whole to a temporary file beside its target, then renamed over it."""
+
+    def __init__(self, chunks: Iterable[bytes], target: Path, path: str):
+        folder = target.parent if str(target.parent) else Path(".")
+        if not _is_dir(folder, path):
+            raise InputError(path, None, None, f"no such folder '{folder}'")
+        if _is_link(target, path):  # replace the file it points at, and keep the link
+            target = Path(os.path.realpath(target))
+            folder = target.parent
+        remove_abandoned(target)
+        self.path, self.target = path, target
+        self.temporary: str | None = None
+        try:
+            handle, self.temporary = tempfile.mkstemp(
+                dir=folder, prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+            )
+        except OSError as exc:
+            raise InputError(path, None, None, f"cannot write here: {exc.strerror}") from None
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                if fcntl is not None:  # held until the file is closed: "a writer is alive"
+                    fcntl.flock(stream.fileno(), fcntl.LOCK_EX)
+                for chunk in chunks:
+                    stream.write(chunk)
+                stream.flush()
+                # On disk before the rename: after a crash the name holds the old or the new text.
+                os.fsync(stream.fileno())
+            # mkstemp creates 0600 files: give the result the mode a plain open() would have.
+            os.chmod(self.temporary, target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~_umask())
+        except OSError as exc:
+            self.discard()
+            raise InputError(path, None, None, f"cannot write: {exc.strerror}") from None
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        """Put the written file in place of its target."""
+        if self.temporary is None:
+            return
+        try:
+            os.replace(self.temporary, self.target)
+        except OSError as exc:
+            raise InputError(self.path, None, None, f"cannot write: {exc.strerror}") from None
+        self.temporary = None
+
+    def discard(self) -> None:
+        """Remove the temporary file, unless it was put in place."""
+        if self.temporary is not None:
+            Path(self.temporary).unlink(missing_ok=True)
+            self.temporary = None
+
+
+def _is_dir(folder: Path, path: str) -> bool:
+    try:
+        return stat.S_ISDIR(folder.stat().st_mode)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR):
+            return False
+        raise InputError(path, None, None, f"cannot write: {exc.strerror or exc}") from None
+
+
+def _is_link(target: Path, path: str) -> bool:
+    try:
+        return stat.S_ISLNK(target.lstat().st_mode)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise InputError(path, None, None, f"cannot write: {exc.strerror or exc}") from None
 
 
 def remove_abandoned(target: Path) -> list[Path]:

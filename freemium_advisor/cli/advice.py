@@ -1,4 +1,5 @@
-"""The advice commands: ``analyze``, ``explain`` and ``validate``."""
+"""The advice commands: ``analyze``, ``explain`` and ``validate`` (which reads as the CI
+gate's ``check`` does, :mod:`freemium_advisor.cli.gate`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,13 @@ from typing import List, Optional
 
 import typer
 
+from freemium_advisor.cli.gateoptions import (
+    BASELINE_OPTION,
+    FILES_ARGUMENT,
+    GATE_CONFIG_OPTION,
+    IGNORE_OPTION,
+    SELECT_OPTION,
+)
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
     COLOR_OPTION,
@@ -19,7 +27,6 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.base.errors import InputError, did_you_mean
-from freemium_advisor.base.escaping import text_line
 from freemium_advisor.formats import formatter, streamer
 from freemium_advisor.base.outputs import STDOUT, write_chunks, write_output
 
@@ -105,16 +112,23 @@ def explain(
 
 
 @app.command(epilog=EXIT_CODES_HELP)
-def validate(file: str = FILE_ARGUMENT) -> None:
-    """Check an inventory against the format, without analyzing it.
+def validate(
+    files: Optional[List[str]] = FILES_ARGUMENT,
+    rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = GATE_CONFIG_OPTION,
+    baseline: Optional[str] = BASELINE_OPTION,
+    select: Optional[List[str]] = SELECT_OPTION,
+    ignore: Optional[List[str]] = IGNORE_OPTION,
+) -> None:
+    """Read inventories as 'check' does, without checking them: is anything refused?
 
-    Prints "FILE: ok (N features)", or every problem found, one line each with its line
-    and column (exit 2).
+    The same reader as 'check' with the same options: the settings file, rule packs, check
+    choice, baseline, folders, inventories and their waivers. Prints "FILE: ok (N features)"
+    for each inventory, or every problem found, one line each with its line and column
+    (exit 2).
 
     Example: freemium-advisor validate features.yaml
     """
-    from freemium_advisor.reading.inventory_reader import load_inventory
+    from freemium_advisor.cli.gate import validate_inventories
 
-    inventory = load_inventory(file)
-    count = len(inventory.features)
-    typer.echo(text_line(f"{inventory.path}: ok ({count} feature{'' if count == 1 else 's'})"))
+    validate_inventories(files, rules, config, baseline, select, ignore)

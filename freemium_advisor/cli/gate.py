@@ -1,10 +1,12 @@
-"""The CI gate: ``check`` (fail a build on findings) and ``diff`` (what a change alters)."""
+"""The CI gate: ``check`` (fail a build on findings), ``validate`` (what ``check`` would
+refuse, without checking) and ``diff`` (what a change alters)."""
 
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from enum import Enum
-from typing import List, Optional
+from typing import Any, List, Optional
 
 import typer
 
@@ -22,35 +24,85 @@ from freemium_advisor.cli.app import (
     load_settings,
     rule_packs,
 )
-from freemium_advisor.base.errors import InputError
+from freemium_advisor.base.errors import InputError, did_you_mean
 from freemium_advisor.base.escaping import text_line
-from freemium_advisor.formats import formatter
-from freemium_advisor.base.outputs import STDOUT, distinct_outputs, write_output
+from freemium_advisor.formats import formats_for, formatter
+from freemium_advisor.base.outputs import STDOUT, distinct_outputs, write_output, write_outputs
+from freemium_advisor.cli.gateoptions import (
+    BASELINE_OPTION,
+    DEFAULT_FILE,
+    FILES_ARGUMENT,
+    GATE_CONFIG_OPTION,
+    IGNORE_OPTION,
+    SELECT_OPTION,
+)
 
 CheckFormat = format_choices("check")
 DiffFormat = format_choices("diff")
 FailOn = Enum("FailOn", {n: n for n in ("error", "warning", "note", "never")}, type=str)
+def read_gate(
+    files: list[str] | None, rules: list[str] | None, config: str | None, baseline: str | None,
+    select: list[str] | None, ignore: list[str] | None, *, base: str | None = None,
+    settings_baseline: bool = True,
+) -> tuple[Any, Any]:
+    """Read what a check reads, every problem of it at once: the settings file, the rule
+    packs, the check choice, the baseline (``baseline``, else the settings file's unless
+    ``settings_baseline`` is off), the ``--base`` ref and each inventory. Returns the
+    settings (``None`` without a file) and the :class:`~freemium_advisor.engine.gate.GateInputs`."""
+    from freemium_advisor.engine.findings import check_choice
+    from freemium_advisor.engine.gate import Problems, read_inputs
+    from freemium_advisor.reading.basediff import verify_ref
+
+    problems = Problems()
+    settings = problems.attempt(lambda: load_settings(config))
+    files = list(files or (settings and settings.files) or (DEFAULT_FILE,))
+    if base is not None:  # an empty --base is an unknown ref, never "no --base"
+        problems.attempt(lambda: verify_ref(base, files[0]))
+    packs = rules or (settings and settings.rules) or ()
+    nowhere = (None, None, None)
+
+    def choice():
+        return check_choice(
+            [(name, nowhere) for name in _names(select)] or (settings and settings.select) or (),
+            [(name, nowhere) for name in _names(ignore)] or (settings and settings.ignore) or (),
+            (settings and settings.severity) or (),
+        )
+
+    inputs = read_inputs(
+        files, packs, baseline=baseline or (settings_baseline and settings and settings.baseline) or None,
+        choice=choice,
+        problems=problems,
+    )
+    return settings, inputs
+
+
+def _names(values: list[str] | None) -> list[str]:
+    """``--select a,b --select c``: every name, in order."""
+    return [name.strip() for value in values or () for name in value.split(",") if name.strip()]
 
 
 @app.command(epilog=EXIT_CODES_HELP)
 def check(
-    files: List[str] = typer.Argument(
-        ..., help="Inventory files, or folders to search for inventories.", metavar="FILE",
-    ),
+    files: Optional[List[str]] = FILES_ARGUMENT,
     format: Optional[CheckFormat] = typer.Option(
         None, "--format", "-f", case_sensitive=False, show_default=False, metavar="FORMAT",
-        help="text, json, github, gitlab, sarif, junit or markdown [default: text; github "
-        "when GITHUB_ACTIONS=true].",
+        help="text, json, github, gitlab, sarif, junit or markdown, to stdout or -o [default: "
+        "text; github when GITHUB_ACTIONS=true].",
+    ),
+    write: Optional[List[str]] = typer.Option(
+        None, "--write", "-w", metavar="FORMAT=PATH",
+        help="Also write the findings in FORMAT to PATH, from the same run (repeatable), e.g. "
+        "'--write sarif=advisor.sarif --write junit=junit.xml'.",
     ),
     fail_on: Optional[FailOn] = typer.Option(
         None, "--fail-on", case_sensitive=False, show_default=False, metavar="LEVEL",
         help="error, warning, note or never: fail (exit 1) on findings of this severity or "
         "worse [default: error].",
     ),
+    select: Optional[List[str]] = SELECT_OPTION,
+    ignore: Optional[List[str]] = IGNORE_OPTION,
     rules: Optional[List[str]] = RULES_OPTION,
-    baseline: Optional[str] = typer.Option(
-        None, "--baseline", metavar="FILE", help="Report only findings not recorded in this baseline.",
-    ),
+    baseline: Optional[str] = BASELINE_OPTION,
     write_baseline: Optional[str] = typer.Option(
         None, "--write-baseline", metavar="FILE",
         help="Record today's findings in FILE (and exit 0), to accept them all at once.",
@@ -62,20 +114,19 @@ def check(
     ),
     base: Optional[str] = typer.Option(
         None, "--base", metavar="REF",
-        help="Report only findings a change introduced or altered since this git ref.",
+        help="Report only findings a change introduced (new, or more severe) since this git ref.",
     ),
     strict: Optional[bool] = typer.Option(
         None, "--strict", show_default=False,
         help="Keep findings that rest on guessed (inferred) signals at full severity; by "
         "default they are notes [default: strict in the settings file, else off].",
     ),
-    config: Optional[str] = typer.Option(
-        None, "--config", metavar="FILE",
-        help="Settings file [default: the nearest .freemium-advisor.yaml upwards]: rule packs, "
-        "fail_on, format, baseline and strict; options given here win.",
-    ),
+    config: Optional[str] = GATE_CONFIG_OPTION,
     output: str = OUTPUT_OPTION,
     color: Optional[bool] = COLOR_OPTION,
+    quiet: bool = typer.Option(
+        False, "--quiet", "-q", help="Print only the findings: no summary line on stderr.",
+    ),
     verbose: bool = typer.Option(
         False, "--verbose", "-v",
         help="List on stderr every YAML or JSON file of a checked folder that is not an "
@@ -91,22 +142,27 @@ def check(
 
     Formats: <text|json|github|gitlab|sarif|junit|markdown>
 
-    Example: freemium-advisor check features.yaml --base origin/main --format github
+    Example: freemium-advisor check features.yaml --base origin/main -f github --write sarif=advisor.sarif
     """
-    from freemium_advisor.reading.baseline import read_baseline
-    from freemium_advisor.reading.basediff import file_at_ref, verify_ref
-    from freemium_advisor.engine.gate import discover, run_check
-    from freemium_advisor.reading.rulepacks import load_ruleset
+    from freemium_advisor.engine.gate import run_check
+    from freemium_advisor.reading.basediff import file_at_ref
 
-    settings = load_settings(config)
+    if write_baseline and update_baseline:
+        raise InputError(None, None, None, "--write-baseline and --update-baseline both write a baseline; give one")
+    writes = [_write_option(value) for value in write or ()]
+    if quiet and verbose:
+        raise InputError(None, None, None, "--quiet and --verbose ask for opposite things; give one")
+    # Writing a baseline records every finding: no baseline filters them, and only the one
+    # being updated is read (to list what the update drops).
+    updating = update_baseline if update_baseline and os.path.exists(update_baseline) else None
+    settings, inputs = read_gate(
+        files, rules, config, updating if update_baseline else None if write_baseline else baseline,
+        select, ignore, base=base, settings_baseline=not (write_baseline or update_baseline),
+    )
     fmt = (format.value if format else None) or (settings and settings.format) or (
         "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     )
     threshold = (fail_on.value if fail_on else None) or (settings and settings.fail_on) or "error"
-    if base is not None:
-        verify_ref(base, files[0])  # an empty --base is an unknown ref, never "no --base"
-    if write_baseline and update_baseline:
-        raise InputError(None, None, None, "--write-baseline and --update-baseline both write a baseline; give one")
     baseline_file = update_baseline or baseline or (settings and settings.baseline)
     if write_baseline and baseline_file and _same_path(write_baseline, baseline_file):
         raise InputError(
@@ -114,39 +170,55 @@ def check(
             f"is the baseline this run reads; to rewrite it, use --update-baseline {write_baseline} "
             "(it lists the recorded findings it drops)",
         )
-    distinct_outputs(**{"--output": output, "--write-baseline": write_baseline})
-    packs = rules or (settings and settings.rules) or ()
+    distinct_outputs(**{"--output": output, "--write-baseline": write_baseline,
+                        "--update-baseline": update_baseline},
+                     **{f"--write {name}={path}": path for name, path in writes})
     strict = bool(strict or (settings and settings.strict))
-    ruleset = load_ruleset(packs)
-    found = discover(files)
+    read = (*inputs.paths, *inputs.ruleset.files)
     if verbose:
-        for path, why in found.skipped:
+        for path, why in inputs.skipped:
             typer.echo(text_line(f"{path}: skipped: {why}"), err=True)
-    paths = list(found.files)
 
     new_baseline = write_baseline or update_baseline
     if new_baseline:
-        old = read_baseline(update_baseline) if update_baseline and os.path.exists(update_baseline) else None
-        run = run_check(paths, ruleset, threshold, skipped=found.skipped, strict=strict)
-        _write_baseline(run, new_baseline, old, inputs=(*paths, *ruleset.files))
-        if output != STDOUT:  # the report too, when asked for: no output named is lost
-            text = formatter("check", fmt)(run, render_options(color, output))
-            write_output(text, output, inputs=(*paths, *ruleset.files))
+        run = run_check(replace(inputs, baseline=None), threshold, strict=strict)
+        reports = [(fmt, output)] if output != STDOUT else []
+        _write_reports(run, reports + writes, color, read)
+        _write_baseline(run, new_baseline, inputs.baseline, inputs=read, quiet=quiet)
         return
 
-    accepted = read_baseline(baseline_file) if baseline_file else None
-    base_texts = {p: file_at_ref(p, base) for p in paths} if base is not None else None
-    run = run_check(paths, ruleset, threshold, baseline=accepted, base_texts=base_texts, base_ref=base,
-                    skipped=found.skipped, strict=strict)
-    output = output or STDOUT
-    text = formatter("check", fmt)(run, render_options(color, output))
-    write_output(text, output, inputs=(*paths, *ruleset.files))
-    typer.echo(run.summary(), err=True)
+    base_texts = {p: file_at_ref(p, base) for p in inputs.paths} if base is not None else None
+    run = run_check(inputs, threshold, base_texts=base_texts, base_ref=base, strict=strict)
+    _write_reports(run, [(fmt, output or STDOUT), *writes], color, read)
+    if not quiet:
+        typer.echo(run.summary(), err=True)
     if run.failed:
         raise typer.Exit(EXIT_FINDINGS)
 
 
-def _write_baseline(run, path: str, old: frozenset[str] | None, *, inputs: tuple[str, ...]) -> None:
+def _write_option(value: str) -> tuple[str, str]:
+    """``--write FORMAT=PATH`` as ``(format, path)``; anything else is a usage error."""
+    name, equals, path = value.partition("=")
+    formats = formats_for("check")
+    if not equals or not path:
+        raise InputError(None, None, None, f"--write '{value}': expected FORMAT=PATH, e.g. sarif=advisor.sarif")
+    if name.lower() not in formats:
+        raise InputError(
+            None, None, None,
+            f"--write '{value}': unknown format '{name}'{did_you_mean(name.lower(), formats)}; "
+            f"expected one of {', '.join(formats)}",
+        )
+    return name.lower(), path
+
+
+def _write_reports(run, reports: list[tuple[str, str]], color: bool | None, read: tuple[str, ...]) -> None:
+    """Render the run once per format asked for and write every report, all or none."""
+    texts = [(formatter("check", fmt)(run, render_options(color, path)), path) for fmt, path in reports]
+    write_outputs(texts, inputs=read)
+
+
+def _write_baseline(run, path: str, old: frozenset[str] | None, *, inputs: tuple[str, ...],
+                    quiet: bool = False) -> None:
     """Write ``run``'s findings as the baseline ``path``; with the ``old`` baseline that
     file held, list each recorded finding the new one drops (fixed, or gone with its
     feature), so that an update never forgets anything silently."""
@@ -159,6 +231,8 @@ def _write_baseline(run, path: str, old: frozenset[str] | None, *, inputs: tuple
     write_output(baseline_text(run.findings), path, inputs=inputs, replacing=path if old is not None else None)
     for fingerprint in dropped:
         typer.echo(text_line(f"{path}: dropped {fingerprint} ({names.get(fingerprint, 'no longer found')})"), err=True)
+    if quiet:
+        return
     added = len(kept - old) if old is not None else len(kept)
     summary = f"Wrote {plural(len(kept), 'finding')} to {path}"
     if old is not None:
@@ -184,6 +258,23 @@ def _same_path(first: str, second: str) -> bool:
         return os.path.samefile(first, second)
     except OSError:
         return os.path.realpath(first) == os.path.realpath(second)
+
+
+def validate_inventories(
+    files: list[str] | None, rules: list[str] | None, config: str | None, baseline: str | None,
+    select: list[str] | None, ignore: list[str] | None,
+) -> None:
+    """``validate``: read and analyze exactly what ``check`` would, and say each file is ok
+    (``FILE: ok (N features)``), or list every problem ``check`` would refuse (exit 2)."""
+    from freemium_advisor.engine.analysis import analyze
+
+    _, inputs = read_gate(files, rules, config, baseline, select, ignore)
+    for inventory in inputs.inventories:
+        # A rule that fails while it runs is refused by 'check' too: evaluate as it does.
+        analyze(inventory, inputs.ruleset, choice=inputs.choice)
+    for inventory in inputs.inventories:
+        count = len(inventory.features)
+        typer.echo(text_line(f"{inventory.path}: ok ({count} feature{'' if count == 1 else 's'})"))
 
 
 @app.command(epilog=EXIT_CODES_HELP)

@@ -11,7 +11,8 @@ import datetime as dt
 
 from freemium_advisor.engine.explain import with_what_ifs
 from freemium_advisor.engine.rule_engine import evaluate
-from freemium_advisor.engine.findings import apply_waivers, find
+from freemium_advisor.engine.assessmemo import AssessmentCache
+from freemium_advisor.engine.findings import CheckChoice, apply_waivers, find
 from freemium_advisor.engine.guesses import settle_guesses
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.reading.inventory_reader import load_inventory
@@ -23,7 +24,8 @@ from freemium_advisor.model.waivers import utc_today
 
 def analyze(
     inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None, *,
-    what_ifs: bool = False, strict: bool = False,
+    what_ifs: bool = False, strict: bool = False, choice: CheckChoice | None = None,
+    cache: AssessmentCache | None = None,
 ) -> Analysis:
     """Assess every feature, run the checks and apply the inventory's waivers.
 
@@ -31,10 +33,15 @@ def analyze(
     ``what_ifs``: each assessment also carries the single answers that would flip it (what
     ``explain`` and the report show; searching them costs more than the analysis itself). A
     finding that rests on a guess is at most a note unless ``strict`` (:mod:`.guesses`).
+    ``choice`` narrows the checks (``check --select``...); a ``cache`` shared by several
+    analyses under one rule set assesses each distinct feature once for all of them.
     """
-    assessments = evaluate(inventory, ruleset)
-    found = settle_guesses(find(inventory, assessments, ruleset), assessments, ruleset, strict)
-    findings, suppressed = apply_waivers(found, inventory, today or utc_today(), ruleset)
+    assessments = evaluate(inventory, ruleset, cache)
+    found = settle_guesses(find(inventory, assessments, ruleset, choice), assessments, ruleset, strict)
+    findings, suppressed = apply_waivers(found, inventory, today or utc_today(), ruleset, choice)
+    if choice is not None:
+        findings = tuple(filter(choice.keeps, findings))
+        suppressed = tuple(filter(choice.keeps, suppressed))
     analysis = Analysis(
         Tool(), ruleset.fingerprint, ruleset.packs, inventory.path, inventory, ruleset,
         assessments, findings, suppressed,

@@ -8,6 +8,11 @@ part of what is remembered, and nothing is shared between features. A feature se
 gets the first one's assessment with its own :class:`~freemium_advisor.model.inventory.Feature`:
 the same signals, reasons and evidence objects, which also keeps a 100,000-feature result
 small in memory.
+
+An :class:`AssessmentCache` keeps what a memo learnt for later evaluations under the same
+rule set: ``check --base`` analyzes the base revision (and, when a change moves features as
+the advice says, the change without those moves) with the head's cache, so that only the
+features a change touched are assessed again.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import operator
 from collections.abc import Callable
 from typing import Any
 
-from freemium_advisor.model.inventory import Feature
+from freemium_advisor.model.inventory import Feature, Product
 from freemium_advisor.result import Assessment
 from freemium_advisor.model.rules import RuleSet
 
@@ -63,6 +68,8 @@ def _typed(value: Any) -> Any:
         return value
     if isinstance(value, dict):
         return tuple((key, _typed(item)) for key, item in value.items())
+    if isinstance(value, tuple):  # a product's tiers
+        return tuple(_typed(item) for item in value)
     if dataclasses.is_dataclass(value):  # a Limit: its free count may be 3 or 3.0
         return (type(value), *(_typed(getattr(value, f.name)) for f in dataclasses.fields(value)))
     if type(value) is float:  # -0.0 == 0.0, yet they print differently
@@ -70,13 +77,35 @@ def _typed(value: Any) -> Any:
     return (type(value), value)
 
 
-class AssessmentMemo:
-    """Remembers the assessment of each distinct feature content during one evaluation."""
+class AssessmentCache:
+    """The assessments of every evaluation under one rule set, by product: an assessment
+    reads the product too, so features are shared only between equal products."""
 
-    def __init__(self, ruleset: RuleSet, assess: Callable[[Feature], Assessment]):
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self._by_product: dict[Any, dict[tuple, Assessment]] = {}
+
+    def seen(self, product: Product) -> dict[tuple, Assessment]:
+        """The assessments remembered for ``product`` (a new, empty store for a new one)."""
+        try:
+            key: Any = _typed(tuple(getattr(product, f.name) for f in dataclasses.fields(product)
+                                    if f.compare))
+            hash(key)
+        except TypeError:  # an unhashable value: remember nothing across evaluations
+            return {}
+        return self._by_product.setdefault(key, {})
+
+
+class AssessmentMemo:
+    """Remembers the assessment of each distinct feature content during one evaluation (and,
+    with a ``cache``, across evaluations of the same product under the same rule set)."""
+
+    def __init__(self, ruleset: RuleSet, assess: Callable[[Feature], Assessment],
+                 cache: AssessmentCache | None = None, product: Product | None = None):
         self._with_id = reads_feature_id(ruleset)
         self._assess = assess
-        self._seen: dict[tuple, Assessment] = {}
+        shared = cache is not None and product is not None and cache.ruleset is ruleset
+        self._seen: dict[tuple, Assessment] = cache.seen(product) if shared else {}
 
     def __call__(self, feature: Feature) -> Assessment:
         try:

@@ -7,19 +7,27 @@ turns where each check fires into :class:`Finding` objects: the rule packs'
 ``policy.severity`` may change a check's severity or switch it off; a finding marks whether it
 rests on inferred signals (:mod:`.guesses` then makes a guess at most a note). :func:`apply_waivers`
 then sets aside what the inventory's waivers accept.
+
+A :class:`CheckChoice` narrows the catalog further for one run: ``check --select`` and
+``--ignore`` (check ids or severities) and the settings file's per-check ``severity``.
+
+A finding's identity is its check and its subject (a feature id, a tier or the product):
+its :attr:`~freemium_advisor.result.Finding.fingerprint`, never its wording or the numbers
+in it, so that a baseline or a base revision recognises it after any edit elsewhere.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from freemium_advisor.reading.checkcatalog import CheckSpec, check_by_id, load_checks
 from freemium_advisor.engine.checklogic import Context, Hit, bind, hits
-from freemium_advisor.base.errors import InputError, did_you_mean
+from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.model.inventory import Inventory
-from freemium_advisor.result import Assessment, Finding, Suppression
+from freemium_advisor.result import SEVERITIES, Assessment, Finding, Suppression
 from freemium_advisor.model.rules import RuleSet
 
 
@@ -31,8 +39,14 @@ def catalog() -> tuple[CheckSpec, ...]:
     return specs
 
 
-def severities(ruleset: RuleSet | None) -> dict[str, str]:
-    """Each check's severity after the rule packs' ``policy.severity`` (``off`` switches it off)."""
+OFF = "off"
+# Where a setting was written: (file, line, column), any of them None when unknown.
+Where = tuple
+
+
+def severities(ruleset: RuleSet | None, choice: CheckChoice | None = None) -> dict[str, str]:
+    """Each check's severity after the rule packs' ``policy.severity`` and the run's
+    ``choice`` (``off`` switches a check off)."""
     catalog = check_by_id()
     result = {c.id: c.severity for c in catalog.values()}
     for check_id, level, (path, line, column) in getattr(ruleset.policy, "severity", ()) if ruleset else ():
@@ -41,21 +55,92 @@ def severities(ruleset: RuleSet | None) -> dict[str, str]:
                 path, line, column, f"no check '{check_id}' in policy.severity{did_you_mean(check_id, catalog)}",
             )
         result[check_id] = level
-    return result
+    return choice.levels(result) if choice is not None else result
+
+
+@dataclass(frozen=True)
+class CheckChoice:
+    """Which checks one run reports, and how severe each is, beyond the rule packs' policy.
+
+    ``select`` and ``ignore`` hold check ids or severities (``check --select``, ``--ignore``
+    and the settings file's lists): a finding is reported when its check or its severity is
+    selected (everything, when nothing is), unless its check or its severity is ignored.
+    ``severity`` holds ``(check id, level, where)`` of the settings file, which win over the
+    rule packs' ``policy.severity``. Unknown ids are refused by :func:`check_choice`."""
+
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, str, Where], ...] = ()
+
+    def levels(self, levels: dict[str, str]) -> dict[str, str]:
+        """``levels`` with this choice's severities, and the checks it leaves out off."""
+        levels = dict(levels)
+        for check_id, level, _ in self.severity:
+            levels[check_id] = level
+        chosen = [s for s in self.select if s in levels]
+        for check_id in levels:
+            if check_id in self.ignore or (chosen and check_id not in chosen
+                                           and not set(self.select) & set(SEVERITIES)):
+                levels[check_id] = OFF
+        return levels
+
+    def keeps(self, finding: Finding) -> bool:
+        """Whether a finding (at its final severity) is reported."""
+        if finding.check in self.ignore or finding.severity in self.ignore:
+            return False
+        return not self.select or finding.check in self.select or finding.severity in self.select
+
+
+def check_choice(
+    select: Iterable[tuple[str, Where]] = (), ignore: Iterable[tuple[str, Where]] = (),
+    severity: Iterable[tuple[str, str, Where]] = (),
+) -> CheckChoice:
+    """A :class:`CheckChoice` of names, each with where it was written; every unknown check
+    id (or severity) is refused at once, each naming the closest one."""
+    catalog = check_by_id()
+    known = (*catalog, *SEVERITIES)
+    errors = []
+    lists = {"select": list(select), "ignore": list(ignore)}
+    for option, names in lists.items():
+        for name, (path, line, column) in names:
+            if name not in known:
+                errors.append(InputError(
+                    path, line, column,
+                    f"{option}: no check or severity '{name}'{did_you_mean(name, known)}",
+                ))
+    severity = list(severity)
+    for check_id, level, (path, line, column) in severity:
+        if check_id not in catalog:
+            errors.append(InputError(
+                path, line, column, f"severity: no check '{check_id}'{did_you_mean(check_id, catalog)}",
+            ))
+        elif level not in (*SEVERITIES, OFF):
+            errors.append(InputError(
+                path, line, column,
+                f"severity of '{check_id}': unknown level '{level}'; expected {one_of((*SEVERITIES, OFF))}",
+            ))
+    if errors:
+        raise InputErrors(errors)
+    return CheckChoice(
+        tuple(n for n, _ in lists["select"]), tuple(n for n, _ in lists["ignore"]),
+        tuple(severity),
+    )
 
 
 def find(
     inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet | None = None,
+    choice: CheckChoice | None = None,
 ) -> tuple[Finding, ...]:
-    """Run every check; findings come in catalog order, then inventory order.
+    """Run every check the ``choice`` leaves on; findings come in catalog order, then
+    inventory order.
 
     (:func:`apply_waivers` puts the findings it keeps in file order.)
     """
-    levels = severities(ruleset)
+    levels = severities(ruleset, choice)
     ctx = Context(inventory, assessments)
     found = []
     for spec in catalog():
-        if levels[spec.id] == "off":
+        if levels[spec.id] == OFF:
             continue
         for hit in hits(spec, ctx):
             found.append(_finding(spec, levels[spec.id], hit, inventory.path))
@@ -86,39 +171,57 @@ def waiver_finding(spec: CheckSpec, waiver, subject: str, levels: dict[str, str]
     )
 
 
+def waiver_errors(inventory: Inventory) -> list[InputError]:
+    """Every waiver of the inventory that names an unknown check, or a check of the other
+    scope (a product check waived on a feature): bad input, each one line."""
+    catalog = check_by_id()
+    known = [c for c, s in catalog.items() if s.scope != "waiver"]
+    errors = []
+    for feature_id, waivers in _holders(inventory):
+        for waiver in waivers:
+            spec = catalog.get(waiver.check)
+            if spec is None or spec.scope == "waiver":
+                errors.append(InputError(
+                    waiver.file, waiver.line, waiver.column,
+                    f"no check '{waiver.check}' to waive{did_you_mean(waiver.check, known)}",
+                ))
+            elif (spec.scope == "feature") != (feature_id is not None):
+                where = "on the feature it is about" if spec.scope == "feature" else "on the product"
+                errors.append(InputError(
+                    waiver.file, waiver.line, waiver.column,
+                    f"'{waiver.check}' is a {spec.scope} check: waive it {where}",
+                ))
+    return errors
+
+
+def _holders(inventory: Inventory) -> list:
+    return [(f.id, f.waivers) for f in inventory.features] + [(None, inventory.product.waivers)]
+
+
 def apply_waivers(
     findings: tuple[Finding, ...], inventory: Inventory, today: dt.date,
-    ruleset: RuleSet | None = None,
+    ruleset: RuleSet | None = None, choice: CheckChoice | None = None,
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     """Split findings into (active, suppressed), adding the findings waivers raise themselves.
 
     A feature's waiver accepts that feature's finding of a feature check; the product's
-    waivers accept product and tier checks. A waiver that names an unknown check, or a check
-    of the other scope, is bad input. One whose check did not fire is stale; an expired one
-    suppresses nothing and is reported.
+    waivers accept product and tier checks. Waivers that name an unknown check, or a check
+    of the other scope, are bad input (:func:`waiver_errors`, all of them at once). One whose
+    check did not fire is stale; an expired one suppresses nothing and is reported. A waiver
+    of a check switched off says nothing: whether its check would fire is not known.
     """
+    errors = waiver_errors(inventory)
+    if errors:
+        raise InputErrors(errors)
     catalog = check_by_id()
-    levels = severities(ruleset)
-    holders = [(f.id, f.waivers) for f in inventory.features] + [(None, inventory.product.waivers)]
+    levels = severities(ruleset, choice)
     active = list(findings)
     suppressed: list[Finding] = []
     raised: list[Finding] = []
-    for feature_id, waivers in holders:
+    for feature_id, waivers in _holders(inventory):
         for waiver in waivers:
-            spec = catalog.get(waiver.check)
-            if spec is None or spec.scope == "waiver":
-                known = [c for c, s in catalog.items() if s.scope != "waiver"]
-                raise InputError(
-                    waiver.file, waiver.line, waiver.column,
-                    f"no check '{waiver.check}' to waive{did_you_mean(waiver.check, known)}",
-                )
-            on_feature = spec.scope == "feature"
-            if on_feature != (feature_id is not None):
-                where = "on the feature it is about" if on_feature else "on the product"
-                raise InputError(
-                    waiver.file, waiver.line, waiver.column,
-                    f"'{waiver.check}' is a {spec.scope} check: waive it {where}",
-                )
+            if levels[waiver.check] == OFF:
+                continue
             matched = [f for f in active if f.check == waiver.check and f.feature == feature_id]
             subject = feature_id or "the product"
             if not matched:
@@ -133,7 +236,7 @@ def apply_waivers(
                         "waiver", waiver.reason, waiver.owner,
                         waiver.expires.isoformat() if waiver.expires else None,
                     )))
-            if kind and levels[kind] != "off":
+            if kind and levels[kind] != OFF:
                 raised.append(waiver_finding(catalog[kind], waiver, subject, levels))
     return _in_file_order(active + raised), _in_file_order(suppressed)
 

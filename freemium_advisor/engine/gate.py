@@ -1,9 +1,20 @@
-"""The CI gate: check inventories, leave out what is accepted, decide pass or fail.
+"""The CI gate: read what a check needs, check inventories, leave out what is accepted,
+decide pass or fail.
 
-``run_check`` analyzes each inventory, then suppresses what was accepted before: waivers in
-the inventory (always), findings recorded in a baseline file (``--baseline``), and findings
-that were already there at a git ref (``--base``). What is left is compared with the
-threshold (``--fail-on``): any finding at or above it fails the build.
+:func:`read_inputs` reads everything ``check`` reads (rule packs, the check choice, the
+baseline, the inventories found, their waivers) and reports every problem of all of it at
+once; ``validate`` is that same reader. :func:`run_check` analyzes each inventory, then
+suppresses what was accepted before: waivers in the inventory (always), findings recorded
+in a baseline file (``--baseline``), and findings that were already there at a git ref
+(``--base``). What is left is compared with the threshold (``--fail-on``): any finding at
+or above it fails the build.
+
+A finding is the same finding at the base when its identity (check and subject, the
+fingerprint) is there; it is new only when that identity is new there or its severity
+rose. Its wording may change (a count in it, the advice it quotes): that is shown in the
+suppression's reason, never gated. A change that moves features to where the advice puts
+them is never blamed for what the moves bring about (a tier left empty): a finding the
+change would not have without those moves is not new either.
 """
 
 from __future__ import annotations
@@ -11,20 +22,26 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
 from freemium_advisor.engine.analysis import analyze
-from freemium_advisor.base.errors import InputError
+from freemium_advisor.engine.assessmemo import AssessmentCache
+from freemium_advisor.engine.findings import CheckChoice, severities, waiver_errors
+from freemium_advisor.base.errors import InputError, InputErrors
 from freemium_advisor.base.folders import walk_files
 from freemium_advisor.base.textfile import read_text
 from freemium_advisor.reading.inventory_reader import load_inventory, parse_inventory
 from freemium_advisor.base.limits import MAX_FILE_BYTES
+from freemium_advisor.model.inventory import Feature, Inventory
 from freemium_advisor.model.waivers import utc_today
-from freemium_advisor.result import SEVERITIES, Analysis, Finding, Suppression
+from freemium_advisor.reading.baseline import read_baseline
+from freemium_advisor.reading.rulepacks import load_ruleset
+from freemium_advisor.result import SEVERITIES, Analysis, Assessment, Finding, Suppression
 from freemium_advisor.model.rules import RuleSet
 
 FAIL_ON = ("error", "warning", "note", "never")
@@ -203,54 +220,194 @@ def _top_level_keys(text: str) -> set[str] | str:
     return keys
 
 
+T = TypeVar("T")
+
+
+class Problems:
+    """Every problem found while reading what a run needs, so that one run lists them all."""
+
+    def __init__(self) -> None:
+        self.errors: list[InputError] = []
+
+    def attempt(self, read: Callable[[], T], default: Any = None) -> T | Any:
+        """``read()``, or ``default`` after recording the problems it raised."""
+        try:
+            return read()
+        except InputError as exc:
+            self.add(exc)
+            return default
+
+    def add(self, error: InputError) -> None:
+        """Record one problem (or each of several)."""
+        self.errors.extend(getattr(error, "errors", (error,)))
+
+    def done(self) -> None:
+        """Raise every problem recorded, in the order found (exit 2, one line each)."""
+        if self.errors:
+            raise InputErrors(self.errors) if len(self.errors) > 1 else self.errors[0]
+
+
+@dataclass(frozen=True)
+class GateInputs:
+    """What a check reads, read and validated: the rules, the check choice, the baseline's
+    fingerprints (``None`` without one) and each inventory found."""
+
+    ruleset: RuleSet
+    choice: CheckChoice
+    baseline: frozenset[str] | None
+    inventories: tuple[Inventory, ...]
+    skipped: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(i.path for i in self.inventories)
+
+
+def read_inputs(
+    files: Sequence[str], packs: Sequence[str], *, baseline: str | None = None,
+    choice: Callable[[], CheckChoice] = CheckChoice, problems: Problems | None = None,
+) -> GateInputs:
+    """Read everything a check needs and report every problem at once (``validate`` and
+    ``check`` alike): the rule packs and their policy, the check choice, the baseline, each
+    file or folder (:func:`discover`), each inventory found and its waivers. ``problems``
+    may already hold what the caller found (a bad settings file)."""
+    problems = problems or Problems()
+    ruleset = problems.attempt(lambda: load_ruleset(tuple(packs)))
+    if ruleset is not None:
+        problems.attempt(lambda: severities(ruleset))  # policy.severity naming no check
+    chosen = problems.attempt(choice, CheckChoice())
+    accepted = problems.attempt(lambda: read_baseline(baseline)) if baseline else None
+    files_found: list[str] = []
+    skipped: list[tuple[str, str]] = []
+    for entry in files:
+        found = problems.attempt(lambda: discover([entry]))
+        if found is not None:
+            files_found += found.files
+            skipped += found.skipped
+    inventories = []
+    for path in files_found:
+        inventory = problems.attempt(lambda: load_inventory(path))
+        if inventory is not None:
+            for error in waiver_errors(inventory):
+                problems.add(error)
+            inventories.append(inventory)
+    problems.done()
+    return GateInputs(ruleset, chosen, accepted, tuple(inventories), tuple(sorted(skipped)))
+
+
 def run_check(
-    paths: Iterable[str], ruleset: RuleSet, fail_on: str = "error", *,
-    today: dt.date | None = None, baseline: frozenset[str] | None = None,
+    inputs: GateInputs, fail_on: str = "error", *, today: dt.date | None = None,
     base_texts: dict[str, str | None] | None = None, base_ref: str | None = None,
-    skipped: tuple[tuple[str, str], ...] = (), strict: bool = False,
+    strict: bool = False,
 ) -> CheckRun:
-    """Check each inventory file (see :func:`discover` for folders); ``baseline`` holds
-    accepted fingerprints, ``base_texts`` each file's text at ``base_ref`` (``None`` when
-    the file is absent there); ``skipped`` are the files discovery passed over; ``strict``
-    keeps findings that rest on guesses at full severity.
+    """Check each inventory of ``inputs``; ``base_texts`` holds each file's text at
+    ``base_ref`` (``None`` when the file is absent there); ``strict`` keeps findings that
+    rest on guesses at full severity.
 
-    Waivers expire by the date in UTC (``today``, when not given), so that every runner
-    judges the same commit alike."""
+    The base revision is analyzed with the head's assessments at hand: only the features a
+    change touched are assessed again. Waivers expire by the date in UTC (``today``, when not
+    given), so that every runner judges the same commit alike."""
     today = today or utc_today()
+    cache = AssessmentCache(inputs.ruleset)
     results = []
-    for path in paths:
-        analysis = analyze(load_inventory(path), ruleset, today, strict=strict)
-        if baseline is not None:
-            analysis = _suppress(analysis, lambda f: f.fingerprint in baseline,
-                                 Suppression("baseline", "recorded in the baseline"))
+    for inventory in inputs.inventories:
+        def analysis_of(inv: Inventory) -> Analysis:
+            return analyze(inv, inputs.ruleset, today, strict=strict, choice=inputs.choice, cache=cache)
+
+        analysis = analysis_of(inventory)
+        if inputs.baseline is not None:
+            baseline = inputs.baseline
+            analysis = _suppress(analysis, lambda f: Suppression("baseline", "recorded in the baseline")
+                                 if f.fingerprint in baseline else None)
         if base_texts is not None:
-            before = _findings_at_base(base_texts.get(path), path, ruleset, today, strict)
-            analysis = _suppress(
-                analysis, lambda f: _identity(f) in before,
-                Suppression("base", f"already there at {base_ref}"),
-            )
+            base = _analysis_at_base(base_texts.get(inventory.path), inventory.path, analysis_of)
+            analysis = against_base(analysis, base, base_ref or "the base", analysis_of)
         results.append(analysis)
-    return CheckRun(tuple(results), fail_on, baseline is not None or base_texts is not None, skipped)
+    compared = inputs.baseline is not None or base_texts is not None
+    return CheckRun(tuple(results), fail_on, compared, inputs.skipped)
 
 
-def _identity(finding: Finding) -> tuple[str, str, str]:
-    # The same check on the same subject with the same message and severity is "unchanged";
-    # a moved feature or a changed advice alters the message, and counts as new.
-    return finding.fingerprint, finding.severity, finding.message
-
-
-def _findings_at_base(text: str | None, path: str, ruleset: RuleSet, today: dt.date,
-                      strict: bool) -> set:
+def _analysis_at_base(text: str | None, path: str, analysis_of: Callable[[Inventory], Analysis]) -> Analysis | None:
     if text is None:
-        return set()  # absent at the base: everything is new
+        return None  # absent at the base: everything is new
     try:
-        analysis = analyze(parse_inventory(text, path), ruleset, today, strict=strict)
+        return analysis_of(parse_inventory(text, path))
     except InputError:
-        return set()  # an invalid file at the base accepted nothing
-    return {_identity(f) for f in analysis.findings}
+        return None  # an invalid file at the base accepted nothing
 
 
-def _suppress(analysis: Analysis, accepted, suppression: Suppression) -> Analysis:
-    kept = tuple(f for f in analysis.findings if not accepted(f))
-    dropped = tuple(replace(f, suppression=suppression) for f in analysis.findings if accepted(f))
-    return replace(analysis, findings=kept, suppressed=analysis.suppressed + dropped)
+def against_base(
+    head: Analysis, base: Analysis | None, ref: str, analysis_of: Callable[[Inventory], Analysis],
+) -> Analysis:
+    """``head`` with every finding that is not new since ``base`` suppressed (kind ``base``).
+
+    A finding is new when its identity (the fingerprint: check and subject) is not among the
+    base's findings, or is there with a lower severity. An old finding whose message changed
+    says what it said before. When the change moves features to where the advice puts them,
+    the change without those moves is analyzed too (``analysis_of``): a finding it would not
+    have is brought about by following the advice, and is not new either."""
+    before = {f.fingerprint: f for f in base.findings} if base is not None else {}
+    moved = advised_moves(head, base) if base is not None else {}
+    unmoved = {}
+    if moved:
+        inventory = head.inventory
+        features = tuple(moved.get(f.id, f) for f in inventory.features)
+        unmoved = {f.fingerprint: f for f in analysis_of(replace(inventory, features=features)).findings}
+
+    def accepted(finding: Finding) -> Suppression | None:
+        if moved:
+            without = unmoved.get(finding.fingerprint)
+            if without is None or _rank(finding) > _rank(without):
+                ids = ", ".join(sorted(moved))
+                return Suppression("base", f"brought about by moving {ids} where the advice puts "
+                                           f"{'it' if len(moved) == 1 else 'them'} since {ref}")
+        old = before.get(finding.fingerprint)
+        if old is None or _rank(finding) > _rank(old):
+            return None  # new, or more severe than it was
+        if old.message == finding.message:
+            return Suppression("base", f"already there at {ref}")
+        return Suppression("base", f"already there at {ref}, worded: {old.message}")
+
+    return _suppress(head, accepted)
+
+
+def advised_moves(head: Analysis, base: Analysis) -> dict[str, Feature]:
+    """The features the change moved to where the head's advice puts them, each as it
+    would be without the move (its base placement: tier and usage wall)."""
+    was = {f.id: f for f in base.inventory.features}
+    free = head.inventory.product.free_tier.name
+    moved = {}
+    for a in head.assessments:
+        feature, old = a.feature, was.get(a.feature.id)
+        if old is None or (old.current, old.limit) == (feature.current, feature.limit):
+            continue
+        if follows_advice(feature, a, free):
+            moved[feature.id] = replace(feature, current=old.current, limit=old.limit)
+    return moved
+
+
+def follows_advice(feature: Feature, assessment: Assessment, free: str) -> bool:
+    """Whether a feature sits where its advice puts it: in the advised tier, with a usage
+    wall exactly when the advice is free-limited (a gated feature's wall is no matter)."""
+    if feature.current != assessment.tier:
+        return False
+    if assessment.recommendation == "gated":
+        return True
+    return feature.current == free and (feature.limit is not None) == (
+        assessment.recommendation == "free-limited")
+
+
+def _rank(finding: Finding) -> int:
+    # Higher is more severe: error 2, warning 1, note 0.
+    return len(SEVERITIES) - 1 - SEVERITIES.index(finding.severity)
+
+
+def _suppress(analysis: Analysis, accepted: Callable[[Finding], Suppression | None]) -> Analysis:
+    kept, dropped = [], []
+    for finding in analysis.findings:
+        suppression = accepted(finding)
+        if suppression is None:
+            kept.append(finding)
+        else:
+            dropped.append(replace(finding, suppression=suppression))
+    return replace(analysis, findings=tuple(kept), suppressed=analysis.suppressed + tuple(dropped))

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from freemium_advisor.engine.evidence import ANSWERED, NO_EVIDENCE
-from freemium_advisor.engine.findings import severities
 from freemium_advisor.model.rules import RuleSet
 from freemium_advisor.model.signals import SIGNAL_BY_NAME
 from freemium_advisor.result import AGREEING, INFERRED, SEVERITIES, Assessment, Finding
@@ -29,12 +28,11 @@ def settle_guesses(
 ) -> tuple[Finding, ...]:
     """The findings with every guess at most a note (each saying what would settle it), or,
     with ``strict``, every finding at its check's full severity."""
-    levels = severities(ruleset)
     by_id = {a.feature.id: a for a in assessments}
     settled = []
     for finding in findings:
         a = by_id.get(finding.feature) if finding.feature is not None else None
-        full = levels.get(finding.check, finding.severity)
+        full = finding.severity  # find() gave it its check's severity in force
         if a is None or not rests_on_guess(finding, a):
             settled.append(finding)
         elif strict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from operator import itemgetter
 from typing import Any
 
-from freemium_advisor.engine.assessmemo import AssessmentMemo
+from freemium_advisor.engine.assessmemo import AssessmentCache, AssessmentMemo
 from freemium_advisor.engine.decide import Decision, choose_tier, confidence, decide
 from freemium_advisor.engine.evidence import (
     GUESSED,
@@ -363,13 +363,16 @@ def _render(rule: Rule, template, context: dict) -> str:
         raise rule_error(rule, str(exc), part) from None
 
 
-def evaluate(inventory: Inventory, ruleset: RuleSet) -> tuple[Assessment, ...]:
-    """Assess every feature of the inventory, in inventory order."""
+def evaluate(
+    inventory: Inventory, ruleset: RuleSet, cache: AssessmentCache | None = None,
+) -> tuple[Assessment, ...]:
+    """Assess every feature of the inventory, in inventory order; with a ``cache``, reuse
+    what earlier evaluations of the same product assessed."""
     engine = Engine(ruleset)
     product_context = _product_context(inventory.product)
     assess = AssessmentMemo(ruleset, lambda feature: engine.assess(
         feature, inventory.product, product_context=product_context,
-    ))
+    ), cache, inventory.product)
     return tuple(map(assess, inventory.features))
 
 

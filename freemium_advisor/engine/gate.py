@@ -12,7 +12,7 @@ or above it fails the build.
 A finding is the same finding at the base when its identity (check and subject, the
 fingerprint) is there; it is new only when that identity is new there or its severity
 rose. Its wording may change (a count in it, the advice it quotes): that is shown in the
-suppression's reason, never gated. A change that moves features to where the advice puts
+suppression (``was``), never gated. A change that moves features to where the advice puts
 them is never blamed for what the moves bring about (a tier left empty): a finding the
 change would not have without those moves is not new either.
 """
@@ -366,7 +366,7 @@ def against_base(
             return None  # new, or more severe than it was
         if old.message == finding.message:
             return Suppression("base", f"already there at {ref}")
-        return Suppression("base", f"already there at {ref}, worded: {old.message}")
+        return Suppression("base", f"already there at {ref}, worded differently", was=old.message)
 
     return _suppress(head, accepted)
 

@@ -20,7 +20,7 @@ def _case(suite: ET.Element, classname: str, name: str, findings, run) -> tuple[
     for f in findings:
         line = text_line(f"{f.file}:{f.line}:{f.column}: {f.severity} [{f.check}] {f.message}")
         if f.suppression is not None:
-            notes.append(f"suppressed ({f.suppression.kind}: {text_line(f.suppression.reason)}): {line}")
+            notes.append(f"suppressed ({f.suppression.kind}: {text_line(f.suppression.explained())}): {line}")
         elif run.fails(f):
             failures += 1
             failure = ET.SubElement(case, "failure", type=f.check, message=text_line(f.message))

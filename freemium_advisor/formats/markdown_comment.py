@@ -47,7 +47,7 @@ def render_check(run, options=None) -> str:
         lines += [f"<details><summary>{len(run.suppressed)} suppressed</summary>", ""]
         lines += [
             f"- {markdown_escape(f.file)}:{f.line} `{f.check}` "
-            f"({f.suppression.kind}: {markdown_escape(f.suppression.reason)})"
+            f"({f.suppression.kind}: {markdown_escape(f.suppression.explained())})"
             for f in run.suppressed
         ]
         lines += ["", "</details>", ""]

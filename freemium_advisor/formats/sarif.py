@@ -58,8 +58,9 @@ def _result(finding, index: dict[str, int], compared: bool) -> dict:
         result["suppressions"] = [{"kind": "inSource", "justification": text_line(finding.suppression.reason)}]
     elif compared:
         # A finding already there (baseline, --base) is not accepted, only old: say so, and
-        # let the viewer keep tracking it.
-        result["baselineState"] = "unchanged" if kind else "new"
+        # let the viewer keep tracking it; one whose wording changed since is "updated".
+        result["baselineState"] = "new" if not kind else (
+            "updated" if finding.suppression.was is not None else "unchanged")
     return result
 
 

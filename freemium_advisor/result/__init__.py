@@ -383,6 +383,7 @@ class Suppression:
     reason: str
     owner: str | None = None
     expires: str | None = None
+    was: str | None = None  # --base: the message at the base, when its wording changed since
 
     JSON: ClassVar[Shape] = Shape(
         "why a finding does not count",
@@ -391,7 +392,13 @@ class Suppression:
         Out("owner", OPTIONAL_TEXT, "who accepted it, if the waiver says"),
         Out("expires", nullable(kind(type="string", pattern=r"^\d{4}-\d\d-\d\d$")),
             "the date the waiver ends, if it says"),
+        Out("was", OPTIONAL_TEXT,
+            "--base: what the finding said at the base, when only its wording changed since"),
     )
+
+    def explained(self) -> str:
+        """The reason, and what the finding said before when its wording changed."""
+        return self.reason if self.was is None else f"{self.reason}; it said: {self.was}"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from freemium_advisor.model.waivers import utc_today
 def analyze(
     inventory: Inventory, ruleset: RuleSet, today: dt.date | None = None, *,
     what_ifs: bool = False, strict: bool = False, choice: CheckChoice | None = None,
-    cache: AssessmentCache | None = None,
+    cache: AssessmentCache | None = None, only: frozenset[str] | None = None,
 ) -> Analysis:
     """Assess every feature, run the checks and apply the inventory's waivers.
 
@@ -34,11 +34,13 @@ def analyze(
     ``explain`` and the report show; searching them costs more than the analysis itself). A
     finding that rests on a guess is at most a note unless ``strict`` (:mod:`.guesses`).
     ``choice`` narrows the checks (``check --select``...); a ``cache`` shared by several
-    analyses under one rule set assesses each distinct feature once for all of them.
+    analyses under one rule set assesses each distinct feature once for all of them. With
+    ``only``, the findings are those of the catalog and of the features of those ids alone
+    (``check --base`` has the others' from the head already).
     """
     assessments = evaluate(inventory, ruleset, cache)
-    found = settle_guesses(find(inventory, assessments, ruleset, choice), assessments, ruleset, strict)
-    findings, suppressed = apply_waivers(found, inventory, today or utc_today(), ruleset, choice)
+    found = settle_guesses(find(inventory, assessments, ruleset, choice, only), assessments, ruleset, strict)
+    findings, suppressed = apply_waivers(found, inventory, today or utc_today(), ruleset, choice, only)
     if choice is not None:
         findings = tuple(filter(choice.keeps, findings))
         suppressed = tuple(filter(choice.keeps, suppressed))

@@ -79,21 +79,25 @@ def _typed(value: Any) -> Any:
 
 class AssessmentCache:
     """The assessments of every evaluation under one rule set, by product: an assessment
-    reads the product too, so features are shared only between equal products."""
+    reads the product too, so features are shared only between equal products. Each is
+    remembered by its feature's content, and by the feature object itself: an inventory
+    made of another's features (the base revision of ``check --base``) gets the very same
+    assessments back without working out their contents again."""
 
     def __init__(self, ruleset: RuleSet):
         self.ruleset = ruleset
-        self._by_product: dict[Any, dict[tuple, Assessment]] = {}
+        self._by_product: dict[Any, tuple[dict[tuple, Assessment], dict[int, Assessment]]] = {}
 
-    def seen(self, product: Product) -> dict[tuple, Assessment]:
-        """The assessments remembered for ``product`` (a new, empty store for a new one)."""
+    def seen(self, product: Product) -> tuple[dict[tuple, Assessment], dict[int, Assessment]]:
+        """The assessments remembered for ``product``, by content and by feature object
+        (new, empty stores for a new product)."""
         try:
             key: Any = _typed(tuple(getattr(product, f.name) for f in dataclasses.fields(product)
                                     if f.compare))
             hash(key)
         except TypeError:  # an unhashable value: remember nothing across evaluations
-            return {}
-        return self._by_product.setdefault(key, {})
+            return {}, {}
+        return self._by_product.setdefault(key, ({}, {}))
 
 
 class AssessmentMemo:
@@ -105,9 +109,16 @@ class AssessmentMemo:
         self._with_id = reads_feature_id(ruleset)
         self._assess = assess
         shared = cache is not None and product is not None and cache.ruleset is ruleset
-        self._seen: dict[tuple, Assessment] = cache.seen(product) if shared else {}
+        self._seen: dict[tuple, Assessment]
+        self._objects: dict[int, Assessment] | None
+        self._seen, self._objects = cache.seen(product) if shared else ({}, None)
 
     def __call__(self, feature: Feature) -> Assessment:
+        objects = self._objects
+        if objects is not None:
+            known = objects.get(id(feature))
+            if known is not None and known.feature is feature:  # an id is reused once freed
+                return known
         try:
             key: Any = content_key(feature, self._with_id)
             found = self._seen.get(key)
@@ -115,8 +126,11 @@ class AssessmentMemo:
             return self._assess(feature)
         if found is None:
             found = self._seen[key] = self._assess(feature)
-            return found
-        return _with_feature(found, feature)
+        else:
+            found = _with_feature(found, feature)
+        if objects is not None:
+            objects[id(feature)] = found
+        return found
 
 
 def _with_feature(assessment: Assessment, feature: Feature) -> Assessment:

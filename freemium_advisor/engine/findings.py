@@ -21,10 +21,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from freemium_advisor.reading.checkcatalog import CheckSpec, check_by_id, load_checks
-from freemium_advisor.engine.checklogic import Context, Hit, bind, hits
+from freemium_advisor.engine.checklogic import Context, FeatureNames, Hit, bind, hits
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.result import SEVERITIES, Assessment, Finding, Suppression
@@ -129,15 +129,17 @@ def check_choice(
 
 def find(
     inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet | None = None,
-    choice: CheckChoice | None = None,
+    choice: CheckChoice | None = None, only: frozenset[str] | None = None,
 ) -> tuple[Finding, ...]:
     """Run every check the ``choice`` leaves on; findings come in catalog order, then
-    inventory order.
+    inventory order. With ``only``, feature checks read only the features of those ids
+    (catalog checks still read them all): what another analysis already found for the
+    same features need not be found again.
 
     (:func:`apply_waivers` puts the findings it keeps in file order.)
     """
     levels = severities(ruleset, choice)
-    ctx = Context(inventory, assessments)
+    ctx = Context(inventory, assessments) if only is None else _SomeFeatures(inventory, assessments, only)
     found = []
     for spec in catalog():
         if levels[spec.id] == OFF:
@@ -145,6 +147,17 @@ def find(
         for hit in hits(spec, ctx):
             found.append(_finding(spec, levels[spec.id], hit, inventory.path))
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class _SomeFeatures(Context):
+    """A context whose feature checks read only the features of ``only``."""
+
+    only: frozenset[str] = frozenset()
+
+    @cached_property
+    def features(self) -> tuple[FeatureNames, ...]:
+        return tuple(FeatureNames(a, self) for a in self.assessments if a.feature.id in self.only)
 
 
 def _finding(spec: CheckSpec, severity: str, hit: Hit, path: str) -> Finding:
@@ -194,13 +207,15 @@ def waiver_errors(inventory: Inventory) -> list[InputError]:
     return errors
 
 
-def _holders(inventory: Inventory) -> list:
-    return [(f.id, f.waivers) for f in inventory.features] + [(None, inventory.product.waivers)]
+def _holders(inventory: Inventory, only: frozenset[str] | None = None) -> list:
+    features = inventory.features if only is None else [f for f in inventory.features if f.id in only]
+    return [(f.id, f.waivers) for f in features] + [(None, inventory.product.waivers)]
 
 
 def apply_waivers(
     findings: tuple[Finding, ...], inventory: Inventory, today: dt.date,
     ruleset: RuleSet | None = None, choice: CheckChoice | None = None,
+    only: frozenset[str] | None = None,
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     """Split findings into (active, suppressed), adding the findings waivers raise themselves.
 
@@ -208,7 +223,8 @@ def apply_waivers(
     waivers accept product and tier checks. Waivers that name an unknown check, or a check
     of the other scope, are bad input (:func:`waiver_errors`, all of them at once). One whose
     check did not fire is stale; an expired one suppresses nothing and is reported. A waiver
-    of a check switched off says nothing: whether its check would fire is not known.
+    of a check switched off says nothing: whether its check would fire is not known. With
+    ``only`` (see :func:`find`), only those features' waivers and the product's are read.
     """
     errors = waiver_errors(inventory)
     if errors:
@@ -218,7 +234,7 @@ def apply_waivers(
     active = list(findings)
     suppressed: list[Finding] = []
     raised: list[Finding] = []
-    for feature_id, waivers in _holders(inventory):
+    for feature_id, waivers in _holders(inventory, only):
         for waiver in waivers:
             if levels[waiver.check] == OFF:
                 continue

@@ -35,10 +35,11 @@ from freemium_advisor.engine.findings import CheckChoice, severities, waiver_err
 from freemium_advisor.base.errors import InputError, InputErrors
 from freemium_advisor.base.folders import walk_files
 from freemium_advisor.base.textfile import read_text
-from freemium_advisor.reading.inventory_reader import load_inventory, parse_inventory
+from freemium_advisor.reading.inventory_reader import parse_inventory
 from freemium_advisor.base.limits import MAX_FILE_BYTES
 from freemium_advisor.model.inventory import Feature, Inventory
 from freemium_advisor.model.waivers import utc_today
+from freemium_advisor.reading.basediff import base_inventory
 from freemium_advisor.reading.baseline import read_baseline
 from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.result import SEVERITIES, Analysis, Assessment, Finding, Suppression
@@ -250,13 +251,14 @@ class Problems:
 @dataclass(frozen=True)
 class GateInputs:
     """What a check reads, read and validated: the rules, the check choice, the baseline's
-    fingerprints (``None`` without one) and each inventory found."""
+    fingerprints (``None`` without one), each inventory found and the text it was read from."""
 
     ruleset: RuleSet
     choice: CheckChoice
     baseline: frozenset[str] | None
     inventories: tuple[Inventory, ...]
     skipped: tuple[tuple[str, str], ...] = ()
+    texts: tuple[str, ...] = ()
 
     @property
     def paths(self) -> tuple[str, ...]:
@@ -284,15 +286,21 @@ def read_inputs(
         if found is not None:
             files_found += found.files
             skipped += found.skipped
-    inventories = []
+    inventories, texts = [], []
     for path in files_found:
-        inventory = problems.attempt(lambda: load_inventory(path))
-        if inventory is not None:
-            for error in waiver_errors(inventory):
+        read = problems.attempt(lambda: _read_inventory(path))
+        if read is not None:
+            for error in waiver_errors(read[0]):
                 problems.add(error)
-            inventories.append(inventory)
+            inventories.append(read[0])
+            texts.append(read[1])
     problems.done()
-    return GateInputs(ruleset, chosen, accepted, tuple(inventories), tuple(sorted(skipped)))
+    return GateInputs(ruleset, chosen, accepted, tuple(inventories), tuple(sorted(skipped)), tuple(texts))
+
+
+def _read_inventory(path: str) -> tuple[Inventory, str]:
+    name, text = read_text(path)
+    return parse_inventory(text, name), text
 
 
 def run_check(
@@ -304,55 +312,78 @@ def run_check(
     ``base_ref`` (``None`` when the file is absent there); ``strict`` keeps findings that
     rest on guesses at full severity.
 
-    The base revision is analyzed with the head's assessments at hand: only the features a
-    change touched are assessed again. Waivers expire by the date in UTC (``today``, when not
+    The base revision is read again only where the change touched it, and analyzed with
+    the head's assessments and findings at hand: only the features a change touched are
+    assessed and checked again. Waivers expire by the date in UTC (``today``, when not
     given), so that every runner judges the same commit alike."""
     today = today or utc_today()
     cache = AssessmentCache(inputs.ruleset)
     results = []
-    for inventory in inputs.inventories:
-        def analysis_of(inv: Inventory) -> Analysis:
-            return analyze(inv, inputs.ruleset, today, strict=strict, choice=inputs.choice, cache=cache)
+    texts = inputs.texts or (None,) * len(inputs.inventories)
+    for inventory, text in zip(inputs.inventories, texts):
+        def analysis_of(inv: Inventory, only: frozenset[str] | None = None) -> Analysis:
+            return analyze(inv, inputs.ruleset, today, strict=strict, choice=inputs.choice,
+                           cache=cache, only=only)
 
         analysis = analysis_of(inventory)
+        if base_texts is not None:
+            variants = Variants(analysis, analysis_of)
+            base = _inventory_at_base(base_texts.get(inventory.path), inventory, text)
+            analysis = against_base(analysis, base, base_ref or "the base", variants)
         if inputs.baseline is not None:
             baseline = inputs.baseline
             analysis = _suppress(analysis, lambda f: Suppression("baseline", "recorded in the baseline")
                                  if f.fingerprint in baseline else None)
-        if base_texts is not None:
-            base = _analysis_at_base(base_texts.get(inventory.path), inventory.path, analysis_of)
-            analysis = against_base(analysis, base, base_ref or "the base", analysis_of)
         results.append(analysis)
     compared = inputs.baseline is not None or base_texts is not None
     return CheckRun(tuple(results), fail_on, compared, inputs.skipped)
 
 
-def _analysis_at_base(text: str | None, path: str, analysis_of: Callable[[Inventory], Analysis]) -> Analysis | None:
+def _inventory_at_base(text: str | None, head: Inventory, head_text: str | None) -> Inventory | None:
     if text is None:
         return None  # absent at the base: everything is new
     try:
-        return analysis_of(parse_inventory(text, path))
+        if head_text is None:
+            return parse_inventory(text, head.path)
+        return base_inventory(head, head_text, text)
     except InputError:
         return None  # an invalid file at the base accepted nothing
 
 
-def against_base(
-    head: Analysis, base: Analysis | None, ref: str, analysis_of: Callable[[Inventory], Analysis],
-) -> Analysis:
-    """``head`` with every finding that is not new since ``base`` suppressed (kind ``base``).
+class Variants:
+    """The findings of inventories that differ from the head in a few features: the head's
+    own findings on every feature they share (the same feature object), and the catalog's
+    and the other features' found again."""
+
+    def __init__(self, head: Analysis, analysis_of: Callable[..., Analysis]):
+        self.head = head
+        self.analysis_of = analysis_of
+        self._own = {id(f): f for f in head.inventory.features}
+
+    def findings(self, inventory: Inventory) -> dict[str, Finding]:
+        """The active findings of ``inventory``, by fingerprint."""
+        shared = {f.id for f in inventory.features if self._own.get(id(f)) is f}
+        found = [f for f in self.head.findings if f.feature is not None and f.feature in shared]
+        others = frozenset(f.id for f in inventory.features) - shared
+        found += self.analysis_of(inventory, only=others).findings
+        return {f.fingerprint: f for f in found}
+
+
+def against_base(head: Analysis, base: Inventory | None, ref: str, variants: Variants) -> Analysis:
+    """``head`` with every finding that is not new since the ``base`` inventory suppressed
+    (kind ``base``).
 
     A finding is new when its identity (the fingerprint: check and subject) is not among the
     base's findings, or is there with a lower severity. An old finding whose message changed
-    says what it said before. When the change moves features to where the advice puts them,
-    the change without those moves is analyzed too (``analysis_of``): a finding it would not
-    have is brought about by following the advice, and is not new either."""
-    before = {f.fingerprint: f for f in base.findings} if base is not None else {}
+    carries what it said before (``was``). When the change moves features to where the
+    advice puts them, the change without those moves is checked too: a finding it would
+    not have is brought about by following the advice, and is not new either."""
+    before = variants.findings(base) if base is not None else {}
     moved = advised_moves(head, base) if base is not None else {}
     unmoved = {}
     if moved:
         inventory = head.inventory
-        features = tuple(moved.get(f.id, f) for f in inventory.features)
-        unmoved = {f.fingerprint: f for f in analysis_of(replace(inventory, features=features)).findings}
+        unmoved = variants.findings(replace(inventory, features=tuple(moved.get(f.id, f) for f in inventory.features)))
 
     def accepted(finding: Finding) -> Suppression | None:
         if moved:
@@ -371,10 +402,10 @@ def against_base(
     return _suppress(head, accepted)
 
 
-def advised_moves(head: Analysis, base: Analysis) -> dict[str, Feature]:
+def advised_moves(head: Analysis, base: Inventory) -> dict[str, Feature]:
     """The features the change moved to where the head's advice puts them, each as it
     would be without the move (its base placement: tier and usage wall)."""
-    was = {f.id: f for f in base.inventory.features}
+    was = {f.id: f for f in base.features}
     free = head.inventory.product.free_tier.name
     moved = {}
     for a in head.assessments:
@@ -409,5 +440,15 @@ def _suppress(analysis: Analysis, accepted: Callable[[Finding], Suppression | No
         if suppression is None:
             kept.append(finding)
         else:
-            dropped.append(replace(finding, suppression=suppression))
+            dropped.append(_suppressed(finding, suppression))
     return replace(analysis, findings=tuple(kept), suppressed=analysis.suppressed + tuple(dropped))
+
+
+def _suppressed(finding: Finding, suppression: Suppression) -> Finding:
+    """``dataclasses.replace(finding, suppression=suppression)`` at a fraction of its cost
+    (thousands of old findings at --base): a finding is a frozen dataclass without
+    ``__post_init__``, so a copy of its fields is the same finding."""
+    copy = object.__new__(Finding)
+    copy.__dict__.update(finding.__dict__)
+    object.__setattr__(copy, "suppression", suppression)
+    return copy

@@ -1,13 +1,19 @@
-"""Files as they were at a git ref, read with ``git show``, for ``check --base`` and ``diff``."""
+"""Files as they were at a git ref, read with ``git show``, for ``check --base`` and ``diff``;
+and the inventory a base revision holds, read again only where a change touched it.
+"""
 
 from __future__ import annotations
 
+import re
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.limits import MAX_FILE_BYTES
 from freemium_advisor.base.textfile import decode_text, too_large
+from freemium_advisor.model.inventory import Inventory
+from freemium_advisor.reading.inventory_reader import parse_inventory
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -27,7 +33,10 @@ def verify_ref(ref: str, near: str) -> None:
         inside = _git(["rev-parse", "--is-inside-work-tree"], folder)
         if inside.returncode != 0:
             raise InputError(near, None, None, "is not in a git repository; --base needs one")
-        raise InputError(None, None, None, f"unknown git ref '{ref}'")
+        shallow = _git(["rev-parse", "--is-shallow-repository"], folder).stdout.strip() == b"true"
+        hint = (" (this clone is shallow: fetch the history, e.g. actions/checkout with "
+                "fetch-depth: 0, or 'git fetch --unshallow')") if shallow else ""
+        raise InputError(None, None, None, f"unknown git ref '{ref}'{hint}")
 
 
 def file_at_ref(path: str, ref: str) -> str | None:
@@ -69,3 +78,72 @@ def _folder(path: str) -> Path:
     if not folder.is_dir():
         raise InputError(path, None, None, "no such file")
     return folder
+
+
+# A line that starts a feature of a block-style list: the items' indentation, a dash, a space.
+_ITEM = "{indent}- "
+# An alias (``*name``) anywhere: one feature's text could then stand for another's value.
+_ALIAS = re.compile(r"(?:^|[\s,\[{:-])\*[^\s,\[\]{}]")
+
+
+def base_inventory(head: Inventory, head_text: str, base_text: str) -> Inventory:
+    """The inventory ``base_text`` holds, given the ``head`` inventory read from ``head_text``.
+
+    When both are written in block style with the same text before the first feature, each
+    feature is the text from its item's dash (``  - id: ...``) to the next one. A feature of
+    the base whose text is one of the head's, verbatim, is that head feature (the same
+    object, so that the analysis recognises it); only the rest are read again, together,
+    under the same header. Anything else (another header, flow or JSON style, an alias,
+    text after the features, a feature read back differently) reads the base in full. An
+    invalid base is an :class:`InputError`, as :func:`parse_inventory` raises it.
+    """
+    reused = _reuse(head, head_text, base_text)
+    return reused if reused is not None else parse_inventory(base_text, head.path)
+
+
+def _reuse(head: Inventory, head_text: str, base_text: str) -> Inventory | None:
+    if not head.features or _aliased(head_text) or _aliased(base_text):
+        return None
+    lines = head_text.splitlines(keepends=True)
+    first = head.features[0]
+    header = "".join(lines[: first.line - 1])
+    indent = lines[first.line - 1][: first.column - 1]
+    if not indent.endswith("- ") or indent.strip() != "-" or not base_text.startswith(header):
+        return None
+    item = _ITEM.format(indent=indent[:-2])
+    head_items = _items(head_text[len(header):], item)
+    base_items = _items(base_text[len(header):], item)
+    if head_items is None or base_items is None or len(head_items) != len(head.features):
+        return None
+    known = {text: feature for text, feature in zip(head_items, head.features)}
+    # Every head feature starts its own item, on the line its text starts: the split is sound.
+    line = first.line
+    for text, feature in zip(head_items, head.features):
+        if feature.line != line:
+            return None
+        line += text.count("\n")
+    fresh = [text for text in base_items if text not in known]
+    try:
+        read = iter(parse_inventory(header + "".join(fresh), head.path).features if fresh else ())
+    except InputError:
+        return None  # read in full, to say what is wrong where it is
+    features = tuple(known[text] if text in known else next(read) for text in base_items)
+    if next(read, None) is not None or len({f.id for f in features}) != len(features):
+        return None  # read back as another number of features, or a duplicate id
+    return replace(head, features=features)
+
+
+def _aliased(text: str) -> bool:
+    return "*" in text and _ALIAS.search(text) is not None
+
+
+def _items(body: str, item: str) -> list[str] | None:
+    """``body`` cut before each line that starts with ``item``; ``None`` when it does not
+    start with one, or a line leaves the list (less indented, not blank or a comment)."""
+    if not body.startswith(item):
+        return None
+    indent = len(item) - 2
+    leaves = re.compile(rf"^(?!{re.escape(item)}) {{0,{indent}}}[^ #\r\n]", re.M)
+    if leaves.search(body):
+        return None
+    return re.split(rf"(?m)^(?={re.escape(item)})", body)[1:]

@@ -19,6 +19,7 @@ import hashlib
 import operator
 from collections import Counter
 from dataclasses import dataclass, field, fields
+from functools import cached_property
 from typing import Any, ClassVar
 
 from freemium_advisor import __version__
@@ -441,8 +442,9 @@ class Finding:
             "why a finding does not count (null for a finding that counts)"),
     )
 
-    @property
+    @cached_property
     def fingerprint(self) -> str:
+        # Asked for again and again (waivers, baselines, --base): hashed once per finding.
         return fingerprint(self.check, self.subject or self.feature or "")
 
 

@@ -93,9 +93,12 @@ def base_inventory(head: Inventory, head_text: str, base_text: str) -> Inventory
     feature is the text from its item's dash (``  - id: ...``) to the next one. A feature of
     the base whose text is one of the head's, verbatim, is that head feature (the same
     object, so that the analysis recognises it); only the rest are read again, together,
-    under the same header. Anything else (another header, flow or JSON style, an alias,
-    text after the features, a feature read back differently) reads the base in full. An
-    invalid base is an :class:`InputError`, as :func:`parse_inventory` raises it.
+    under the same header. YAML indents whatever is inside a feature deeper than its dash,
+    except quoted text running over lines: a cut inside it joins two pieces into one
+    feature when they are read again, and the count then says so. Anything else (another
+    header, flow or JSON style, an alias, text after the features, pieces read back as
+    another number of features, a duplicate id) reads the base in full. An invalid base is
+    an :class:`InputError`, as :func:`parse_inventory` raises it.
     """
     reused = _reuse(head, head_text, base_text)
     return reused if reused is not None else parse_inventory(base_text, head.path)
@@ -124,12 +127,15 @@ def _reuse(head: Inventory, head_text: str, base_text: str) -> Inventory | None:
         line += text.count("\n")
     fresh = [text for text in base_items if text not in known]
     try:
-        read = iter(parse_inventory(header + "".join(fresh), head.path).features if fresh else ())
+        parsed = parse_inventory(header + "".join(fresh), head.path).features if fresh else ()
     except InputError:
         return None  # read in full, to say what is wrong where it is
+    if len(parsed) != len(fresh):
+        return None  # the cut was not between features (quoted text running over lines)
+    read = iter(parsed)
     features = tuple(known[text] if text in known else next(read) for text in base_items)
-    if next(read, None) is not None or len({f.id for f in features}) != len(features):
-        return None  # read back as another number of features, or a duplicate id
+    if len({f.id for f in features}) != len(features):
+        return None  # a duplicate id: read in full, to say where
     return replace(head, features=features)
 
 

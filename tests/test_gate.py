@@ -593,4 +593,4 @@ def test_a_file_too_large_at_the_base_is_refused_before_it_is_read(run, repo, mo
     monkeypatch.setattr("freemium_advisor.reading.basediff.MAX_FILE_BYTES", 100)
     result = run("check", "features.yaml", "--base", "HEAD~1")
     assert result.exit_code == 2
-    assert result.stderr == "HEAD~1:features.yaml: error: larger than 16 MB; is it the right file?\n"
+    assert result.stderr == "HEAD~1:features.yaml: error: larger than 64 MB; is it the right file?\n"

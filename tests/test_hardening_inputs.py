@@ -228,11 +228,17 @@ def test_a_100_mb_string_is_refused_without_reading_it(run, tmp_path):
     started = time.perf_counter()
     result = run("validate", str(path))
     assert time.perf_counter() - started < 1.0
-    assert_bad_input(result, f"{path}: error:", "larger than 16 MB")
+    assert_bad_input(result, f"{path}: error:", "larger than 64 MB")
 
 
 def test_a_directory(run, tmp_path):
-    assert_bad_input(run("validate", str(tmp_path)), f"{tmp_path}: error:", "is a directory, not a file")
+    assert_bad_input(run("analyze", str(tmp_path)), f"{tmp_path}: error:", "is a directory, not a file")
+
+
+def test_a_directory_is_searched_by_validate_as_by_check(run, tmp_path):
+    # validate reads what check reads: a folder is searched, and one without an inventory refused.
+    for command in ("validate", "check"):
+        assert_bad_input(run(command, str(tmp_path)), f"{tmp_path}: error:", "this folder holds no inventory")
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
@@ -257,7 +263,7 @@ def test_endless_stdin_is_cut_off(tmp_path):
         )
     assert time.perf_counter() - started < 30
     assert result.returncode == 2
-    assert result.stderr == "<stdin>: error: larger than 16 MB; is it the right file?\n"
+    assert result.stderr == "<stdin>: error: larger than 64 MB; is it the right file?\n"
 
 
 def test_a_missing_file(run, tmp_path):
@@ -333,8 +339,8 @@ def test_every_reader_refuses_what_is_not_a_regular_file(run, inventory, tmp_pat
     missing = tmp_path / "missing.yaml"
     for target, message in ((fifo, "is a FIFO, not a regular file"), (missing, "no such file"),
                             (tmp_path, "is a directory")):
-        if command[-2:] == ("-r", "{}") and target == tmp_path:
-            continue  # a folder is a valid rule pack argument
+        if command[-2:] in (("-r", "{}"), ("validate", "{}")) and target == tmp_path:
+            continue  # a folder is a valid rule pack argument, and validate searches one
         args = [valid if a == "INV" else str(target) if a == "{}" else a for a in command]
         result = run(*args)
         assert result.exit_code == 2, (args, result.stderr)

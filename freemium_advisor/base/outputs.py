@@ -267,8 +267,8 @@ def _mode(target: Path, path: str) -> int | None:
     except OSError as exc:
         if exc.errno == errno.ENOENT:
             return None
-        if exc.errno == errno.ELOOP or target.is_symlink():
-            return None  # a dangling or looping link: the replacement says what is wrong
+        if exc.errno == errno.ELOOP:
+            return None  # a looping link: the replacement says what is wrong
         raise InputError(path, None, None, f"cannot write: {exc.strerror or exc}") from None
 
 

@@ -1,23 +1,36 @@
 """``check --format sarif``: SARIF 2.1.0, for GitHub code scanning and other viewers.
 
-Rules come from the check catalog (id, title, help, help URI); each result carries its
-rule, level, location and the finding's fingerprint; waived findings carry a suppression, and
-with a baseline or ``--base`` every result says whether it is new or unchanged. Messages are
-shown by code-scanning viewers as text: their controls are escapes in the text itself.
+Rules come from the check catalog (id, title, help); each result carries its rule, level,
+location and the finding's fingerprint; waived findings carry a suppression, and with a
+baseline or ``--base`` every result says whether it is new, unchanged or updated (reworded).
+Messages are shown by code-scanning viewers as text: their controls are escapes in the text
+itself.
+
+A location is relative to the repository root (``uriBaseId`` ``SRCROOT``, the nearest folder
+above the working folder holding ``.git``, else the working folder), so that a viewer
+resolves it against its own checkout: the log names no folder of the machine that wrote it,
+and the same input gives the same bytes anywhere. A file outside that root is an absolute
+``file:`` URI; stdin is ``-``.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import PurePath
+import os
+from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from freemium_advisor.base.escaping import json_document, text_line
+from freemium_advisor.base.textfile import STDIN, STDIN_NAME
 from freemium_advisor.reading.checkcatalog import load_checks
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVELS = {"error": "error", "warning": "warning", "note": "note"}
-INFORMATION_URI = "https://github.com/freemium-advisor/freemium-advisor"
+ROOT_ID = "SRCROOT"
+ROOT_BASE = {ROOT_ID: {"description": {"text": (
+    "The root of the repository holding the checked files (the nearest folder holding .git "
+    "above the folder the check ran in, else that folder). Locations are relative to it."
+)}}}
 
 
 def _rule(spec) -> dict:
@@ -28,18 +41,34 @@ def _rule(spec) -> dict:
         "shortDescription": {"text": spec.title},
         "fullDescription": {"text": full},
         "help": {"text": spec.help},
-        "helpUri": spec.help_uri,
         "defaultConfiguration": {"level": LEVELS[spec.severity]},
     }
 
 
-def _uri(path: str) -> str:
-    # A URI reference: forward slashes, and spaces or '#' escaped; a relative path stays
-    # relative so that code scanning resolves it against the repository root.
-    return quote(PurePath(path).as_posix(), safe="/:")
+def repository_root(start: Path | None = None) -> Path:
+    """The nearest folder from ``start`` (the working folder) upwards that holds ``.git``
+    (a folder, or a file in a worktree), else ``start`` itself."""
+    folder = (start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return folder
 
 
-def _result(finding, index: dict[str, int], compared: bool) -> dict:
+def artifact_location(path: str, root: Path) -> dict:
+    """Where a file is, as SARIF says it: relative to ``root`` (``SRCROOT``) when inside it."""
+    if path in (STDIN, STDIN_NAME):
+        return {"uri": STDIN}
+    absolute = Path(os.path.abspath(path))
+    try:
+        relative = absolute.relative_to(root)
+    except ValueError:
+        return {"uri": absolute.as_uri()}
+    # A URI reference: forward slashes, and spaces or '#' escaped.
+    return {"uri": quote(PurePath(relative).as_posix(), safe="/"), "uriBaseId": ROOT_ID}
+
+
+def _result(finding, index: dict[str, int], compared: bool, root: Path) -> dict:
     result = {
         "ruleId": finding.check,
         "ruleIndex": index[finding.check],
@@ -47,7 +76,7 @@ def _result(finding, index: dict[str, int], compared: bool) -> dict:
         "message": {"text": text_line(finding.message)},
         "locations": [{
             "physicalLocation": {
-                "artifactLocation": {"uri": _uri(finding.file)},
+                "artifactLocation": artifact_location(finding.file, root),
                 "region": {"startLine": finding.line, "startColumn": finding.column},
             },
         }],
@@ -69,7 +98,8 @@ def render_check(run, options=None) -> str:
     specs = load_checks()
     index = {spec.id: i for i, spec in enumerate(specs)}
     tool = run.results[0].tool if run.results else None
-    results = [_result(f, index, run.compared) for f in (*run.findings, *run.suppressed)]
+    root = repository_root()
+    results = [_result(f, index, run.compared, root) for f in (*run.findings, *run.suppressed)]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -77,9 +107,9 @@ def render_check(run, options=None) -> str:
             "tool": {"driver": {
                 "name": "freemium-advisor",
                 "version": tool.version if tool else "",
-                "informationUri": INFORMATION_URI,
                 "rules": [_rule(spec) for spec in specs],
             }},
+            "originalUriBaseIds": ROOT_BASE,
             "results": results,
         }],
     }

@@ -134,14 +134,6 @@ class CheckSpec:
         line, column = self.where.get(key, (self.line, 1))
         return InputError(self.file, line, column, f"check '{self.id}': {message}")
 
-    @property
-    def help_uri(self) -> str:
-        """Where the check is documented (the generated reference, by anchor)."""
-        return f"{DOCS_URL}#{self.id}"
-
-
-DOCS_URL = "https://github.com/freemium-advisor/freemium-advisor/blob/main/docs/checks.md"
-
 
 @lru_cache(maxsize=None)
 def _template(source: str) -> MessageTemplate:

@@ -21,7 +21,6 @@ from freemium_advisor.cli.app import (
     format_choices,
     format_option,
     render_options,
-    load_settings,
     rule_packs,
 )
 from freemium_advisor.base.errors import InputError, did_you_mean
@@ -54,7 +53,7 @@ def read_gate(
     from freemium_advisor.reading.basediff import verify_ref
 
     problems = Problems()
-    settings = problems.attempt(lambda: load_settings(config))
+    settings = problems.attempt(lambda: _settings(config, problems))
     files = list(files or (settings and settings.files) or (DEFAULT_FILE,))
     if base is not None:  # an empty --base is an unknown ref, never "no --base"
         problems.attempt(lambda: verify_ref(base, files[0]))
@@ -74,6 +73,21 @@ def read_gate(
         problems=problems,
     )
     return settings, inputs
+
+
+def _settings(config: str | None, problems: Any) -> Any:
+    """The settings file's settings (``None`` without one), as far as they are right: its
+    problems go to ``problems``, and what the rest of it names is still read."""
+    from freemium_advisor.engine.gate import FAIL_ON
+    from freemium_advisor.reading.config import find_config, read_config
+
+    path = config or find_config()
+    if not path:
+        return None
+    settings, errors = read_config(path, FAIL_ON, formats_for("check"))
+    for error in errors:
+        problems.add(error)
+    return settings
 
 
 def _names(values: list[str] | None) -> list[str]:

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from freemium_advisor.reading.checkcatalog import CheckSpec, check_by_id, load_checks
+from freemium_advisor.reading.checkcatalog import CheckSpec, check_by_id, load_checks, waiver_problem
 from freemium_advisor.engine.checklogic import Context, FeatureNames, Hit, bind, hits
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.model.inventory import Inventory
@@ -186,25 +186,13 @@ def waiver_finding(spec: CheckSpec, waiver, subject: str, levels: dict[str, str]
 
 def waiver_errors(inventory: Inventory) -> list[InputError]:
     """Every waiver of the inventory that names an unknown check, or a check of the other
-    scope (a product check waived on a feature): bad input, each one line."""
-    catalog = check_by_id()
-    known = [c for c, s in catalog.items() if s.scope != "waiver"]
-    errors = []
-    for feature_id, waivers in _holders(inventory):
-        for waiver in waivers:
-            spec = catalog.get(waiver.check)
-            if spec is None or spec.scope == "waiver":
-                errors.append(InputError(
-                    waiver.file, waiver.line, waiver.column,
-                    f"no check '{waiver.check}' to waive{did_you_mean(waiver.check, known)}",
-                ))
-            elif (spec.scope == "feature") != (feature_id is not None):
-                where = "on the feature it is about" if spec.scope == "feature" else "on the product"
-                errors.append(InputError(
-                    waiver.file, waiver.line, waiver.column,
-                    f"'{waiver.check}' is a {spec.scope} check: waive it {where}",
-                ))
-    return errors
+    scope (a product check waived on a feature): what the inventory reader reports too, for
+    an inventory made some other way."""
+    return [
+        InputError(waiver.file, waiver.line, waiver.column, problem)
+        for feature_id, waivers in _holders(inventory) for waiver in waivers
+        if (problem := waiver_problem(waiver.check, feature_id is not None))
+    ]
 
 
 def _holders(inventory: Inventory, only: frozenset[str] | None = None) -> list:

@@ -31,7 +31,7 @@ import yaml
 
 from freemium_advisor.engine.analysis import analyze
 from freemium_advisor.engine.assessmemo import AssessmentCache
-from freemium_advisor.engine.findings import CheckChoice, severities, waiver_errors
+from freemium_advisor.engine.findings import CheckChoice, severities
 from freemium_advisor.base.errors import InputError, InputErrors
 from freemium_advisor.base.folders import walk_files
 from freemium_advisor.base.textfile import read_text
@@ -271,7 +271,7 @@ def read_inputs(
 ) -> GateInputs:
     """Read everything a check needs and report every problem at once (``validate`` and
     ``check`` alike): the rule packs and their policy, the check choice, the baseline, each
-    file or folder (:func:`discover`), each inventory found and its waivers. ``problems``
+    file or folder (:func:`discover`), each inventory found (its waivers too). ``problems``
     may already hold what the caller found (a bad settings file)."""
     problems = problems or Problems()
     ruleset = problems.attempt(lambda: load_ruleset(tuple(packs)))
@@ -290,8 +290,6 @@ def read_inputs(
     for path in files_found:
         read = problems.attempt(lambda: _read_inventory(path))
         if read is not None:
-            for error in waiver_errors(read[0]):
-                problems.add(error)
             inventories.append(read[0])
             texts.append(read[1])
     problems.done()

@@ -11,6 +11,7 @@ A rule pack (see :mod:`freemium_advisor.reading.rulepacks`) is YAML; each rule i
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +22,9 @@ KINDS = ("score", "infer", "metric")
 TEXT_FIELDS = ("name", "description", "category")
 # What a word list may read: the three texts, or the name's head phrase (see words.head_phrase).
 READABLE_FIELDS = (*TEXT_FIELDS, "head")
+# A source's keys, as rule and check files write them, and the form of its timestamp.
+SOURCE_KEYS = ("principle", "seed", "timestamp", "quote")
+TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d$")
 
 
 @dataclass(frozen=True)

@@ -35,9 +35,8 @@ from freemium_advisor.model.expressions import (
     Names,
 )
 from freemium_advisor.model.inventory import FEATURE_KEYS
-from freemium_advisor.model.rules import Source
+from freemium_advisor.model.rules import SOURCE_KEYS, TIMESTAMP, Source
 from freemium_advisor.model.signals import SIGNAL_BY_NAME
-from freemium_advisor.reading.rulecompile import SOURCE_KEYS, TIMESTAMP
 
 SEVERITIES = ("error", "warning", "note")
 SCOPES = ("feature", "product", "tier", "waiver")
@@ -133,6 +132,20 @@ class CheckSpec:
         """An error about this check, located at its ``key`` (``when``, ``logic``)."""
         line, column = self.where.get(key, (self.line, 1))
         return InputError(self.file, line, column, f"check '{self.id}': {message}")
+
+
+def waiver_problem(check_id: str, on_feature: bool) -> str | None:
+    """What is wrong with waiving ``check_id`` on a feature (``on_feature``) or on the
+    product, if anything: a check the catalog does not have, or one of the other scope."""
+    catalog = check_by_id()
+    spec = catalog.get(check_id)
+    if spec is None or spec.scope == "waiver":
+        known = [c for c, s in catalog.items() if s.scope != "waiver"]
+        return f"no check '{check_id}' to waive{did_you_mean(check_id, known)}"
+    if (spec.scope == "feature") != on_feature:
+        where = "on the feature it is about" if spec.scope == "feature" else "on the product"
+        return f"'{check_id}' is a {spec.scope} check: waive it {where}"
+    return None
 
 
 @lru_cache(maxsize=None)

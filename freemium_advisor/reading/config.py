@@ -30,13 +30,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.base.validate import Checker
+from freemium_advisor.reading.checkcatalog import SEVERITIES, check_by_id
 from freemium_advisor.base.yamlpos import load_yaml, read_text
 
 CONFIG_NAME = ".freemium-advisor.yaml"
 CONFIG_KEYS = ("rules", "files", "fail_on", "format", "baseline", "strict", "select", "ignore", "severity")
 # Where a setting is written: (file, line, column).
 Where = tuple
+LEVELS = (*SEVERITIES, "off")  # a check's severity, or off
 
 
 @dataclass(frozen=True)
@@ -67,15 +70,28 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def load_config(path: str | Path, fail_on_choices: tuple[str, ...], formats: tuple[str, ...]) -> Config:
     """Read and validate a config file (every problem at once); paths are relative to its folder."""
+    config, errors = read_config(path, fail_on_choices, formats)
+    if errors:
+        raise InputErrors(list(errors))
+    return config
+
+
+def read_config(
+    path: str | Path, fail_on_choices: tuple[str, ...], formats: tuple[str, ...],
+) -> tuple[Config, tuple[InputError, ...]]:
+    """A config file's settings, each left out (``None``) where it is wrong, and every
+    problem found (in file order): ``check`` and ``validate`` go on reading what the rest
+    of it names, so that one run lists every problem. A file that cannot be read or parsed
+    at all is an :class:`InputError`."""
     name, text = read_text(str(path))
     doc = load_yaml(text, name)
     data = doc.data
     if data is None:
-        return Config(path=name)
+        return Config(path=name), ()
     check = Checker(doc)
     data = check.attempt(lambda: check.mapping(data, (), CONFIG_NAME), None)
     if data is None:
-        check.done()
+        return Config(path=name), tuple(check.errors)
     check.keys(data, (), CONFIG_KEYS, (), "config")
     folder = Path(path).parent
     rules = check.attempt(lambda: _paths(check, data, "rules", "a rule pack path"), None) \
@@ -90,8 +106,7 @@ def load_config(path: str | Path, fail_on_choices: tuple[str, ...], formats: tup
     baseline = check.attempt(lambda: check.text(data["baseline"], ("baseline",), "baseline"), None) \
         if "baseline" in data else None
     strict = check.attempt(lambda: _flag(check, data, "strict"), None)
-    check.done()
-    return Config(
+    config = Config(
         path=name,
         rules=tuple(str(folder / r) for r in rules) if rules is not None else None,
         fail_on=fail_on,
@@ -104,6 +119,7 @@ def load_config(path: str | Path, fail_on_choices: tuple[str, ...], formats: tup
         ignore=ignore,
         severity=severity,
     )
+    return config, tuple(sorted(check.errors, key=lambda e: (e.line or 0, e.column or 0)))
 
 
 def _paths(check: Checker, data: dict, key: str, what: str) -> list[str]:
@@ -115,7 +131,8 @@ def _paths(check: Checker, data: dict, key: str, what: str) -> list[str]:
 
 
 def _names(check: Checker, doc, data: dict, key: str) -> tuple[tuple[str, Where], ...]:
-    """A list of check ids or severities (one may be written alone), each with its place."""
+    """A list of check ids or severities (one may be written alone), each with its place;
+    each unknown one is reported, naming the closest."""
     if key not in data:
         return ()
     value = data[key]
@@ -123,21 +140,32 @@ def _names(check: Checker, doc, data: dict, key: str) -> tuple[tuple[str, Where]
         [(v, (key, i)) for i, v in enumerate(value)] if isinstance(value, list) else None)
     if not items or not all(isinstance(v, str) and v for v, _ in items):
         raise check.fail((key,), f"'{key}' must be a check id or severity, or a list of them")
-    return tuple((v, _where(doc, path)) for v, path in items)
+    known = (*check_by_id(), *SEVERITIES)
+    for name, path in items:
+        if name not in known:
+            check.report(path, f"{key}: no check or severity '{name}'{did_you_mean(name, known)}")
+    return tuple((v, _where(doc, path)) for v, path in items if v in known)
 
 
 def _severity(check: Checker, doc, data: dict) -> tuple[tuple[str, str, Where], ...]:
-    """``check id: level`` pairs, each with the place of its check id."""
+    """``check id: level`` pairs, each with the place of its check id; an unknown check or
+    level is reported, naming the closest."""
     if "severity" not in data:
         return ()
     value = check.mapping(data["severity"], ("severity",), "'severity'")
+    catalog = check_by_id()
     pairs = []
     for check_id, level in value.items():
-        if not isinstance(level, str):  # 'off' unquoted is YAML's false
-            level = {False: "off"}.get(level, level)
-        if not isinstance(level, str):
-            raise check.fail(("severity", check_id), f"the severity of '{check_id}' must be error, warning, note or off")
-        pairs.append((str(check_id), level, _where(doc, ("severity", check_id), at_key=True)))
+        path = ("severity", check_id)
+        level = "off" if level is False else level  # YAML 1.1 reads a bare `off` as false
+        if str(check_id) not in catalog:
+            check.report(path, f"severity: no check '{check_id}'{did_you_mean(str(check_id), catalog)}",
+                         at_key=True)
+        elif level not in LEVELS:
+            check.report(path, f"severity of '{check_id}': unknown level '{level}'; expected {one_of(LEVELS)}",
+                         at_key=True)
+        else:
+            pairs.append((str(check_id), level, _where(doc, path, at_key=True)))
     return tuple(pairs)
 
 

@@ -33,6 +33,7 @@ from freemium_advisor.model.inventory import (
 from freemium_advisor.model.signals import AUDIENCES, MODELS, SIGNAL_BY_NAME
 from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.model.waivers import parse_waivers
+from freemium_advisor.reading.checkcatalog import waiver_problem
 from freemium_advisor.base.yamlpos import Document, load_yaml, read_text, type_name
 
 
@@ -115,6 +116,17 @@ def _example_product() -> Product:
 
 
 
+def _waivers(check: Checker, path: tuple, value: Any, *, on_feature: bool) -> tuple:
+    """The waivers at ``path``; each naming a check the catalog lacks, or a check of the
+    other scope, is a problem of the file, reported with the rest of them."""
+    waivers = parse_waivers(check, path, value)
+    for waiver in waivers:
+        problem = waiver_problem(waiver.check, on_feature)
+        if problem:
+            check.errors.append(InputError(waiver.file, waiver.line, waiver.column, problem))
+    return waivers
+
+
 def _looks_like_csv(path: str, data: Any) -> bool:
     return not isinstance(data, dict) and (
         path.lower().endswith(".csv") or (isinstance(data, str) and "," in data)
@@ -185,7 +197,7 @@ class _InventoryReader:
                 positions[f"tiers.{tier.name}"] = (mark.line, mark.column)
         return Product(
             name, description, model, trial_days, collaborative, tiers, positions,
-            parse_waivers(check, (*path, "waive"), value.get("waive")),
+            _waivers(check, (*path, "waive"), value.get("waive"), on_feature=False),
         )
 
     def trial_days(self, value: dict, model: str, path: tuple) -> int | None:
@@ -298,7 +310,7 @@ class _InventoryReader:
             lambda: check.text(value["metered"], (*path, "metered"), "metered"), None,
         ) if "metered" in value else None
         signals = check.attempt(lambda: self.signals(value.get("signals"), (*path, "signals")), {})
-        waivers = parse_waivers(check, (*path, "waive"), value.get("waive"))
+        waivers = _waivers(check, (*path, "waive"), value.get("waive"), on_feature=True)
         if feature_id is None or name is None:
             raise Invalid()
         mark = self.doc.value_mark(path)

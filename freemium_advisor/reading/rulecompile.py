@@ -18,7 +18,9 @@ from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.base.words import WordList
 from freemium_advisor.base.yamlpos import Document, Mark, type_name
 from freemium_advisor.model.expressions import Condition, MessageTemplate, checked
-from freemium_advisor.model.rules import KINDS, READABLE_FIELDS, TEXT_FIELDS, Rule, Source
+from freemium_advisor.model.rules import (
+    KINDS, READABLE_FIELDS, SOURCE_KEYS, TEXT_FIELDS, TIMESTAMP, Rule, Source,
+)
 from freemium_advisor.model.signals import DIRECTIONS, RULE_CRITERION_IDS, SIGNAL_BY_NAME
 from freemium_advisor.reading.inventory_reader import check_example
 
@@ -35,13 +37,11 @@ REQUIRED_KEYS = {
 }
 MESSAGE_EXTRAS = {"score": (), "infer": ("words",), "metric": ("words", "metric")}
 METRIC_EXTRAS = ("words", "word")
-SOURCE_KEYS = ("principle", "seed", "timestamp", "quote")
 EXAMPLE_KEYS = ("fires", "silent")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 # A rule id is printed in every finding, table row and SARIF rule; the longest built-in
 # one has 36 characters.
 MAX_RULE_ID = 100
-TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d$")
 
 
 def rule_id_problem(rule_id: Any) -> str | None:

@@ -316,7 +316,7 @@ def test_init_writes_a_starter_that_validates(run, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = run("init")
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "Wrote features.yaml. Next: freemium-advisor analyze features.yaml\n"
+    assert result.stderr == "Wrote features.yaml and inventory.schema.json. Next: freemium-advisor analyze features.yaml\n"
     checked = run("validate", "features.yaml")
     assert checked.exit_code == 0
     assert checked.stdout.startswith("features.yaml: ok (")

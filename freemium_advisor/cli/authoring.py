@@ -9,7 +9,7 @@ import typer
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.escaping import text_line
-from freemium_advisor.base.outputs import STDOUT, write_output
+from freemium_advisor.base.outputs import STDOUT, write_output, write_outputs
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -22,15 +22,26 @@ def init(
 ) -> None:
     """Write a commented starter inventory that passes validation, to edit into your own.
 
+    Its first line points editors at inventory.schema.json beside it, which init writes
+    there too unless it exists ('freemium-advisor schema -o' rewrites it).
+
     Example: freemium-advisor init features.yaml --name Boardly
     """
+    from freemium_advisor.reading.schema import SCHEMA_FILE, schema_text
     from freemium_advisor.render.starter import starter_inventory
 
     if path != STDOUT and Path(path).exists() and not force:
         raise InputError(path, None, None, "already exists (use --force to overwrite it)")
-    write_output(starter_inventory(name, path), path)
-    if path != STDOUT:
-        typer.echo(text_line(f"Wrote {path}. Next: freemium-advisor analyze {path}"), err=True)
+    if path == STDOUT:
+        write_output(starter_inventory(name, path), path)
+        return
+    schema_path = str(Path(path).parent / SCHEMA_FILE)
+    outputs = [(starter_inventory(name, path), path)]
+    if not Path(schema_path).exists():
+        outputs.append((schema_text(), schema_path))
+    write_outputs(outputs)
+    wrote = " and ".join(p for _, p in outputs)
+    typer.echo(text_line(f"Wrote {wrote}. Next: freemium-advisor analyze {path}"), err=True)
 
 
 @app.command(epilog=EXIT_CODES_HELP)

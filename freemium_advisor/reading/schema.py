@@ -14,10 +14,9 @@ from freemium_advisor.model.inventory import DEFAULT_TIERS, ID_PATTERN
 from freemium_advisor.model.signals import AUDIENCES, MODELS, SIGNALS
 from freemium_advisor.model.waivers import waivers_schema
 
-SCHEMA_ID = (
-    "https://raw.githubusercontent.com/freemium-advisor/freemium-advisor/main/"
-    "schema/inventory.schema.json"
-)
+# The schema file an inventory's editor line names, beside the inventory ('init' writes it
+# there, as 'schema -o' does): a path relative to the inventory, never a URL that could go.
+SCHEMA_FILE = "inventory.schema.json"
 
 
 def inventory_schema() -> dict[str, Any]:
@@ -84,7 +83,6 @@ def inventory_schema() -> dict[str, Any]:
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": SCHEMA_ID,
         "title": "freemium-advisor feature inventory",
         "type": "object",
         "additionalProperties": False,

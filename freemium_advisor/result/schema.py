@@ -14,17 +14,10 @@ from typing import Any
 from freemium_advisor.result import CHECK_RUN, Analysis
 from freemium_advisor.result.shape import schema_of
 
-RESULT_SCHEMA_ID = (
-    "https://raw.githubusercontent.com/freemium-advisor/freemium-advisor/main/"
-    "schema/result.schema.json"
-)
-
-
 def result_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``analyze --format json`` and ``check --format json``."""
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": RESULT_SCHEMA_ID,
         "title": "freemium-advisor result",
         "oneOf": [{"$ref": "#/$defs/analysis"}, {"$ref": "#/$defs/check"}],
         "$defs": {

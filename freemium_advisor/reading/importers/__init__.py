@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from freemium_advisor.model.inventory import FEATURE_KEYS, LIMIT_KEYS, PRODUCT_KEYS, TIER_KEYS, TOP_KEYS
-from freemium_advisor.reading.schema import SCHEMA_ID
+from freemium_advisor.reading.schema import SCHEMA_FILE
 from freemium_advisor.model.signals import SIGNALS
 
 IMPORTED_PRODUCT = "Imported product"  # the product name when the source has none
@@ -83,7 +83,7 @@ def dump_inventory(data: dict, *, header: str = "") -> str:
     The text starts with the schema comment editors use for completion, then each line of
     ``header`` as a ``#`` comment; features are separated by blank lines.
     """
-    comments = [f"# yaml-language-server: $schema={SCHEMA_ID}"]
+    comments = [f"# yaml-language-server: $schema={SCHEMA_FILE}"]
     comments += [f"# {line}".rstrip() for line in header.splitlines()]
     top = _ordered(data, TOP_KEYS)
     features = top.pop("features", None) or []

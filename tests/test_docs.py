@@ -63,4 +63,5 @@ def test_the_integration_files_run_the_check_command():
     action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
     assert action["runs"]["using"] == "composite"
     commands = " ".join(step.get("run", "") for step in action["runs"]["steps"])
-    assert "freemium-advisor check $FILES" in commands and "--format sarif" in commands
+    # One run: the files quoted, one per line of the input; SARIF written beside the annotations.
+    assert '"$ADVISOR" check "${args[@]}" -- "${files[@]}"' in commands and '--write "sarif=' in commands

@@ -15,7 +15,9 @@ reference, the time ratio between sizes (linearity), and each run's peak memory 
 resident set). The generated features repeat every few hundred, and the advisor assesses each
 distinct feature once; a last row measures 10,000 features of which no two say the same, which
 is what a real catalog of that size costs. ``freemium-advisor check`` of 10,000 features is
-compared with ``yamllint`` (its default rules) on the same file. Start-up is compared with ``python -c "import typer, rich, yaml"``:
+compared with ``yamllint`` (its default rules) on the same file, and ``check --base`` of a pull
+request that changed 1% of 1,000 and 10,000 features of a real shape (benchmarks/shapes.py) with
+a plain ``check`` of the same file (the goal: at most 1.2x). Start-up is compared with ``python -c "import typer, rich, yaml"``:
 ``freemium-advisor --version`` and ``analyze`` of a 300-feature inventory. A script, not a
 test: tests assert behaviour and never time anything.
 """
@@ -42,6 +44,14 @@ GENERATE = (
     "open(sys.argv[2], 'w', encoding='utf-8').write("
     "inventory_text(int(sys.argv[3]), corpus(), distinct=sys.argv[4] == 'distinct'))"
 )
+# A base and a pull request of a real shape: 1% of the features moved or re-answered.
+GENERATE_CHANGE = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from benchmarks.shapes import changed, inventory_text, realistic_features; "
+    "features = realistic_features(int(sys.argv[3])); "
+    "open(sys.argv[2] + '/base.yaml', 'w', encoding='utf-8').write(inventory_text(features)); "
+    "open(sys.argv[2] + '/head.yaml', 'w', encoding='utf-8').write(inventory_text(changed(features, 0.01)))"
+)
 REFERENCE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
 IMPORT_FLOOR = "import typer, rich, yaml"
 
@@ -52,11 +62,11 @@ IMPORT_FLOOR = "import typer, rich, yaml"
 ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def run(argv: list[str], codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
-    """CPU seconds (user + system) and peak resident memory in MB of one fresh process, which
-    must exit with one of ``codes``."""
+def run(argv: list[str], codes: tuple[int, ...] = (0,), cwd: Path | None = None) -> tuple[float, float]:
+    """CPU seconds (user + system) and peak resident memory in MB of one fresh process (in
+    ``cwd``), which must exit with one of ``codes``."""
     process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env=ENVIRONMENT)
+                               env=ENVIRONMENT, cwd=cwd)
     _, status, usage = os.wait4(process.pid, 0)
     stderr = process.stderr.read().decode() if process.stderr else ""
     if os.waitstatus_to_exitcode(status) not in codes:
@@ -64,9 +74,10 @@ def run(argv: list[str], codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
     return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def best(argv: list[str], repeat: int, codes: tuple[int, ...] = (0,)) -> tuple[float, float]:
+def best(argv: list[str], repeat: int, codes: tuple[int, ...] = (0,),
+         cwd: Path | None = None) -> tuple[float, float]:
     """The least CPU time over ``repeat`` runs, and the largest peak memory."""
-    results = [run(argv, codes) for _ in range(repeat)]  # the first run also writes bytecode caches
+    results = [run(argv, codes, cwd) for _ in range(repeat)]  # the first run also writes bytecode caches
     return min(r[0] for r in results), max(r[1] for r in results)
 
 
@@ -77,6 +88,25 @@ def generate(path: Path, count: int, distinct: bool = False) -> None:
          "distinct" if distinct else "cycled"],
         check=True,
     )
+
+
+def base_against_plain(folder: Path, cli: list[str], count: int, repeat: int) -> tuple[float, float]:
+    """CPU time of ``check`` and of ``check --base HEAD`` on a git repository whose working
+    copy changed 1% of ``count`` features since HEAD (both write a text report to a file)."""
+    repo = folder / f"repo-{count}"
+    repo.mkdir()
+    subprocess.run([sys.executable, "-c", GENERATE_CHANGE, str(ROOT), str(repo), str(count)], check=True)
+    quiet = {"cwd": repo, "check": True, "capture_output": True}
+    (repo / "base.yaml").rename(repo / "features.yaml")
+    subprocess.run(["git", "init", "-q"], **quiet)
+    subprocess.run(["git", "add", "features.yaml"], **quiet)
+    subprocess.run(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com",
+                    "commit", "-qm", "base"], **quiet)
+    (repo / "head.yaml").replace(repo / "features.yaml")
+    check = [*cli, "check", "features.yaml", "--fail-on", "never", "-o", "out.txt"]
+    plain, _ = best(check, repeat, cwd=repo)
+    based, _ = best([*check, "--base", "HEAD"], repeat, cwd=repo)
+    return plain, based
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -131,6 +161,11 @@ def main(argv: list[str] | None = None) -> int:
             check, check_mb = best([*cli, "check", str(path), "-o", out], args.repeat, (0, 1))
             print(f"check {count} features: yamllint {lint:.2f}s, check {check:.2f}s "
                   f"({check / lint:.2f}x), {check_mb:.0f} MB")
+
+        for count in (1000, 10000):
+            plain, based = base_against_plain(Path(folder), cli, count, args.repeat)
+            print(f"check --base, 1% of {count} features changed: check {plain:.2f}s, "
+                  f"--base {based:.2f}s ({based / plain:.2f}x)")
 
         floor, _ = best([python, "-c", IMPORT_FLOOR], args.repeat)
         version, _ = best([*cli, "--version"], args.repeat)

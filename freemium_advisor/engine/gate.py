@@ -426,9 +426,12 @@ def follows_advice(feature: Feature, assessment: Assessment, free: str) -> bool:
         assessment.recommendation == "free-limited")
 
 
+# How severe each severity is: higher is more severe (error 2, warning 1, note 0).
+_RANKS = {severity: len(SEVERITIES) - 1 - i for i, severity in enumerate(SEVERITIES)}
+
+
 def _rank(finding: Finding) -> int:
-    # Higher is more severe: error 2, warning 1, note 0.
-    return len(SEVERITIES) - 1 - SEVERITIES.index(finding.severity)
+    return _RANKS[finding.severity]
 
 
 def _suppress(analysis: Analysis, accepted: Callable[[Finding], Suppression | None]) -> Analysis:

@@ -178,11 +178,15 @@ def test_an_unlimited_usage_limit_is_fine(run, source, tmp_path):
 
 
 def test_too_many_csv_rows(run, source):
-    path = source("t.csv", "id,name\n" + "".join(f"f{i},F\n" for i in range(20_001)))
-    assert_bad_input(run("import", "csv", path), path + ":20002:1:", "more than 20,000 features to import")
+    from freemium_advisor.base.limits import MAX_IMPORTED_FEATURES as most
+
+    path = source("t.csv", "id,name\n" + "".join(f"f{i},F\n" for i in range(most + 1)))
+    assert_bad_input(run("import", "csv", path), path + f":{most + 2}:1:", f"more than {most:,} features to import")
 
 
 def test_too_many_pricing2yaml_features(run, source):
-    features = "".join(f"  f{i}: {{}}\n" for i in range(20_001))
+    from freemium_advisor.base.limits import MAX_IMPORTED_FEATURES as most
+
+    features = "".join(f"  f{i}: {{}}\n" for i in range(most + 1))
     path = source("p.yml", "features:\n" + features + "plans: {FREE: {price: 0}}\n")
-    assert_bad_input(run("import", "pricing2yaml", path), path + ":2:3:", "more than 20,000 features to import")
+    assert_bad_input(run("import", "pricing2yaml", path), path + ":2:3:", f"more than {most:,} features to import")

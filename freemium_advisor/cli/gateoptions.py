@@ -11,7 +11,7 @@ import typer
 DEFAULT_FILE = "features.yaml"
 
 FILES_ARGUMENT = typer.Argument(
-    None, metavar="[FILE]...", show_default=False,
+    None, metavar="FILE", show_default=False,
     help="Inventory files, or folders to search for inventories ('-' reads stdin) [default: "
     "the settings file's 'files', else features.yaml].",
 )

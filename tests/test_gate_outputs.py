@@ -206,3 +206,44 @@ def test_sarif_names_a_file_outside_the_root_by_its_absolute_uri_and_stdin_as_a_
     assert outside[0] == {"uri": (tmp_path / "elsewhere.yaml").as_uri()}
     piped = sarif_locations(run("check", "-", "-f", "sarif", input=INVENTORY).stdout)
     assert piped[0] == {"uri": "-"}
+
+
+# --- what a CI log and an editor are told -------------------------------------------------------
+
+def test_a_ref_missing_from_a_shallow_clone_says_to_fetch_the_history(run, tmp_path, monkeypatch):
+    full = tmp_path / "full"
+    full.mkdir()
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com", "HOME": str(tmp_path), "PATH": os.environ["PATH"]}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "one"], ["commit", "-q", "--allow-empty", "-m", "two"]):
+        if args[0] == "add":
+            (full / "features.yaml").write_text(INVENTORY)
+        subprocess.run(["git", *args], cwd=full, check=True, capture_output=True, env=env)
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{full}", str(tmp_path / "shallow")],
+                   check=True, capture_output=True, env=env)
+    monkeypatch.chdir(tmp_path / "shallow")
+    result = run("check", "--base", "HEAD~1")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == (
+        "error: unknown git ref 'HEAD~1' (this clone is shallow: fetch the history, e.g. "
+        "actions/checkout with fetch-depth: 0, or 'git fetch --unshallow')\n")
+
+
+def test_init_writes_the_schema_its_editor_line_names_beside_the_inventory(run, tmp_path):
+    from freemium_advisor.reading.schema import inventory_schema, schema_text
+
+    (tmp_path / "pricing").mkdir()
+    result = run("init", "pricing/features.yaml")
+    assert result.stderr == ("Wrote pricing/features.yaml and pricing/inventory.schema.json. "
+                             "Next: freemium-advisor analyze pricing/features.yaml\n")
+    text = (tmp_path / "pricing" / "features.yaml").read_text()
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=inventory.schema.json"
+    assert (tmp_path / "pricing" / "inventory.schema.json").read_text() == schema_text()
+    import yaml
+
+    jsonschema.Draft202012Validator(inventory_schema()).validate(yaml.safe_load(text))
+    # A schema already there is the user's: kept as it is.
+    (tmp_path / "pricing" / "inventory.schema.json").write_text("{}\n")
+    again = run("init", "pricing/other.yaml")
+    assert again.stderr == "Wrote pricing/other.yaml. Next: freemium-advisor analyze pricing/other.yaml\n"
+    assert (tmp_path / "pricing" / "inventory.schema.json").read_text() == "{}\n"

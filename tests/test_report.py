@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from freemium_advisor.cli import app
 
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.render.citations import EPISODES, cite, seconds, video_url
@@ -53,6 +56,14 @@ features:
 def in_repository(monkeypatch):
     """Reports name the inventory as given: run from the checkout with relative paths."""
     monkeypatch.chdir(ROOT)
+
+
+def import_pricing(pricing: Path, out: Path) -> str:
+    """``freemium-advisor import pricing2yaml PRICING -o OUT``, as a PM would run it; the
+    inventory's path."""
+    result = CliRunner().invoke(app, ["import", "pricing2yaml", str(pricing), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return str(out)
 
 
 def report(run, *args: str) -> str:

@@ -123,7 +123,7 @@ class FeatureReport:
 
     @property
     def advised(self) -> str:
-        """The advice in words: ``free``, ``free with a usage wall (boards)``, ``gated in pro``."""
+        """The advice in words: ``free``, ``free with a usage wall on boards``, ``gated in pro``."""
         a = self.assessment
         return advice_phrase(a.recommendation, a.tier, a.limit_metric)
 
@@ -474,9 +474,9 @@ class _Citations:
 # --- placements and advice, in words ---------------------------------------------------------
 
 def advice_phrase(recommendation: str, tier: str | None, metric: str | None) -> str:
-    """``free``, ``free with a usage wall (boards)``, ``gated in pro``, ``gated``."""
+    """``free``, ``free with a usage wall on boards``, ``gated in pro``, ``gated``."""
     if recommendation == "free-limited":
-        return f"free with a usage wall ({metric})" if metric else "free with a usage wall"
+        return f"free with a usage wall on {metric}" if metric else "free with a usage wall"
     if recommendation == "gated":
         return f"gated in {tier}" if tier else "gated"
     return "free"
@@ -489,7 +489,7 @@ def _today(feature, free_tier: str) -> tuple[str | None, str | None]:
     if feature.current != free_tier:
         return f"gated in {feature.current}", "gated"
     if feature.limit is not None:
-        return f"free with a usage wall ({feature.limit.metric})", "free-limited"
+        return f"free with a usage wall on {feature.limit.metric}", "free-limited"
     return "free", "free"
 
 

@@ -285,3 +285,41 @@ def test_thousands_of_features_make_small_mermaid_blocks(tmp_path, run):
     blocks = re.findall(r"```mermaid\n(.*?)```", text, re.DOTALL)
     assert len(blocks) == 2
     assert max(map(len, blocks)) < MERMAID_LIMIT
+
+
+def test_the_default_detail_keeps_the_biggest_changes_and_says_how_many_more(monkeypatch, imported, run):
+    import freemium_advisor.render.report as content
+
+    monkeypatch.setattr(content, "MAX_SECTIONS", 3)
+    r = analysed(imported["notion"])
+    assert [f.number for f in r.appendix] == sorted(m.feature.number for m in r.moves[:3])
+    assert r.left_out == len(r.changes) - 3
+    text = report(run, imported["notion"])
+    assert (f"{r.left_out} more changes are left out: `freemium-advisor explain {imported['notion']} "
+            "FEATURE_ID` or `--detail all` shows them.") in text
+    assert len(re.findall(r"^- `", section(text, "Appendix: findings"), re.MULTILINE)) == 3
+    assert f"more findings are left out: `freemium-advisor check {imported['notion']}` lists every one." in text
+
+
+def test_ten_thousand_placed_features_make_a_page_under_5_mb(tmp_path, run):
+    """A catalog of 10,000 features, each placed today (half of them moved by the advice):
+    the default HTML report stays under 5 MB."""
+    import yaml
+
+    inventory = yaml.safe_load((ROOT / WHITEBOARD).read_text(encoding="utf-8"))
+    features = inventory["features"]
+    inventory["features"] = [
+        {**features[i % len(features)], "id": f"f{i}", "name": f"{features[i % len(features)]['name']} {i}"}
+        for i in range(10_000)
+    ]
+
+    class Plain(yaml.SafeDumper):
+        def ignore_aliases(self, data):  # every feature written out, as a real file would be
+            return True
+
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.dump(inventory, Dumper=Plain, sort_keys=False), encoding="utf-8")
+    out = tmp_path / "report.html"
+    result = run("report", str(path), "-f", "html", "-o", str(out))
+    assert result.exit_code == 0
+    assert out.stat().st_size < 5_000_000

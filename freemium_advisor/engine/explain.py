@@ -28,6 +28,7 @@ def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None
     engine = Engine(analysis.ruleset)
     product = analysis.inventory.product
     searched: dict[int, tuple] = {}
+    decided: dict[tuple, tuple[Flip, ...]] = {}
 
     def carry(assessment: Assessment) -> Assessment:
         if assessment.what_ifs is not None or (
@@ -37,7 +38,7 @@ def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None
         found = searched.get(id(assessment.signals))
         if found is None:  # the signals are kept with their what-ifs: the id stays theirs
             found = searched[id(assessment.signals)] = (
-                assessment.signals, what_ifs(engine, assessment, product),
+                assessment.signals, what_ifs(engine, assessment, product, decided),
             )
         return _with_what_ifs(assessment, found[1])
 
@@ -54,13 +55,24 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
     return Explanation(analysis, assessment)
 
 
-def what_ifs(engine: Engine, assessment: Assessment, product: Product) -> tuple[Flip, ...]:
+def what_ifs(engine: Engine, assessment: Assessment, product: Product,
+             decided: dict | None = None) -> tuple[Flip, ...]:
     """For each signal, the smallest change of its answer that changes the advice (the
-    recommendation, or the tier a gated feature goes to)."""
+    recommendation, or the tier a gated feature goes to).
+
+    ``decided`` remembers the flips of features that score alike (the same values read by the
+    score rules, the same audience, production use and type's audience): they flip alike.
+    """
     feature = assessment.feature
     values = {name: s.value for name, s in assessment.signals.items()}
     context = engine.scoring_context(feature, product, values)
     type_audience = engine.ruleset.policy.type_audience(feature.category)
+    scored = engine.scoring_key(context)
+    key = None if scored is None or decided is None else (
+        scored, values["audience"], values["production"], type_audience,
+    )
+    if key is not None and key in decided:
+        return decided[key]
     now = (assessment.recommendation, assessment.tier)
     flips = []
     for spec in SIGNALS:
@@ -76,7 +88,10 @@ def what_ifs(engine: Engine, assessment: Assessment, product: Product) -> tuple[
                 flips.append(Flip(spec.name, spec.display(value), *outcome,
                                   round(weights.score, 3) + 0.0))
                 break  # the nearest value that flips is the useful one
-    return tuple(flips)
+    found = tuple(flips)
+    if key is not None:
+        decided[key] = found
+    return found
 
 
 def _with_what_ifs(assessment: Assessment, flips: tuple[Flip, ...]) -> Assessment:

@@ -229,6 +229,11 @@ class Engine:
         changed = {**context, "signals": {**context["signals"], name: value}}
         return self.score(changed, self.score(context)[0], name)[1:]
 
+    def scoring_key(self, context: dict) -> tuple | None:
+        """What :meth:`score` remembers a context by (the values its rules read, typed), or
+        ``None`` when they cannot be told: two contexts with one key score alike."""
+        return self._score_key(context)
+
     def _score_key(self, context: dict) -> tuple | None:
         """The values (and their types) the score rules read, or ``None`` when they cannot
         be told (a rule may read anything, or a value is missing or unhashable)."""

@@ -51,6 +51,9 @@ LABEL_ALL_UP_TO = 25
 # thousands of features stays a few hundred points, far below Mermaid's 50,000 characters.
 MAX_POINTS = 300
 CHART_LABEL = 40
+# Sections the default --detail writes at most: a page stays a few megabytes at 10,000
+# features, and ``explain`` or ``--detail all`` gives the rest.
+MAX_SECTIONS = 300
 CLAIM_WORDS = 4  # words a reason's claim needs to stand without its justification  # characters of a point's label; the full names are in the appendix
 
 # The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice.
@@ -304,6 +307,10 @@ class Report:
     analysis: Analysis
     features: tuple[FeatureReport, ...]
     detail: str
+    # The features with a section of their own, as ``detail`` says (``changed``: at most
+    # MAX_SECTIONS, the biggest moves first), and how many changed ones that leaves out.
+    appendix: tuple[FeatureReport, ...]
+    left_out: int
     verdict_basis: str  # "today" or "advised": which free tier the verdict judges
     verdicts: tuple[Verdict, ...]
     moves: tuple[Move, ...]
@@ -328,13 +335,6 @@ class Report:
         """Features whose advice differs from where they sit today."""
         return tuple(f for f in self.features if f.changed)
 
-    @property
-    def appendix(self) -> tuple[FeatureReport, ...]:
-        """The features with a section of their own: as ``detail`` says."""
-        if self.detail == "all":
-            return self.features
-        return self.changes if self.detail == "changed" else ()
-
     @cached_property
     def detailed(self) -> frozenset[int]:
         """The numbers of the features with a section in the appendix."""
@@ -348,6 +348,14 @@ class Report:
     @property
     def ask_command(self) -> str:
         return f"freemium-advisor ask {_shell(self.analysis.path)}"
+
+    @property
+    def explain_command(self) -> str:
+        return f"freemium-advisor explain {_shell(self.analysis.path)} FEATURE_ID"
+
+    @property
+    def check_command(self) -> str:
+        return f"freemium-advisor check {_shell(self.analysis.path)}"
 
     @property
     def placed(self) -> bool:
@@ -374,18 +382,25 @@ class Report:
             for (_, check), found in sorted(groups.items())
         )
 
-    @property
+    @cached_property
     def findings_by_severity(self) -> list[tuple[str, list[Finding]]]:
-        """Findings grouped by severity, most severe first; a severity the checks add later
-        (or a state such as waived) comes after the known ones rather than being dropped."""
+        """Findings grouped by severity, most severe first, at most :data:`MAX_SECTIONS` in
+        all (``check`` lists every one); a severity the checks add later (or a state such as
+        waived) comes after the known ones rather than being dropped."""
         known = list(SEVERITIES)
         extra = sorted({f.severity for f in self.analysis.findings} - set(known))
-        groups = []
+        groups, room = [], MAX_SECTIONS
         for severity in known + extra:
-            found = [f for f in self.analysis.findings if f.severity == severity]
+            found = [f for f in self.analysis.findings if f.severity == severity][:room]
+            room -= len(found)
             if found:
                 groups.append((severity, found))
         return groups
+
+    @property
+    def findings_left_out(self) -> int:
+        """How many findings the appendix leaves out (past :data:`MAX_SECTIONS`)."""
+        return len(self.analysis.findings) - sum(len(found) for _, found in self.findings_by_severity)
 
     @property
     def accepted(self) -> list[tuple[Finding, str]]:
@@ -430,7 +445,8 @@ LOOPS = (
 def build_report(analysis: Analysis, detail: str = "changed") -> Report:
     """Compute everything a report prints from one analysis built with what-ifs
     (deterministic: input order); without them, ``ValueError``. ``detail`` says which
-    features get a section in the appendix: ``changed`` (default), ``all`` or ``none``."""
+    features get a section in the appendix: ``changed`` (default: those whose advice differs
+    from today, at most :data:`MAX_SECTIONS`, the biggest moves first), ``all`` or ``none``."""
     if any(a.what_ifs is None for a in analysis.assessments):
         raise ValueError("a report needs the analysis built with what-ifs: analyze(..., what_ifs=True)")
     if detail not in DETAIL_LEVELS:
@@ -441,15 +457,24 @@ def build_report(analysis: Analysis, detail: str = "changed") -> Report:
         _feature_report(number, a, product.free_tier.name, citations)
         for number, a in enumerate(analysis.assessments, start=1)
     )
-    candidates = [_move(f) for f in features if f.changed]
-    moves = sorted((m for m in candidates if m is not None), key=_move_order)
+    candidates = {f.number: _move(f) for f in features if f.changed}
+    moves = sorted((m for m in candidates.values() if m is not None), key=_move_order)
     ranked = tuple(Move(i, m.feature, m.why, m.guess, m.impact)
                    for i, m in enumerate(moves[:MAX_MOVES], start=1))
-    default_only = tuple(f for f in features if f.changed and _move(f) is None)
+    default_only = tuple(f for f in features if f.changed and candidates[f.number] is None)
+    if detail == "all":
+        appendix = features
+    elif detail == "changed":
+        # The biggest moves first, then the changes only the default speaks for; shown in
+        # the inventory's order.
+        chosen = [m.feature for m in moves] + list(default_only)
+        appendix = tuple(sorted(chosen[:MAX_SECTIONS], key=lambda f: f.number))
+    else:
+        appendix = ()
     basis = "today" if any(f.today is not None for f in features) else "advised"
     return Report(
-        analysis, features, detail, basis, _verdicts(features, basis),
-        ranked, max(len(moves) - MAX_MOVES, 0), default_only,
+        analysis, features, detail, appendix, len(candidates) - len(appendix) if detail == "changed" else 0,
+        basis, _verdicts(features, basis), ranked, max(len(moves) - MAX_MOVES, 0), default_only,
         _confirmations(features, {m.feature.number for m in ranked}, analysis.path),
         _plan(features, product), _tier_counts(analysis), _defaults(analysis, citations),
         _sources(analysis, citations),

@@ -16,6 +16,20 @@ COLORS = {"free": "#2e7d32", "free-limited": "#b26a00", "gated": "#6a1b9a"}
 INK = "#222"
 GRID = "#999"
 
+# Average advance of a character of the charts' sans-serif, in em: a little wide, so that an
+# estimated label box holds the drawn one.
+CHAR_WIDTH = 0.62
+
+
+# Where a label may go, in lines above (negative) or below its dot: beside it first.
+LABEL_SHIFTS = (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5, -6, 6)
+
+
+def text_width(text: str, font_size: float) -> float:
+    """An estimate of how wide ``text`` is drawn (no font metrics without a browser), on the
+    generous side."""
+    return len(text) * font_size * CHAR_WIDTH
+
 
 def _n(value: float) -> str:
     """A coordinate: at most two decimals, no trailing zeros, never ``-0``."""
@@ -57,13 +71,19 @@ def split_donut(summary: dict[str, int]) -> Markup:
         y = 70 + row * 34
         body.append(f'<rect x="220" y="{y - 13}" width="18" height="18" fill="{COLORS[name]}"/>')
         body.append(f'<text x="246" y="{y + 1}" fill="{INK}" font-size="15">{count} {escape(name)}</text>')
-    return _svg("split", f"Advice for {total} features", 400, 220, body)
+    # As wide as the longest legend line, so a count of any size stays inside the view box.
+    width = math.ceil(max([246 + text_width(f"{n} {name}", 15) + 8 for name, n in summary.items()] + [400]))
+    return _svg("split", f"Advice for {total} features", width, 220, body)
 
 
 def tier_bars(tiers) -> Markup:
     """Features per tier: advised (solid) against today (outlined), one pair of bars a tier."""
     top = max([max(t.advised, t.today) for t in tiers] + [1])
-    label_width, bar_width, row = 120, 230, 44
+    # The names' column is as wide as the longest name (cut past 24 characters), so none is
+    # cut by the view box.
+    names = [_clip(t.name, 24) for t in tiers]
+    label_width = math.ceil(max([text_width(name, 13) for name in names] + [100]) + 12)
+    bar_width, row = 230, 44
     height = 30 + row * len(tiers)
     body = [
         f'<rect x="{label_width}" y="6" width="14" height="10" fill="{INK}"/>'
@@ -75,29 +95,14 @@ def tier_bars(tiers) -> Markup:
         y = 30 + index * row
         body.append(
             f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" fill="{INK}">'
-            f"{escape(_clip(tier.name, 15))}</text>"
+            f"{escape(names[index])}</text>"
         )
         for offset, value, solid in ((0, tier.advised, True), (18, tier.today, False)):
             width = bar_width * value / top
             style = f'fill="{INK}"' if solid else f'fill="none" stroke="{INK}"'
             body.append(f'<rect x="{label_width}" y="{y + offset}" width="{_n(width)}" height="14" {style}/>')
             body.append(f'<text x="{_n(label_width + width + 6)}" y="{y + offset + 12}" fill="{INK}">{value}</text>')
-    return _svg("tiers", "Features per tier: advised and today", 400, height, body)
-
-
-# Average advance of a character of the charts' sans-serif, in em: a little wide, so that an
-# estimated label box holds the drawn one.
-CHAR_WIDTH = 0.62
-
-
-# Where a label may go, in lines above (negative) or below its dot: beside it first.
-LABEL_SHIFTS = (0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5, -6, 6)
-
-
-def text_width(text: str, font_size: float) -> float:
-    """An estimate of how wide ``text`` is drawn (no font metrics without a browser), on the
-    generous side."""
-    return len(text) * font_size * CHAR_WIDTH
+    return _svg("tiers", "Features per tier: advised and today", label_width + bar_width + 50, height, body)
 
 
 def quadrant(points) -> Markup:

@@ -63,7 +63,6 @@ REMOVED = "–"
 CRITERION_TITLES = {c.id: c.title for c in CRITERIA}
 QUESTIONS = {c.id: c.question for c in CRITERIA}
 MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier verdict
-CONFIDENCE_RANK = {"high": 3, "medium": 2, "low": 1}
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ It prints the best CPU time (user + system, from ``os.wait4``) of each, the rati
 reference, the time ratio between sizes (linearity), and each run's peak memory (maximum
 resident set). The generated features repeat every few hundred, and the advisor assesses each
 distinct feature once; a last row measures 10,000 features of which no two say the same, which
-is what a real catalog of that size costs. ``freemium-advisor check`` of 10,000 features is
-compared with ``yamllint`` (its default rules) on the same file, and ``check --base`` of a pull
-request that changed 1% of 1,000 and 10,000 features of a real shape (benchmarks/shapes.py) with
-a plain ``check`` of the same file (the goal: at most 1.2x). Start-up is compared with ``python -c "import typer, rich, yaml"``:
+is what a real catalog of that size costs. ``freemium-advisor report --format html`` is
+compared with ``analyze --format json`` at each size up to 10,000 features, with the page's
+size. ``freemium-advisor check`` of 10,000 features is compared with ``yamllint`` (its default
+rules) on the same file, and ``check --base`` of a pull request that changed 1% of 1,000 and
+10,000 features of a real shape (benchmarks/shapes.py) with a plain ``check`` of the same file
+(the goal: at most 1.2x). Start-up is compared with ``python -c "import typer, rich, yaml"``:
 ``freemium-advisor --version`` and ``analyze`` of a 300-feature inventory. A script, not a
 test: tests assert behaviour and never time anything.
 """
@@ -140,6 +142,16 @@ def main(argv: list[str] | None = None) -> int:
             previous = (count, json_time)
         for line in linear:
             print(line)
+
+        # The rationale report (HTML, the default --detail) against analyze --format json of
+        # the same file: the report's budget is twice that time, and 5 MB of page at 10,000.
+        for count in (c for c in args.features if c <= 10000):
+            path = Path(folder) / f"inventory-{count}.yaml"
+            json_time, _ = best([*cli, "analyze", str(path), "-f", "json", "-o", out], args.repeat)
+            report_time, report_mb = best([*cli, "report", str(path), "-f", "html", "-o", out], args.repeat)
+            print(f"report {count} features: json {json_time:.2f}s, report --format html "
+                  f"{report_time:.2f}s ({report_time / json_time:.2f}x), page "
+                  f"{Path(out).stat().st_size / 1e6:.1f} MB, {report_mb:.0f} MB")
 
         # What a real catalog costs: no two features say the same (the rows above cycle a few
         # hundred real features, and each distinct one is assessed once).

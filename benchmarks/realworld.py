@@ -39,8 +39,12 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.realworld_calibration import (  # noqa: E402
     MIN_PLACEMENTS,
+    MOST_NET,
     calibration,
+    cells,
+    evidence_counts,
     fit_bands,
+    fold_ranges,
     promises_kept,
 )
 from benchmarks.realworld_scoring import (  # noqa: E402
@@ -165,7 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         return {product: [p for s in free_plan(rows, False) for p in s.placements]
                 for product, rows in table.items()}
 
-    calibrated, _ = calibration(placements(results), placements(held_out), ruleset.policy)
+    tested = placements(held_out)
+    calibrated, fitted = calibration(placements(results), tested, ruleset.policy)
+    scored = [p for ps in tested.values() for p in ps]
+    kinds = evidence_counts(scored)
+    by_cell = cells(tested)
+    ranges = fold_ranges(fitted, [product for product, ps in tested.items() if ps])
     promises = promises_kept(calibrated, ruleset.policy)
     confident = Score().merged(r.score for r in calibrated if r.label in ("high", "medium"))
     confident_share = sum(r.share for r in calibrated if r.label in ("high", "medium"))
@@ -200,6 +209,16 @@ def main(argv: list[str] | None = None) -> int:
                           "promise_kept": promises.get(r.label)}
                 for r in calibrated
             },
+            "evidence": kinds,
+            "cells": [{"advice": c.advice, "net_reasons": c.net_reasons, "count": c.score.count,
+                       "features": c.features, "products": c.products,
+                       "accuracy": c.score.accuracy} for c in by_cell],
+            "bands_over_folds": [
+                {"advice": r.advice, "net_reasons": r.net_reasons, "lowest": r.lowest[0],
+                 "lowest_held_out": r.lowest[1], "highest": r.highest[0],
+                 "highest_held_out": r.highest[1], "folds": r.folds}
+                for r in ranges
+            ],
             "high_or_medium": {"share": confident_share,
                                "balanced_accuracy": confident.balanced_accuracy},
             "bands_fitted_on_every_product": [vars(b) for b in shipped],
@@ -279,9 +298,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{r.label:<10}{promise:>8}{r.share:>7.2f}{r.score.count:>6}"
               f"{_cell(r.score.accuracy):>7}{_cell(r.score.balanced_accuracy):>10}  "
               f"{'-' if r.label not in promises else 'yes' if promises[r.label] else 'NO'}")
-    print(f"high or medium: {confident_share:.2f} of placements, balanced accuracy "
-          f"{_cell(confident.balanced_accuracy)}; overall balanced accuracy "
-          f"{_cell(total(held_out, False).balanced_accuracy)}")
+    print(f"high or medium: {confident_share:.3f} of placements, balanced accuracy "
+          f"{confident.balanced_accuracy or 0:.3f}; overall balanced accuracy "
+          f"{total(held_out, False).balanced_accuracy or 0:.4f} all years, "
+          f"{total(held_out, True).balanced_accuracy or 0:.4f} latest year")
+    print("evidence of these placements: " + ", ".join(f"{k} {n}" for k, n in kinds.items())
+          + " (bands are measured on the evidence present here; 'none' is always unknown)")
+    print("advice with evidence by lean and net reasons (held-out advice, every product):")
+    for c in by_cell:
+        net = f"{c.net_reasons}+" if c.net_reasons == MOST_NET else str(c.net_reasons)
+        print(f"    {c.advice:<6} net {net:<3}{c.score.count:>6} placements "
+              f"({c.features:>3} features, {c.products:>2} products), "
+              f"{_cell(c.score.accuracy)} right")
+    print("each band over the folds (its accuracy on the training products; product held out):")
+    for r in ranges:
+        print(f"    {r.advice:<6} net {r.net_reasons}+: {r.lowest[0]:.2f} ({r.lowest[1]}) "
+              f"to {r.highest[0]:.2f} ({r.highest[1]}), fitted in {r.folds} folds")
     same = shipped == ruleset.policy.confidence_bands
     print(f"bands fitted on every product (at least {MIN_PLACEMENTS} placements each)"
           f"{', as rules/policy.yaml ships them' if same else '; rules/policy.yaml differs:'}")

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
+from typer.testing import CliRunner
+
+from freemium_advisor.cli import app
 
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.render.citations import EPISODES, cite, seconds, video_url
@@ -29,6 +32,12 @@ SEEDS = ROOT.parent / "shared" / "seeds"
 # fails shows up as a tag.
 MARKDOWN = MarkdownIt("commonmark", {"html": True}).enable("table").enable("strikethrough")
 
+# The report's sections in order: the decision first, the details after.
+SECTIONS = [
+    "The free tier", "Top moves", "What to confirm", "The plan", "Summary",
+    "Growth value against friction and cost", "Appendix: the details", "Appendix: findings",
+    "Sources",
+]
 HOSTILE_NAME = "Evil | `tick` <script>alert(1)</script>\nsecond *line* [x](javascript:alert(2))"
 HOSTILE = f"""\
 version: 1
@@ -53,6 +62,14 @@ features:
 def in_repository(monkeypatch):
     """Reports name the inventory as given: run from the checkout with relative paths."""
     monkeypatch.chdir(ROOT)
+
+
+def import_pricing(pricing: Path, out: Path) -> str:
+    """``freemium-advisor import pricing2yaml PRICING -o OUT``, as a PM would run it; the
+    inventory's path."""
+    result = CliRunner().invoke(app, ["import", "pricing2yaml", str(pricing), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    return str(out)
 
 
 def report(run, *args: str) -> str:
@@ -129,105 +146,6 @@ def section(text: str, title: str) -> str:
     return text[start:end if end > 0 else None]
 
 
-def test_header_names_product_model_tiers_audiences_rules_and_version(run):
-    text = report(run, WHITEBOARD)
-    head = text[: text.index("\n## ")]
-    assert "Model: freemium, collaboration at the core." in head
-    assert "| enterprise | enterprise | 2 | 2 |" in head
-    assert "| business | admin | 1 | 2 |" in head
-    fingerprint = analyze_file(WHITEBOARD).rules_fingerprint
-    assert f"Rules: builtin (fingerprint `{fingerprint}`), freemium-advisor 0.1.0." in head
-
-
-def test_summary_counts_changes_and_findings(run):
-    summary = section(report(run, WHITEBOARD), "Summary")
-    assert "11 features: **5 free**, **1 free-limited**, **5 gated**." in summary
-    assert '    "free-limited" : 1\n' in summary
-    assert "| Voting and timer | business | **free** in tier free | It helps new users" in summary
-    assert "1 error, 0 warnings, 0 notes." in summary
-    assert "- `gated-growth-feature` at examples/whiteboard.yaml:79:" in summary
-
-
-def test_findings_of_any_severity_are_rendered(run):
-    """The report groups findings by whatever severity they carry, so checks added later
-    (or waived findings with a severity of their own) are never dropped."""
-    from dataclasses import replace
-
-    from freemium_advisor.formats.markdown_report import render_report
-
-    analysis = analyze_file(WHITEBOARD, what_ifs=True)
-    finding = replace(analysis.findings[0], severity="waived")
-    text = render_report(replace(analysis, findings=(*analysis.findings, finding)))
-    assert "**Error**" in text and "**Waived**" in text
-
-
-def test_free_tier_names_the_features_behind_each_answer(run):
-    free_tier = section(report(run, WHITEBOARD), "The free tier as a whole")
-    rows = [line for line in free_tier.splitlines() if line.startswith("| **")]
-    assert [row.split("**")[1] for row in rows] == ["Aha moment", "Habit loop", "Viral loop", "Upgrade trigger"]
-    assert rows[3].endswith("| Editable boards |")
-    assert "Share boards with guests" in rows[2] and "Voting and timer" in rows[2]
-
-
-def test_free_tier_without_a_wall_says_so(write, run):
-    path = write("nowall.yaml", """
-        version: 1
-        product: {name: X}
-        features:
-          - {id: a, name: Alpha, signals: {virality: high}}
-    """)
-    free_tier = section(report(run, path), "The free tier as a whole")
-    assert "| **Upgrade trigger**: Is there a usage wall a growing user hits? | No usage wall" in free_tier
-    assert "| **Aha moment**: Does the free tier reach the first moment of value? | No:" in free_tier
-
-
-def test_open_questions_rank_guesses_by_how_far_one_answer_moves_them(run):
-    text = section(report(run, WHITEBOARD), "What we still need to know")
-    items = re.findall(r"^\d+\. \*\*(.+?)\*\*", text, re.MULTILINE)
-    # Only features that rest on words: the analytics, SSO and audit log features.
-    assert items == ["Company-wide usage analytics", "SAML single sign-on (SSO)", "Audit logs"]
-    assert "   - *Who values it most?* If `audience: user`, it becomes free in tier free." in text
-    # Two questions at most, each a real flip computed by the engine.
-    first = text[text.index("1. "): text.index("2. ")]
-    assert first.count("   - *") == 2
-
-
-def test_open_questions_put_a_free_gated_swing_before_a_change_of_tier(write, run):
-    path = write("guess.yaml", """
-        version: 1
-        product: {name: X, tiers: [free, pro, business, enterprise]}
-        features:
-          - {id: tier-only, name: Team workspace settings, description: admin console}
-          - {id: swing, name: Shared links, description: share with guests by link}
-    """)
-    report_ = build_report(analyze_file(path, what_ifs=True))
-    changes = [max(v.change for v in q.questions) for q in report_.open_questions]
-    assert changes == sorted(changes, reverse=True)
-
-
-def test_each_feature_section_has_advice_scores_reasons_evidence_and_flips(run):
-    features = section(report(run, WHITEBOARD), "Features")
-    sso = features[features.index("### 10. SAML single sign-on (SSO)"): features.index("### 11.")]
-    assert "Advice: **gated** in tier enterprise; today: enterprise. Confidence 0.82 (medium), evidence inferred, margin 4, score -4." in sso
-    assert "| Audience (user or buyer) | -3.5 |" in sso
-    weights = re.findall(r"^\| ([+-][\d.]+) \| `", sso, re.MULTILINE)
-    assert weights == ["-3.5", "-0.5"]  # heaviest first
-    assert '- Inferred from words: audience enterprise (from "saml", "single sign on", "sso", by infer-enterprise-identity).' in sso
-    assert "- What would flip it: `audience: user` makes it free in tier free." in sso
-    history = features[features.index("### 7."): features.index("### 8.")]
-    assert "- Answered: cost_to_serve medium, production true." in history
-    # A change of audience moves a gated feature to another tier: that is a flip too.
-    assert "`audience: team` makes it gated in tier business" in history
-
-
-def test_every_feature_has_a_section(run):
-    for name in EXAMPLE_NAMES:
-        analysis = analyze_file(f"examples/{name}")
-        text = report(run, f"examples/{name}")
-        headings = re.findall(r"^### (\d+)\. ", text, re.MULTILINE)
-        assert headings == [str(i) for i in range(1, len(analysis.assessments) + 1)]
-
-
 # --- citations --------------------------------------------------------------------------
 
 def test_reasons_link_to_the_talk_at_their_timestamp(run):
@@ -291,11 +209,13 @@ class _Tags(HTMLParser):
 
 
 def test_hostile_names_stay_inert_in_markdown(write, run):
-    text = report(run, write("hostile.yaml", HOSTILE))
+    text = report(run, write("hostile.yaml", HOSTILE), "--detail", "all")
     html = MARKDOWN.render(text)
     parsed = _Tags()
     parsed.feed(html)
-    assert not {"script", "img", "b", "u"} & set(parsed.tags)
+    assert not {"script", "img", "u"} & set(parsed.tags)
+    # The only bold tags are the report's own, one per <details> summary.
+    assert parsed.tags.count("b") == parsed.tags.count("summary") == 2
     assert not [a for a in parsed.attributes if a.startswith("on")]
     assert "javascript:" not in re.findall(r'href="([^"]*)"', html).__str__()
     # Every table keeps its column count: a `|` or newline in a name never adds a cell or a row.
@@ -304,10 +224,12 @@ def test_hostile_names_stay_inert_in_markdown(write, run):
         assert len(counts) == 1, table
     # The hostile name is shown, as text, on one line.
     assert "Evil | `tick` &lt;script&gt;alert(1)&lt;/script&gt; second *line*" in html
+    # In a <details> summary, raw HTML to GitHub: escaped as HTML, on one line.
+    assert "<summary><b>1. Evil | `tick` &lt;script&gt;alert(1)&lt;/script&gt; second *line* [x](javascript:alert(2))</b>" in text
 
 
 def test_hostile_names_stay_inert_in_html(write, run):
-    text = report(run, write("hostile.yaml", HOSTILE), "-f", "html")
+    text = report(run, write("hostile.yaml", HOSTILE), "-f", "html", "--detail", "all")
     parsed = _Tags()
     parsed.feed(text)
     assert not {"script", "img", "u"} & set(parsed.tags)
@@ -429,9 +351,9 @@ def test_a_lone_recommendation_fills_the_donut():
 def test_chart_text_is_escaped_and_charts_need_nothing_else(write):
     from freemium_advisor.formats.html_report import charts
 
-    report_ = build_report(analyze_file(write("hostile.yaml", HOSTILE), what_ifs=True))
+    report_ = build_report(analyze_file(write("hostile.yaml", HOSTILE), what_ifs=True), "all")
     drawn = charts(report_)
-    svgs = [drawn.split, drawn.tiers, drawn.quadrant, *drawn.criteria]
+    svgs = [drawn.split, drawn.tiers, drawn.quadrant, *map(drawn.criteria, report_.appendix)]
     for svg in svgs:
         assert svg.startswith("<svg ") and svg.endswith("</svg>")
         assert "<script" not in svg and "href" not in svg
@@ -465,7 +387,7 @@ def test_findings_the_gate_accepted_are_listed_apart(write, run):
         "    waive: [{check: gated-growth-feature, reason: \"sold in business | <b>for now</b>\", owner: pm}]\n",
     ))
     text = report(run, path)
-    summary = section(text, "Summary")
+    summary = section(text, "Appendix: findings")
     assert "Accepted, so they do not count:" in summary
     assert "(waiver: sold in business \\| &lt;b&gt;for now&lt;/b&gt; (owner pm))" in summary
     assert "Accepted, so they do not count:" not in report(run, WHITEBOARD)
@@ -476,10 +398,7 @@ def test_markdown_structure_survives_rendering(run, name):
     """Rendered as GitHub would, the report keeps its sections, and each severity's label is
     a paragraph of its own (a missing blank line would fold it into the list above)."""
     html = MARKDOWN.render(report(run, f"examples/{name}"))
-    assert re.findall(r"<h2>(.*?)</h2>", html) == [
-        "Summary", "The free tier as a whole", "What we still need to know",
-        "Growth value against friction and cost", "Features", "Sources",
-    ]
+    assert re.findall(r"<h2>(.*?)</h2>", html) == SECTIONS
     analysis = analyze_file(f"examples/{name}", what_ifs=True)
     for severity, count in analysis.finding_counts().items():
         if count:

@@ -1,12 +1,15 @@
 """The HTML report in a real browser: headless Chromium (Debian's package) through Playwright.
 
-Every chart and every feature renders, nothing is fetched, no console error; printed to PDF
-(A4), no table is cut off. Without Playwright or Chromium the tests skip and say why; .ci/run
-installs both.
+Every chart and every feature renders, nothing is fetched, no console error; the decision is
+on the first printed page; at 390 px nothing scrolls sideways and no tier name is split; no
+chart label is cut by its view box; printed (A4 and Letter), no table is cut off, and a
+58-feature real product prints its decision in at most four A4 pages. Without Playwright or
+Chromium the tests skip and say why; .ci/run installs both.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 
@@ -14,7 +17,7 @@ import pytest
 
 from freemium_advisor.engine.analysis import analyze_file
 from tests.conftest import EXAMPLES, ROOT, chromium
-from tests.test_report import HOSTILE
+from tests.test_report import HOSTILE, import_pricing
 
 playwright = pytest.importorskip("playwright.sync_api", reason="needs playwright: pip install -e '.[test]'")
 BROWSER = chromium()
@@ -23,9 +26,21 @@ pytestmark = pytest.mark.skipif(
 )
 # A long name without a space must wrap, not push a table off the page.
 LONG = "Unbreakable" + "x" * 150
-CASES = [f"examples/{p.name}" for p in sorted(EXAMPLES.glob("*.yaml"))] + ["hostile"]
-# A4 (210 mm) less the report's 14 mm margins, in CSS pixels (96 per inch).
-PRINT_WIDTH = int((210 - 2 * 14) / 25.4 * 96)
+PRICINGS = ROOT / "tests" / "data" / "pricing2yaml"
+EXAMPLE_CASES = [f"examples/{p.name}" for p in sorted(EXAMPLES.glob("*.yaml"))]
+# The newest pricing of every product in the dataset, imported as a PM would.
+PRICING_CASES = sorted(p.name for p in PRICINGS.iterdir() if p.is_dir())
+CASES = EXAMPLE_CASES + ["hostile"]
+# Printable width of a page less the report's 14 mm margins, in CSS pixels (96 per inch).
+PAGES = {"A4": (210, 297), "Letter": (215.9, 279.4)}
+PHONE = 390  # an iPhone's width in CSS pixels
+MAX_WORDS_FIRST = 1500
+MAX_PAGES_FIRST = 4
+MAX_PAGES = 20
+
+
+def print_width(page_format: str) -> int:
+    return int((PAGES[page_format][0] - 2 * 14) / 25.4 * 96)
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +51,17 @@ def browser():
         instance.close()
 
 
-def html_report(run, tmp_path, monkeypatch, case: str):
+def html_report(run, tmp_path, monkeypatch, case: str, *options: str):
     """Write the HTML report of ``case`` and return (its path, the inventory it came from)."""
     monkeypatch.chdir(ROOT)
     if case == "hostile":
         case = str(tmp_path / "hostile.yaml")
         extra = f"  - {{id: long, name: {LONG}, current: free}}\n"
         (tmp_path / "hostile.yaml").write_text(HOSTILE + extra, encoding="utf-8")
+    elif case in PRICING_CASES:
+        case = import_pricing(max((PRICINGS / case).glob("*.yml")), tmp_path / f"{case}.yaml")
     out = tmp_path / "report.html"
-    result = run("report", case, "-f", "html", "-o", str(out))
+    result = run("report", case, "-f", "html", "-o", str(out), *options)
     assert (result.exit_code, result.stderr) == (0, "")
     return out, case
 
@@ -60,15 +77,33 @@ def open_page(browser, path, **options):
     return page, errors, requests
 
 
+def open_details(page) -> None:
+    page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
+
+
+def pdf_pages(pdf) -> list[str]:
+    """The text of each page of a PDF (pdftotext separates pages by form feeds)."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return text.split("\f")[:-1]
+
+
+needs_pdftotext = pytest.mark.skipif(
+    not shutil.which("pdftotext"),
+    reason="needs pdftotext to read the PDF back: apt-get install poppler-utils (.ci/run installs it)",
+)
+
+
 @pytest.mark.parametrize("case", CASES)
 def test_every_chart_and_feature_renders(browser, run, tmp_path, monkeypatch, case):
-    path, inventory = html_report(run, tmp_path, monkeypatch, case)
+    path, inventory = html_report(run, tmp_path, monkeypatch, case, "--detail", "all")
     analysis = analyze_file(inventory)
     page, errors, requests = open_page(browser, path, viewport={"width": 1100, "height": 900})
     try:
         assert errors == []
         assert requests == [path.as_uri()]  # self-contained: nothing else is fetched
         assert page.locator("script").count() == 0
+        open_details(page)
 
         charts = page.locator("svg.chart")
         names = [charts.nth(i).get_attribute("data-chart") for i in range(charts.count())]
@@ -86,26 +121,135 @@ def test_every_chart_and_feature_renders(browser, run, tmp_path, monkeypatch, ca
         assert [slices.nth(i).get_attribute("data-slice") for i in range(slices.count())] == [
             name for name, n in summary.items() if n
         ]
-        dots = page.locator("svg[data-chart=quadrant] g[data-feature]")
-        assert dots.count() == len(analysis.assessments)
+        counts = page.locator("svg[data-chart=quadrant] g[data-point]")
+        assert sum(int(counts.nth(i).get_attribute("data-point")) for i in range(counts.count())) == len(analysis.assessments)
 
-        articles = page.locator("article.feature")
-        assert articles.count() == len(analysis.assessments)
+        sections = page.locator("details.feature")
+        assert sections.count() == len(analysis.assessments)
         for i, a in enumerate(analysis.assessments):
-            article = articles.nth(i)
-            assert article.get_attribute("data-feature") == a.feature.id
-            assert article.is_visible()
-            heading = " ".join(article.locator("h3").inner_text().split())
+            section = sections.nth(i)
+            assert section.get_attribute("data-feature") == a.feature.id
+            assert section.is_visible()
+            heading = " ".join(section.locator("summary b").inner_text().split())
             assert heading == f"{i + 1}. " + " ".join(a.feature.name.split())
-            assert article.locator(f".advice.{a.recommendation}").count() >= 1
+            assert section.locator(f".advice.{a.recommendation}").count() >= 1
     finally:
         page.close()
 
 
-@pytest.mark.parametrize("case", CASES)
-def test_printed_page_has_no_cut_off_table(browser, run, tmp_path, monkeypatch, case):
+def test_sections_are_collapsed_until_opened(browser, run, tmp_path, monkeypatch):
+    path, _ = html_report(run, tmp_path, monkeypatch, "examples/whiteboard.yaml")
+    page, errors, _ = open_page(browser, path)
+    try:
+        section = page.locator("details.feature").first
+        assert not section.locator("table.reasons").is_visible()
+        section.locator("summary").click()
+        assert section.locator("table.reasons").is_visible()
+        assert errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("case", ["examples/whiteboard.yaml", "notion"])
+@needs_pdftotext
+def test_the_first_printed_page_decides(browser, run, tmp_path, monkeypatch, case):
+    """Printed on A4: the verdict, the top moves and what to confirm start on page one, in
+    that order, before anything else the report says."""
     path, _ = html_report(run, tmp_path, monkeypatch, case)
-    page, errors, _ = open_page(browser, path, viewport={"width": PRINT_WIDTH, "height": 1000})
+    page, errors, _ = open_page(browser, path)
+    try:
+        headings = page.locator("h2").all_inner_texts()
+        assert headings[:4] == ["The free tier", "Top moves", "What to confirm", "The plan"]
+        pdf = tmp_path / "report.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        assert errors == []
+    finally:
+        page.close()
+    first = pdf_pages(pdf)[0]
+    lines = [line.strip() for line in first.splitlines()]
+    found = [lines.index(h) for h in ("The free tier", "Top moves", "What to confirm")]
+    assert found == sorted(found)
+    assert re.search(r"Aha moment: (yes|no|unknown)", first)
+    assert "1. " in first[first.index("Top moves"):]
+
+
+@pytest.mark.parametrize("case", EXAMPLE_CASES + ["hostile"] + PRICING_CASES)
+def test_no_sideways_scrolling_on_a_phone(browser, run, tmp_path, monkeypatch, case):
+    """At 390 px the page is as wide as the screen, every section opened; no tier name is
+    split across lines."""
+    path, inventory = html_report(run, tmp_path, monkeypatch, case)
+    tiers = [t.name for t in analyze_file(inventory).inventory.product.tiers]
+    page, errors, _ = open_page(browser, path, viewport={"width": PHONE, "height": 800})
+    try:
+        open_details(page)
+        assert page.evaluate("document.documentElement.scrollWidth") == PHONE
+        split = page.evaluate(
+            """(tiers) => {
+                 const split = [];
+                 const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+                 for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                   if (!node.parentElement.offsetParent && node.parentElement.tagName !== 'BODY') continue;
+                   for (const tier of tiers) {
+                     let at = node.data.indexOf(tier);
+                     while (at >= 0) {
+                       const range = document.createRange();
+                       range.setStart(node, at);
+                       range.setEnd(node, at + tier.length);
+                       const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+                                               .map(r => Math.round(r.top)));
+                       if (tops.size > 1) split.push(tier + ' in ' + node.data.slice(0, 60));
+                       at = node.data.indexOf(tier, at + 1);
+                     }
+                   }
+                 }
+                 return split;
+               }""",
+            tiers,
+        )
+        assert split == []
+        assert errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("case", EXAMPLE_CASES + ["hostile", "notion", "github", "figma"])
+@pytest.mark.parametrize("width", [1100, PHONE])
+def test_no_chart_label_is_clipped(browser, run, tmp_path, monkeypatch, case, width):
+    """Every text of every chart lies inside its chart's view box, as drawn."""
+    path, _ = html_report(run, tmp_path, monkeypatch, case, "--detail", "all")
+    page, errors, _ = open_page(browser, path, viewport={"width": width, "height": 900})
+    try:
+        open_details(page)
+        clipped = page.evaluate(
+            """() => {
+                 const out = [];
+                 for (const svg of document.querySelectorAll('svg.chart')) {
+                   const box = svg.getBoundingClientRect();
+                   for (const text of svg.querySelectorAll('text')) {
+                     const r = text.getBoundingClientRect();
+                     if (r.width === 0) continue;
+                     if (r.left < box.left - 0.5 || r.right > box.right + 0.5
+                         || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5)
+                       out.push(svg.dataset.chart + ': ' + text.textContent);
+                   }
+                 }
+                 return out;
+               }"""
+        )
+        assert clipped == []
+        labels = page.locator("svg[data-chart=quadrant] text[data-label]").count()
+        assert labels > 0
+        assert errors == []
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("page_format", ["A4", "Letter"])
+@pytest.mark.parametrize("case", CASES + ["notion"])
+@needs_pdftotext
+def test_printed_page_has_no_cut_off_table(browser, run, tmp_path, monkeypatch, case, page_format):
+    path, _ = html_report(run, tmp_path, monkeypatch, case)
+    page, errors, _ = open_page(browser, path, viewport={"width": print_width(page_format), "height": 1000})
     try:
         page.emulate_media(media="print")
         overflowing = page.evaluate(
@@ -115,23 +259,64 @@ def test_printed_page_has_no_cut_off_table(browser, run, tmp_path, monkeypatch, 
                  .map(e => e.outerHTML.slice(0, 120))"""
         )
         assert overflowing == []
-        # The last word of every table row's last cell must be in the PDF: a table cut off at
-        # the right edge loses exactly those.
+        # The last word of every visible table row's last cell must be in the PDF: a table
+        # cut off at the right edge loses exactly those.
         last_words = page.evaluate(
-            """() => [...document.querySelectorAll('tr')]
-                 .map(r => r.lastElementChild.innerText.trim().split(/\\s+/).pop())
+            """() => [...document.querySelectorAll('tr')].filter(r => r.offsetParent)
+                 .map(r => [...r.children].filter(c => c.offsetParent).pop())
+                 .filter(c => c).map(c => c.innerText.trim().split(/\\s+/).pop())
                  .filter(w => w)"""
         )
         pdf = tmp_path / "report.pdf"
-        page.pdf(path=str(pdf), format="A4", print_background=True, prefer_css_page_size=True)
+        page.pdf(path=str(pdf), format=page_format, print_background=True)
         assert errors == []
     finally:
         page.close()
-    assert pdf.read_bytes().startswith(b"%PDF")
-    if not shutil.which("pdftotext"):
-        pytest.skip("needs pdftotext to read the PDF back: apt-get install poppler-utils (.ci/run installs it)")
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    # pdftotext may break a long word across lines: compare without any whitespace.
-    flat = "".join(text.split())
+    flat = "".join("".join(pdf_pages(pdf)).split())  # pdftotext may break a long word
     missing = [w for w in last_words if "".join(w.split()) not in flat]
     assert missing == []
+
+
+def printed(browser, path, tmp_path) -> list[str]:
+    page, errors, _ = open_page(browser, path)
+    try:
+        pdf = tmp_path / "report.pdf"
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        assert errors == []
+    finally:
+        page.close()
+    return pdf_pages(pdf)
+
+
+@needs_pdftotext
+def test_a_real_58_feature_product_decides_in_four_pages(browser, run, tmp_path, monkeypatch):
+    """Notion's pricing (58 features): the part before the appendix is under 1,500 words and
+    at most four A4 pages with the default --detail; the whole report under 20 pages."""
+    path, inventory = html_report(run, tmp_path, monkeypatch, "notion")
+    assert len(analyze_file(inventory).assessments) == 58
+    page, _, _ = open_page(browser, path)
+    try:
+        words = page.evaluate(
+            """() => [...document.body.children]
+                 .filter(e => e.compareDocumentPosition(document.getElementById('details'))
+                              & Node.DOCUMENT_POSITION_FOLLOWING)
+                 .map(e => e.innerText).join(' ')"""
+        ).split()
+    finally:
+        page.close()
+    assert len(words) < MAX_WORDS_FIRST
+    pages = printed(browser, path, tmp_path)
+    appendix = next(i for i, text in enumerate(pages) if "Appendix: the details" in text)
+    assert appendix <= MAX_PAGES_FIRST  # the appendix starts a page of its own, after them
+    assert len(pages) < MAX_PAGES
+
+
+@needs_pdftotext
+def test_sections_print_open_only_with_detail_all(browser, run, tmp_path, monkeypatch):
+    body = "Advice: free in tier free; margin 4.5, score +4.5."  # in the section, nowhere else
+    for detail, shown in (("changed", False), ("all", True)):
+        path, _ = html_report(run, tmp_path, monkeypatch, "examples/whiteboard.yaml", "--detail", detail)
+        pages = printed(browser, path, tmp_path)
+        appendix = " ".join(" ".join(pages).split("Appendix: the details", 1)[1].split())
+        assert "8. Voting and timer" in appendix  # the summary line prints either way
+        assert (body in appendix) is shown

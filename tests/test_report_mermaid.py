@@ -14,8 +14,10 @@ import subprocess
 
 import pytest
 
+from freemium_advisor.engine.analysis import analyze_file
+from freemium_advisor.render.report import build_report
 from tests.conftest import EXAMPLES, ROOT, chromium, mermaid_cli
-from tests.test_report import HOSTILE
+from tests.test_report import HOSTILE, import_pricing
 
 MMDC, BROWSER = mermaid_cli(), chromium()
 pytestmark = pytest.mark.skipif(
@@ -23,7 +25,13 @@ pytestmark = pytest.mark.skipif(
     reason="needs mermaid-cli and Chromium: PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools/node "
     "@mermaid-js/mermaid-cli and apt-get install chromium (.ci/run does both)",
 )
-CASES = [f"examples/{p.name}" for p in sorted(EXAMPLES.glob("*.yaml"))] + ["hostile"]
+PRICINGS = ROOT / "tests" / "data" / "pricing2yaml"
+# The examples, hostile names, two imported real products (58 and 81 features) and 2,000
+# features, whose chart must still be one block Mermaid accepts.
+CASES = [f"examples/{p.name}" for p in sorted(EXAMPLES.glob("*.yaml"))] + [
+    "hostile", "notion", "github", "2000 features",
+]
+MERMAID_LIMIT = 50_000  # Mermaid's maxTextSize: a longer diagram draws an error instead
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -32,10 +40,18 @@ def test_mermaid_blocks_render_without_syntax_errors(run, tmp_path, monkeypatch,
     if case == "hostile":
         case = str(tmp_path / "hostile.yaml")
         (tmp_path / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+    elif case == "2000 features":
+        from benchmarks.speed import corpus, inventory_text
+
+        case = str(tmp_path / "many.yaml")
+        (tmp_path / "many.yaml").write_text(inventory_text(2000, corpus(), distinct=True), encoding="utf-8")
+    elif not case.startswith("examples/"):
+        case = import_pricing(PRICINGS / case / "2024.yml", tmp_path / f"{case}.yaml")
     result = run("report", case)
     assert result.exit_code == 0
-    blocks = result.stdout.count("```mermaid\n")
-    assert blocks == 2  # the pie of the split and the quadrant chart
+    blocks = re.findall(r"```mermaid\n(.*?)```", result.stdout, re.DOTALL)
+    assert len(blocks) == 2  # the pie of the split and the quadrant chart
+    assert max(map(len, blocks)) < MERMAID_LIMIT
     (tmp_path / "report.md").write_text(result.stdout, encoding="utf-8")
     config = tmp_path / "puppeteer.json"
     config.write_text(json.dumps({"executablePath": BROWSER, "args": ["--no-sandbox"]}), encoding="utf-8")
@@ -45,13 +61,14 @@ def test_mermaid_blocks_render_without_syntax_errors(run, tmp_path, monkeypatch,
     )
     assert done.returncode == 0, done.stderr
     svgs = sorted(tmp_path.glob("out-*.svg"))
-    assert len(svgs) == blocks
+    assert len(svgs) == len(blocks)
     for svg in svgs:
         text = svg.read_text(encoding="utf-8")
         assert "Syntax error" not in text, svg.name
+        assert "Maximum text size" not in text, svg.name
         assert "<svg" in text
-    # The charts hold what they should: the pie's slices and one point per feature.
+    # The charts hold what they should: the pie's slices and a point per place features sit.
     pie, quadrant = (svg.read_text(encoding="utf-8") for svg in svgs)
     assert "free" in pie
-    features = len(re.findall(r"^### \d+\. ", result.stdout, re.MULTILINE))
-    assert quadrant.count('class="data-point"') == features
+    points = build_report(analyze_file(case, what_ifs=True)).quadrant
+    assert quadrant.count('class="data-point"') == len(points)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import List, Optional
 
 import typer
@@ -17,10 +18,12 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.formats import RenderOptions, formatter
+from freemium_advisor.render.report import DETAIL_LEVELS
 from freemium_advisor.base.escaping import document
 from freemium_advisor.base.outputs import STDOUT, write_output
 
 ReportFormat = format_choices("report")
+Detail = Enum("Detail", {level: level for level in DETAIL_LEVELS}, type=str)
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -35,15 +38,22 @@ def report(
         help="Your own Jinja2 template, rendered in a sandbox with the JSON result as its "
         "context (see docs/report-context.md); html autoescapes it.",
     ),
+    detail: Detail = typer.Option(
+        Detail.changed, "--detail", "-d", case_sensitive=False,
+        help="Which features get a section in the appendix: changed (those whose advice "
+        "differs from today), all, or none. In HTML the sections are collapsed; printed, they "
+        "open only with all.",
+    ),
     rules: Optional[List[str]] = RULES_OPTION,
     config: Optional[str] = CONFIG_OPTION,
 ) -> None:
-    """Write the rationale report: the advice for every feature and why, with citations.
+    """Write the rationale report: the decision first, the evidence on demand.
 
-    The report holds the tiers and who each serves, a summary (counts, advice that differs
-    from today, findings), the free tier judged as a whole, what we still need to know
-    (the questions whose answers would change the advice most), one section per feature, and
-    charts. No timestamps: rerunning on the same input gives the same bytes.
+    First the verdict on the free tier (aha moment, habit loop, viral loop, upgrade trigger),
+    the top moves with why each change, what to confirm (with 'freemium-advisor ask'), and
+    the plan: features by tier, today beside the advice. Then a summary, the growth against
+    friction chart, and an appendix: per-feature sections (--detail), the findings and the
+    sources. No timestamps: rerunning on the same input gives the same bytes.
 
     Example: freemium-advisor report examples/whiteboard.yaml --format html -o report.html
     """
@@ -57,7 +67,7 @@ def report(
 
         text = render_user_template(template, analysis_to_dict(analysis), html=format.value == "html")
     else:
-        text = formatter("report", format.value)(analysis, RenderOptions())
+        text = formatter("report", format.value)(analysis, RenderOptions(detail=detail.value))
     inputs = (file, *analysis.ruleset.files, *((template,) if template else ()))
     # Names reach the page from files anyone edits: no control or bidirectional character
     # of theirs may reach a reader's viewer as it is.

@@ -1,10 +1,12 @@
 """What-ifs: for each feature, which single answer would flip its advice.
 
-The search re-assesses the feature with one signal changed at a time (every other value of
-every signal, nearest first), so "what would flip the decision" is computed by the same
-engine and rules, never approximated. The answers are carried by the result
-(:attr:`~freemium_advisor.result.Assessment.what_ifs`): ``explain`` and the report read them
-from there.
+The search decides the feature again with one signal changed at a time (every other value of
+every signal, nearest first), through the same rules and the same decision and tier choice
+as the advice, never approximated. It asks the engine only for the decision
+(:meth:`~freemium_advisor.engine.rule_engine.Engine.what_if`, remembered by the values the
+score rules read) and the tier: what a flip says, without rendering any rule's message. The
+answers are carried by the result (:attr:`~freemium_advisor.result.Assessment.what_ifs`):
+``explain`` and the report read them from there.
 """
 
 from __future__ import annotations
@@ -12,10 +14,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import replace
 
+from freemium_advisor.engine.decide import choose_tier
 from freemium_advisor.engine.rule_engine import Engine
 from freemium_advisor.model.inventory import Product
 from freemium_advisor.model.signals import SIGNALS
-from freemium_advisor.result import EXPLICIT, Analysis, Assessment, Explanation, Flip, Signal
+from freemium_advisor.result import Analysis, Assessment, Explanation, Flip
 
 
 def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None) -> Analysis:
@@ -25,6 +28,7 @@ def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None
     engine = Engine(analysis.ruleset)
     product = analysis.inventory.product
     searched: dict[int, tuple] = {}
+    decided: dict[tuple, tuple[Flip, ...]] = {}
 
     def carry(assessment: Assessment) -> Assessment:
         if assessment.what_ifs is not None or (
@@ -34,9 +38,9 @@ def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None
         found = searched.get(id(assessment.signals))
         if found is None:  # the signals are kept with their what-ifs: the id stays theirs
             found = searched[id(assessment.signals)] = (
-                assessment.signals, what_ifs(engine, assessment, product),
+                assessment.signals, what_ifs(engine, assessment, product, decided),
             )
-        return replace(assessment, what_ifs=found[1])
+        return _with_what_ifs(assessment, found[1])
 
     return replace(analysis, assessments=tuple(map(carry, analysis.assessments)))
 
@@ -51,20 +55,50 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
     return Explanation(analysis, assessment)
 
 
-def what_ifs(engine: Engine, assessment: Assessment, product: Product) -> tuple[Flip, ...]:
+def what_ifs(engine: Engine, assessment: Assessment, product: Product,
+             decided: dict | None = None) -> tuple[Flip, ...]:
     """For each signal, the smallest change of its answer that changes the advice (the
-    recommendation, or the tier a gated feature goes to)."""
+    recommendation, or the tier a gated feature goes to).
+
+    ``decided`` remembers the flips of features that score alike (the same values read by the
+    score rules, the same audience, production use and type's audience): they flip alike.
+    """
+    feature = assessment.feature
+    values = {name: s.value for name, s in assessment.signals.items()}
+    context = engine.scoring_context(feature, product, values)
+    type_audience = engine.ruleset.policy.type_audience(feature.category)
+    scored = engine.scoring_key(context)
+    key = None if scored is None or decided is None else (
+        scored, values["audience"], values["production"], type_audience,
+    )
+    if key is not None and key in decided:
+        return decided[key]
+    now = (assessment.recommendation, assessment.tier)
     flips = []
     for spec in SIGNALS:
-        current = assessment.signals[spec.name].value
-        for value in spec.alternatives(current):
-            changed = dict(assessment.signals)
-            changed[spec.name] = Signal(spec.name, value, EXPLICIT)
-            outcome = engine.assess(assessment.feature, product, changed)
-            if (outcome.recommendation, outcome.tier) != (assessment.recommendation, assessment.tier):
-                flips.append(Flip(
-                    spec.name, spec.display(value), outcome.recommendation,
-                    outcome.tier, outcome.score,
-                ))
+        for value in spec.alternatives(values[spec.name]):
+            weights, decision = engine.what_if(context, spec.name, value)
+            changed = {**values, spec.name: value}
+            tier = choose_tier(decision.recommendation, changed["audience"], product,
+                               bool(changed["production"]), type_audience)
+            outcome = (decision.recommendation, tier.name if tier else None)
+            if outcome != now:
+                # The score as an assessment shows it (Assessment.score): three decimals,
+                # never -0.
+                flips.append(Flip(spec.name, spec.display(value), *outcome,
+                                  round(weights.score, 3) + 0.0))
                 break  # the nearest value that flips is the useful one
-    return tuple(flips)
+    found = tuple(flips)
+    if key is not None:
+        decided[key] = found
+    return found
+
+
+def _with_what_ifs(assessment: Assessment, flips: tuple[Flip, ...]) -> Assessment:
+    """``dataclasses.replace(assessment, what_ifs=flips)`` at a fraction of its cost (a frozen
+    dataclass without ``__post_init__``: a copy of its fields is the same object)."""
+    copy = object.__new__(Assessment)
+    copy.__dict__.update(assessment.__dict__)
+    object.__setattr__(copy, "what_ifs", flips)
+    return copy
+

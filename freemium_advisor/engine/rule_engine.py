@@ -215,6 +215,25 @@ class Engine:
                 self._scored[key] = found
         return found
 
+    def scoring_context(self, feature: Feature, product: Product, values: dict[str, Any]) -> dict:
+        """What the score rules read for ``feature`` with these signal values (what
+        :meth:`score` and :meth:`what_if` take)."""
+        return {"signals": values, "feature": _feature_context(feature),
+                "product": _product_context(product)}
+
+    def what_if(self, context: dict, name: str, value: Any) -> tuple[Weights, Decision]:
+        """The weights and decision if signal ``name`` were ``value`` (remembered like
+        :meth:`score`; no message is rendered): only the rules that may read it are asked."""
+        if name not in self._read_signals:
+            return self.score(context)[1:]
+        changed = {**context, "signals": {**context["signals"], name: value}}
+        return self.score(changed, self.score(context)[0], name)[1:]
+
+    def scoring_key(self, context: dict) -> tuple | None:
+        """What :meth:`score` remembers a context by (the values its rules read, typed), or
+        ``None`` when they cannot be told: two contexts with one key score alike."""
+        return self._score_key(context)
+
     def _score_key(self, context: dict) -> tuple | None:
         """The values (and their types) the score rules read, or ``None`` when they cannot
         be told (a rule may read anything, or a value is missing or unhashable)."""

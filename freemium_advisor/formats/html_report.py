@@ -17,17 +17,18 @@ TEMPLATE = "report.html.j2"
 
 
 def charts(report) -> SimpleNamespace:
-    """Every chart the page shows: the split, the tiers, the quadrant, one per feature."""
-    scale = max([abs(v) for f in report.features for _, v in f.criteria] + [1.0])
+    """Every chart the page shows: the split, the tiers, the quadrant, and ``criteria(f)``
+    for a feature's section (drawn only for the features the appendix details)."""
+    scale = max([abs(v) for f in report.appendix for _, v in f.criteria] + [1.0])
     return SimpleNamespace(
         split=svg_charts.split_donut(report.summary),
         tiers=svg_charts.tier_bars(report.tiers),
-        quadrant=svg_charts.quadrant(report.quadrant()),
-        criteria=[svg_charts.criteria_bars(f.criteria, scale, f.feature.id) for f in report.features],
+        quadrant=svg_charts.quadrant(report.quadrant),
+        criteria=lambda f: svg_charts.criteria_bars(f.criteria, scale, f.feature.id),
     )
 
 
 def render_report(analysis, options=None) -> str:
     """The whole analysis as an HTML report a PM can forward or print."""
-    context = report_context(analysis)
+    context = report_context(analysis, options)
     return render_template(TEMPLATE, **context, charts=charts(context["report"]))

@@ -20,10 +20,12 @@ if TYPE_CHECKING:  # pragma: no cover - types only
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """How the text is shown: colors (ANSI) or not, and the width to lay tables out at."""
+    """How the text is shown: colors (ANSI) or not, the width to lay tables out at, and
+    which features a report details (``changed``, ``all`` or ``none``)."""
 
     color: bool = False
     width: int = 100
+    detail: str = "changed"
 
 
 class AnalysisFormat(Protocol):

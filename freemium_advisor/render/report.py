@@ -1,22 +1,37 @@
 """What a rationale report says, computed once from an :class:`Analysis` for every report format.
 
-The Markdown and HTML templates only lay this out: the summary (counts, changed advice,
-findings by severity), the free tier judged as a whole, the questions still open ranked by how
-much one answer would change the advice, and one section per feature with its reasons, its
-evidence and what would flip it. Nothing here knows Markdown or HTML, and nothing here runs
-the engine: the report is a view over an analysis built with what-ifs
-(``analyze(..., what_ifs=True)``).
+The report is read by someone deciding, so it leads with the decision: a verdict on the free
+tier (aha moment, habit loop, viral loop, upgrade trigger), the top moves (each with the
+reasons that separate the advice from today's placement), the few answers worth confirming,
+and the plan as a buyer sees it (features by tier, today beside the advice). Details follow
+on demand: the summary, the chart, and an appendix of per-feature sections (``detail``:
+the changed features, all, or none), with the default rule explained once in a legend and
+one source entry per passage.
+
+Every sentence is composed here as plain text; the Markdown and HTML templates only lay it
+out and escape it. Nothing here runs the engine: the report is a view over an analysis built
+with what-ifs (``analyze(..., what_ifs=True)``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from freemium_advisor.model.rules import Source
+from freemium_advisor.model.signals import (
+    AUDIENCES,
+    CRITERIA,
+    DEFAULT_CRITERION,
+    RECOMMENDATIONS,
+    SIGNAL_BY_NAME,
+)
 from freemium_advisor.render.citations import Citation, cite
 from freemium_advisor.result import (
     EXPLICIT,
     INFERRED,
     SEVERITIES,
+    UNSET,
     Analysis,
     Assessment,
     Finding,
@@ -24,12 +39,30 @@ from freemium_advisor.result import (
     Reason,
     Signal,
 )
-from freemium_advisor.model.rules import Source
-from freemium_advisor.model.signals import CRITERIA, RECOMMENDATIONS, SIGNAL_BY_NAME
+
+DETAIL_LEVELS = ("changed", "all", "none")
+MAX_MOVES = 7
+MAX_QUESTIONS = 5
+# Names a sentence lists before "and N more": enough to recognise, short enough to read.
+NAMES_SHOWN = 3
+# Above this many features a chart labels only the top moves; every point stays drawn.
+LABEL_ALL_UP_TO = 25
+# Above this many distinct points a chart groups nearby features (a density view): a chart of
+# thousands of features stays a few hundred points, far below Mermaid's 50,000 characters.
+MAX_POINTS = 300
+CHART_LABEL = 40
+# Sections the default --detail writes at most: a page stays a few megabytes at 10,000
+# features, and ``explain`` or ``--detail all`` gives the rest.
+MAX_SECTIONS = 300
+CLAIM_WORDS = 4  # words a reason's claim needs to stand without its justification  # characters of a point's label; the full names are in the appendix
+
+# The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice.
+MARKS = {"yes": "✓", "wall": "wall", "no": ""}
+REMOVED = "–"
 
 CRITERION_TITLES = {c.id: c.title for c in CRITERIA}
 QUESTIONS = {c.id: c.question for c in CRITERIA}
-MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier judgement
+MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier verdict
 
 
 @dataclass(frozen=True)
@@ -61,21 +94,40 @@ class FlipView:
     change: int
     tier_only: bool
 
+    @property
+    def outcome(self) -> str:
+        """What the advice would become: ``free``, ``gated in business``."""
+        return advice_phrase(self.flip.recommendation, self.flip.tier, None)
+
+
+@dataclass(frozen=True)
+class FlipOutcome:
+    """One outcome single answers can lead to, with every answer that leads to it."""
+
+    outcome: str
+    answers: tuple[str, ...]  # ``virality: high``
+
 
 @dataclass(frozen=True)
 class FeatureReport:
-    """Everything the report says about one feature."""
+    """Everything the report says about one feature (worked out when first asked for)."""
 
     number: int
     assessment: Assessment
-    reasons: tuple[CitedReason, ...]
-    evidence: tuple[SignalEvidence, ...]
-    flips: tuple[FlipView, ...]
+    today: str | None  # where it sits today, in words; ``None`` when the inventory says nothing
+    today_recommendation: str | None
     changed: bool
+    cite: object  # the report's memo of citations, one per source
 
     @property
     def feature(self):
         return self.assessment.feature
+
+    @property
+    def advised(self) -> str:
+        """The advice in words: ``free``, ``free with a usage wall on boards``, ``gated in pro``."""
+        a = self.assessment
+        return advice_phrase(a.recommendation, a.tier, a.limit_metric)
 
     @property
     def growth(self) -> float:
@@ -86,6 +138,21 @@ class FeatureReport:
     def friction(self) -> float:
         """Weight towards a wall or a gate: friction, cost, production use and the buyer."""
         return self.assessment.weights.limit + self.assessment.weights.gated
+
+    @cached_property
+    def reasons(self) -> tuple[CitedReason, ...]:
+        """The reasons that fired, heaviest first, without the default (the legend explains
+        it once for every feature)."""
+        return tuple(
+            CitedReason(r, self.cite(r.source))
+            for r in sorted(self.assessment.reasons, key=lambda r: (-r.weight, r.rule))
+            if r.criterion != DEFAULT_CRITERION.id
+        )
+
+    @cached_property
+    def evidence(self) -> tuple[SignalEvidence, ...]:
+        return tuple(_evidence(s) for s in self.assessment.signals.values()
+                     if s.source in (EXPLICIT, INFERRED))
 
     @property
     def answered(self) -> tuple[SignalEvidence, ...]:
@@ -100,25 +167,128 @@ class FeatureReport:
         """(criterion title, net score) for the criteria that carried weight."""
         return [(CRITERION_TITLES[c], v) for c, v in self.assessment.criteria.items() if v]
 
+    @cached_property
+    def flips(self) -> tuple[FlipView, ...]:
+        return tuple(_flip_view(self.assessment, f) for f in self.assessment.what_ifs)
+
+    @property
+    def flip_outcomes(self) -> tuple[FlipOutcome, ...]:
+        """What single answers would make of the advice, each outcome once with every answer
+        that leads to it, the biggest change first."""
+        grouped: dict[str, list[FlipView]] = {}
+        for view in sorted(self.flips, key=lambda v: -v.change):
+            grouped.setdefault(view.outcome, []).append(view)
+        return tuple(
+            FlipOutcome(outcome, tuple(f"{v.flip.signal}: {v.flip.value}" for v in views))
+            for outcome, views in grouped.items()
+        )
+
 
 @dataclass(frozen=True)
-class FreeTierAspect:
-    """One question about the free tier as a whole, and the features that answer it."""
+class Verdict:
+    """One question about the free tier as a whole, answered yes, no or unknown."""
 
     title: str
-    question: str
-    present: bool
-    verdict: str
-    features: tuple[FeatureReport, ...]
+    answer: str  # yes | no | unknown
+    guess: bool  # the yes rests on words only: nobody answered it
+    line: str
     citation: Citation | None
 
 
 @dataclass(frozen=True)
-class OpenQuestion:
-    """A feature whose advice is a guess, and the one or two answers that would change it."""
+class Move:
+    """A change of placement worth making, and why this change: the reasons that separate
+    the advice from where the feature sits today."""
+
+    rank: int
+    feature: FeatureReport
+    why: str
+    guess: bool
+    impact: int
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """An answer worth confirming: the one whose answer would change the advice most."""
 
     feature: FeatureReport
-    questions: tuple[FlipView, ...]
+    view: FlipView
+    text: str  # the question and what the answer would do, in one sentence or two
+    command: str  # the ``ask`` command that asks it
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One feature of the plan: a cell per tier, today's and the advice's, and which changed.
+
+    A cell is ``yes`` (included), ``wall`` (free behind a usage wall) or ``no``."""
+
+    feature: FeatureReport
+    today: tuple[str, ...]
+    advised: tuple[str, ...]
+
+    @property
+    def changed(self) -> tuple[bool, ...]:
+        """Per tier: whether the advice changes the cell (never for a feature without a tier
+        today, which has nothing to change)."""
+        if self.feature.today is None:
+            return tuple(False for _ in self.advised)
+        return tuple(t != a for t, a in zip(self.today, self.advised))
+
+    @property
+    def cells(self) -> tuple[tuple[str, str, bool], ...]:
+        """(today, advised, changed) per tier, side by side, as marks: ``✓`` included,
+        ``wall`` free behind a usage wall, ``–`` taken out by the advice, else nothing."""
+        return tuple(
+            (MARKS[t], REMOVED if changed and a == "no" else MARKS[a], changed)
+            for t, a, changed in zip(self.today, self.advised, self.changed)
+        )
+
+
+@dataclass(frozen=True)
+class PlanGroup:
+    category: str
+    rows: tuple[PlanRow, ...]
+
+
+@dataclass(frozen=True)
+class FindingGroup:
+    """The findings of one check, counted, with the features they are about."""
+
+    severity: str
+    check: str
+    title: str
+    count: int
+    names: str
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    """Features at one place on the growth-against-friction chart (0..1 both ways)."""
+
+    x: float
+    y: float
+    recommendation: str
+    features: tuple[FeatureReport, ...]
+    label: str  # "" when the point is drawn without a name
+    # Whose label goes first where labels compete for room: the best-ranked move it holds,
+    # then input order.
+    priority: tuple[int, int]
+
+    @property
+    def count(self) -> int:
+        return len(self.features)
+
+
+@dataclass(frozen=True)
+class DefaultRule:
+    """A default rule, explained once in the legend instead of on every feature."""
+
+    rule: str
+    direction: str
+    weight: float
+    message: str
+    citation: Citation | None
 
 
 @dataclass(frozen=True)
@@ -135,10 +305,20 @@ class Report:
 
     analysis: Analysis
     features: tuple[FeatureReport, ...]
+    detail: str
+    # The features with a section of their own, as ``detail`` says (``changed``: at most
+    # MAX_SECTIONS, the biggest moves first), and how many changed ones that leaves out.
+    appendix: tuple[FeatureReport, ...]
+    left_out: int
+    verdict_basis: str  # "today" or "advised": which free tier the verdict judges
+    verdicts: tuple[Verdict, ...]
+    moves: tuple[Move, ...]
+    more_moves: int
+    default_only: tuple[FeatureReport, ...]
+    confirmations: tuple[Confirmation, ...]
+    plan: tuple[PlanGroup, ...]
     tiers: tuple[TierCount, ...]
-    free_tier: tuple[FreeTierAspect, ...]
-    open_questions: tuple[OpenQuestion, ...]
-    settled_guesses: tuple[FeatureReport, ...]
+    defaults: tuple[DefaultRule, ...]
     sources: tuple[Citation, ...]
 
     @property
@@ -154,19 +334,72 @@ class Report:
         """Features whose advice differs from where they sit today."""
         return tuple(f for f in self.features if f.changed)
 
-    def quadrant(self) -> list[tuple[FeatureReport, float, float]]:
-        """(feature, friction and cost, growth value) on one scale for both axes, so that the
-        diagonal is where the two balance; inside 0.05..0.95 so labels stay on the chart.
-        Features at the same point are nudged apart, or only one label could be read."""
-        top = max([max(f.growth, f.friction) for f in self.features] + [1.0])
-        points, taken = [], {}
-        for f in self.features:
-            x = round(0.05 + 0.9 * f.friction / top, 2)
-            y = round(0.05 + 0.9 * f.growth / top, 2)
-            nudge = taken.get((x, y), 0)
-            taken[(x, y)] = nudge + 1
-            points.append((f, x, round(min(y + 0.04 * nudge, 0.99), 2)))
-        return points
+    @cached_property
+    def detailed(self) -> frozenset[int]:
+        """The numbers of the features with a section in the appendix."""
+        return frozenset(f.number for f in self.appendix)
+
+    @property
+    def default_only_names(self) -> str:
+        """The changes only the default speaks for, named: ``A, B, C and 2 more``."""
+        return _names([f.feature.name for f in self.default_only])
+
+    @property
+    def ask_command(self) -> str:
+        return f"freemium-advisor ask {_shell(self.analysis.path)}"
+
+    @property
+    def explain_command(self) -> str:
+        return f"freemium-advisor explain {_shell(self.analysis.path)} FEATURE_ID"
+
+    @property
+    def check_command(self) -> str:
+        return f"freemium-advisor check {_shell(self.analysis.path)}"
+
+    @property
+    def placed(self) -> bool:
+        """Whether the inventory says where any feature sits today."""
+        return any(f.today is not None for f in self.features)
+
+    @cached_property
+    def quadrant(self) -> tuple[ChartPoint, ...]:
+        """The growth-against-friction points: features at the same place share a point, and
+        above :data:`MAX_POINTS` places nearby ones are grouped; labelled by name up to
+        :data:`LABEL_ALL_UP_TO` features, then only the top moves."""
+        return _quadrant(self.features, {m.feature.number: m.rank for m in self.moves})
+
+    @property
+    def finding_groups(self) -> tuple[FindingGroup, ...]:
+        """The findings by check, most severe first, each with the features it names."""
+        groups: dict[tuple[int, str], list[Finding]] = {}
+        for f in self.analysis.findings:
+            groups.setdefault((_severity_order(f.severity), f.check), []).append(f)
+        names = {a.feature.id: a.feature.name for a in self.analysis.assessments}
+        return tuple(
+            FindingGroup(found[0].severity, check, found[0].title, len(found),
+                         _names([names.get(f.feature, f.subject or "the product") for f in found]))
+            for (_, check), found in sorted(groups.items())
+        )
+
+    @cached_property
+    def findings_by_severity(self) -> list[tuple[str, list[Finding]]]:
+        """Findings grouped by severity, most severe first, at most :data:`MAX_SECTIONS` in
+        all (``check`` lists every one); a severity the checks add later (or a state such as
+        waived) comes after the known ones rather than being dropped."""
+        known = list(SEVERITIES)
+        extra = sorted({f.severity for f in self.analysis.findings} - set(known))
+        groups, room = [], MAX_SECTIONS
+        for severity in known + extra:
+            found = [f for f in self.analysis.findings if f.severity == severity][:room]
+            room -= len(found)
+            if found:
+                groups.append((severity, found))
+        return groups
+
+    @property
+    def findings_left_out(self) -> int:
+        """How many findings the appendix leaves out (past :data:`MAX_SECTIONS`)."""
+        return len(self.analysis.findings) - sum(len(found) for _, found in self.findings_by_severity)
 
     @property
     def accepted(self) -> list[tuple[Finding, str]]:
@@ -186,21 +419,8 @@ class Report:
             accepted.append((finding, note))
         return accepted
 
-    @property
-    def findings_by_severity(self) -> list[tuple[str, list[Finding]]]:
-        """Findings grouped by severity, most severe first; a severity the checks add later
-        (or a state such as waived) comes after the known ones rather than being dropped."""
-        known = list(SEVERITIES)
-        extra = sorted({f.severity for f in self.analysis.findings} - set(known))
-        groups = []
-        for severity in known + extra:
-            found = [f for f in self.analysis.findings if f.severity == severity]
-            if found:
-                groups.append((severity, found))
-        return groups
 
-
-# The framework passages behind the free-tier judgement (see the rules citing the same lines).
+# The framework passages behind the free-tier verdict (see the rules citing the same lines).
 AHA = Source("Aha moment / proof of concept", "000_d5fe08b4bac5d94d.txt", "00:50:51",
              "Provide a proof-of-concept experience that helps users understand the value")
 HABIT = Source("Habit loops", "000_d5fe08b4bac5d94d.txt", "00:50:59",
@@ -213,40 +433,96 @@ UPGRADE = Source("Usage-based freemium (MongoDB's free shared cluster)",
                  'Offers a free, shared "community cluster" for experimentation without a time '
                  "limit. Any production use case requires their paid monetization model")
 
+# (title, signal, verb for one feature, for several, what it does, passage)
+LOOPS = (
+    ("Aha moment", "aha", "leads", "lead", "free users to the first moment of value", AHA),
+    ("Habit loop", "habit", "brings", "bring", "free users back again and again", HABIT),
+    ("Viral loop", "virality", "brings", "bring", "in people who are not users yet", VIRAL),
+)
 
-def build_report(analysis: Analysis) -> Report:
+
+def build_report(analysis: Analysis, detail: str = "changed") -> Report:
     """Compute everything a report prints from one analysis built with what-ifs
-    (deterministic: input order); without them, ``ValueError``."""
+    (deterministic: input order); without them, ``ValueError``. ``detail`` says which
+    features get a section in the appendix: ``changed`` (default: those whose advice differs
+    from today, at most :data:`MAX_SECTIONS`, the biggest moves first), ``all`` or ``none``."""
     if any(a.what_ifs is None for a in analysis.assessments):
         raise ValueError("a report needs the analysis built with what-ifs: analyze(..., what_ifs=True)")
+    if detail not in DETAIL_LEVELS:
+        raise ValueError(f"detail must be one of {', '.join(DETAIL_LEVELS)}, not {detail!r}")
+    product = analysis.inventory.product
+    citations = _Citations()
     features = tuple(
-        _feature_report(number, a, a.what_ifs, analysis)
+        _feature_report(number, a, product.free_tier.name, citations)
         for number, a in enumerate(analysis.assessments, start=1)
     )
-    guesses = [f for f in features if _is_guess(f.assessment)]
-    open_flips = {f.number: _open_flips(f) for f in guesses}
-    # The answer that would change the advice most comes first: a free/gated swing before a
-    # wall, before a tier; then the feature more answers would move, then the least sure.
-    ranked = sorted((f for f in guesses if open_flips[f.number]), key=lambda f: (
-        -open_flips[f.number][0].change, -len(open_flips[f.number]), f.assessment.confidence,
-        f.number,
-    ))
-    open_questions = tuple(OpenQuestion(f, open_flips[f.number][:2]) for f in ranked)
-    settled = tuple(f for f in guesses if not open_flips[f.number])
+    candidates = {f.number: _move(f) for f in features if f.changed}
+    moves = sorted((m for m in candidates.values() if m is not None), key=_move_order)
+    ranked = tuple(Move(i, m.feature, m.why, m.guess, m.impact)
+                   for i, m in enumerate(moves[:MAX_MOVES], start=1))
+    default_only = tuple(f for f in features if f.changed and candidates[f.number] is None)
+    if detail == "all":
+        appendix = features
+    elif detail == "changed":
+        # The biggest moves first, then the changes only the default speaks for; shown in
+        # the inventory's order.
+        chosen = [m.feature for m in moves] + list(default_only)
+        appendix = tuple(sorted(chosen[:MAX_SECTIONS], key=lambda f: f.number))
+    else:
+        appendix = ()
+    basis = "today" if any(f.today is not None for f in features) else "advised"
     return Report(
-        analysis, features, _tier_counts(analysis), _free_tier(features),
-        open_questions, settled, _sources(analysis),
+        analysis, features, detail, appendix, len(candidates) - len(appendix) if detail == "changed" else 0,
+        basis, _verdicts(features, basis), ranked, max(len(moves) - MAX_MOVES, 0), default_only,
+        _confirmations(features, {m.feature.number for m in ranked}, analysis.path),
+        _plan(features, product), _tier_counts(analysis), _defaults(analysis, citations),
+        _sources(analysis, citations),
     )
 
 
-def _feature_report(number: int, a: Assessment, flips: tuple[Flip, ...], analysis: Analysis) -> FeatureReport:
-    reasons = tuple(
-        CitedReason(r, cite(r.source))
-        for r in sorted(a.reasons, key=lambda r: (-r.weight, r.rule))
+class _Citations:
+    """One citation per source, made once however many reasons cite it."""
+
+    def __init__(self):
+        self._made: dict[Source, Citation | None] = {}
+
+    def __call__(self, source: Source | None) -> Citation | None:
+        if source is None:
+            return None
+        found = self._made.get(source, self)
+        if found is self:
+            found = self._made[source] = cite(source)
+        return found
+
+
+# --- placements and advice, in words ---------------------------------------------------------
+
+def advice_phrase(recommendation: str, tier: str | None, metric: str | None) -> str:
+    """``free``, ``free with a usage wall on boards``, ``gated in pro``, ``gated``."""
+    if recommendation == "free-limited":
+        return f"free with a usage wall on {metric}" if metric else "free with a usage wall"
+    if recommendation == "gated":
+        return f"gated in {tier}" if tier else "gated"
+    return "free"
+
+
+def _today(feature, free_tier: str) -> tuple[str | None, str | None]:
+    """Where the feature sits today, in words, and the recommendation that placement is."""
+    if feature.current is None:
+        return None, None
+    if feature.current != free_tier:
+        return f"gated in {feature.current}", "gated"
+    if feature.limit is not None:
+        return f"free with a usage wall on {feature.limit.metric}", "free-limited"
+    return "free", "free"
+
+
+def _feature_report(number: int, a: Assessment, free_tier: str, citations: _Citations) -> FeatureReport:
+    today, today_recommendation = _today(a.feature, free_tier)
+    changed = today is not None and (
+        a.feature.current != a.tier or today_recommendation != a.recommendation
     )
-    evidence = tuple(_evidence(s) for s in a.signals.values() if s.source in (EXPLICIT, INFERRED))
-    views = tuple(_flip_view(a, f) for f in flips)
-    return FeatureReport(number, a, reasons, evidence, views, _changed(a, analysis))
+    return FeatureReport(number, a, today, today_recommendation, changed, citations)
 
 
 def _evidence(signal: Signal) -> SignalEvidence:
@@ -265,30 +541,278 @@ def _flip_view(a: Assessment, flip: Flip) -> FlipView:
     return FlipView(flip, QUESTIONS[spec.criterion], change, distance == 0)
 
 
-def _changed(a: Assessment, analysis: Analysis) -> bool:
-    feature = a.feature
-    if feature.current is None:
+def _names(names: list[str]) -> str:
+    """``A``, ``A and B``, ``A, B, C and 4 more``."""
+    names = list(dict.fromkeys(names))
+    if len(names) > NAMES_SHOWN:
+        return f"{', '.join(names[:NAMES_SHOWN])} and {len(names) - NAMES_SHOWN} more"
+    if len(names) > 1:
+        return f"{', '.join(names[:-1])} and {names[-1]}"
+    return names[0] if names else ""
+
+
+def _words(reasons) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w for r in reasons for e in r.evidence for w in e.words))
+
+
+def _quoted(words: tuple[str, ...]) -> str:
+    return ", ".join(f"“{w}”" for w in words[:NAMES_SHOWN])
+
+
+# --- the verdict on the free tier ------------------------------------------------------------
+
+def _verdicts(features: tuple[FeatureReport, ...], basis: str) -> tuple[Verdict, ...]:
+    if basis == "today":
+        judged = [f for f in features if f.today_recommendation in ("free", "free-limited")]
+    else:
+        judged = [f for f in features if f.assessment.recommendation != "gated"]
+    advised = [f for f in features if f.assessment.recommendation != "gated"]
+    in_judged = {f.number for f in judged}
+    where = "the free tier" if basis == "today" else "the advised free tier"
+    verdicts = []
+    for title, signal, one, several, does, source in LOOPS:
+        having = [f for f in judged if f.assessment.signals[signal].value >= MEDIUM]
+        added = [f for f in advised
+                 if f.assessment.signals[signal].value >= MEDIUM and f.number not in in_judged]
+        verb = one if len(having) == 1 else several
+        guess = bool(having) and all(f.assessment.signals[signal].source == INFERRED for f in having)
+        if having and guess:
+            answer = "yes"
+            line = (f"{_names([f.feature.name for f in having])} {verb} {does}, going by their words "
+                    f"alone: a guess until someone answers {signal}.")
+        elif having:
+            answer, line = "yes", f"{_names([f.feature.name for f in having])} {verb} {does}."
+        else:
+            unanswered = sum(f.assessment.signals[signal].source == UNSET for f in judged)
+            if unanswered:
+                answer = "unknown"
+                line = (f"Nothing in {where} is known to {several} {does}: {signal} is unanswered "
+                        f"for {unanswered} of its {len(judged)} features.")
+            else:
+                answer, line = "no", f"Nothing in {where} {one} {does}."
+        if basis == "today" and added:
+            line += f" The advice adds {_names([f.feature.name for f in added])}."
+        verdicts.append(Verdict(title, answer, guess, line, cite(source)))
+    verdicts.append(_upgrade_verdict(features, judged, basis, where))
+    return tuple(verdicts)
+
+
+def _upgrade_verdict(features, judged, basis: str, where: str) -> Verdict:
+    """A usage wall growing use hits: today's walls are facts; advised ones are as sure as
+    their evidence."""
+    advised = [f for f in features if f.assessment.recommendation == "free-limited"]
+    if basis == "today":
+        walls = [f for f in judged if f.feature.limit is not None]
+        guess = False
+    else:
+        walls = advised
+        guess = bool(walls) and all(f.assessment.evidence != "answered" for f in walls)
+    if walls:
+        verb = "has" if len(walls) == 1 else "have"
+        line = f"{_names([f.feature.name for f in walls])} {verb} a usage wall that growing use hits."
+        if guess:
+            line += " A guess: no wall rests on an answer yet."
+    else:
+        line = f"{where[0].upper()}{where[1:]} has no usage wall: only gated features ask free users to pay."
+    walled = {f.number for f in walls}
+    added = [f for f in advised if f.number not in walled]
+    if basis == "today" and added:
+        line += f" The advice adds {'one' if len(added) == 1 else 'walls'} on {_names([f.feature.name for f in added])}"
+        line += " (a guess from words)." if all(f.assessment.evidence != "answered" for f in added) else "."
+    return Verdict("Upgrade trigger", "yes" if walls else "no", guess, line, cite(UPGRADE))
+
+
+# --- the moves -------------------------------------------------------------------------------
+
+def _separating(f: FeatureReport) -> list[Reason]:
+    """The reasons that separate the advice from today's placement (never the default): the
+    ones pushing from where it sits towards where the advice puts it."""
+    a = f.assessment
+    reasons = [r for r in a.reasons if r.criterion != DEFAULT_CRITERION.id]
+    now, advised = f.today_recommendation, a.recommendation
+    if now == advised:  # a gated feature to another paid tier: who values it decides
+        wanted = {"audience"}
+        if a.signals["production"].value and a.signals["audience"].value == "admin":
+            wanted.add("production")  # an admin control in production goes to the enterprise
+        return [r for r in reasons if r.criterion in wanted]
+    if advised == "free":
+        return [r for r in reasons if r.direction == "free"]
+    if advised == "free-limited":
+        # From free: what makes use cost or matter in production. From a paid tier: the
+        # growth value that earns free use.
+        return [r for r in reasons if r.direction == ("limit" if now == "free" else "free")]
+    # Gated: from free, everything against giving it away; from a wall, the gating reasons.
+    directions = ("gated", "limit") if now == "free" else ("gated",)
+    return [r for r in reasons if r.direction in directions]
+
+
+def _move(f: FeatureReport) -> Move | None:
+    """The move a changed feature makes, or ``None`` when only the default speaks for it."""
+    a = f.assessment
+    separating = sorted(_separating(f), key=lambda r: (-r.weight, r.inferred, r.rule))
+    if separating:
+        why = _claim(separating[0].message)
+        if len(separating) > 1:
+            more = len(separating) - 1
+            why += f" (and {more} more reason{'s' if more > 1 else ''})"
+        guess = all(r.inferred for r in separating)
+        if guess:
+            words = _words(separating)
+            why += f"; a guess from the words {_quoted(words)}" if words else "; a guess from its type or metering"
+    elif a.recommendation == "gated" and f.today_recommendation == "gated" and a.type_audience \
+            and a.signals["audience"].source == UNSET:
+        # The tier comes from the feature's type: who buys features of that type.
+        why = (f"Features of its type ({a.feature.category.split(':')[0]}) are bought by the "
+               f"{a.type_audience} buyer; a guess from its type")
+        guess = True
+    else:
+        return None
+    now = RECOMMENDATIONS.index(f.today_recommendation)
+    distance = abs(RECOMMENDATIONS.index(a.recommendation) - now)
+    return Move(0, f, why + ".", guess, distance + 1)
+
+
+def _claim(message: str) -> str:
+    """A reason's claim: its message up to the colon or semicolon that starts the
+    justification (the appendix gives the whole), when what comes before says enough."""
+    message = " ".join(message.split()).rstrip(". ")
+    cut = min((i for i in (message.find(": "), message.find("; ")) if i > 0), default=-1)
+    if cut > 0 and len(message[:cut].split()) >= CLAIM_WORDS:
+        return message[:cut]
+    return message
+
+
+def _move_order(move: Move) -> tuple:
+    """Impact (free and gated swapped, a wall, a paid tier) weighed by confidence; an unknown
+    confidence counts for less than the lowest measured band."""
+    a = move.feature.assessment
+    sure = a.confidence if a.known else 0.5
+    return (-move.impact * sure, -move.impact, move.guess, -a.margin, move.feature.number)
+
+
+# --- what to confirm ---------------------------------------------------------------------------
+
+def _confirmations(features: tuple[FeatureReport, ...], moves: set[int], path: str) -> tuple[Confirmation, ...]:
+    """The answers worth confirming: per feature, the unanswered signal whose answer would
+    change the advice most; ranked by that change, weighed by how unsure the advice is (and
+    twice for a top move), at most :data:`MAX_QUESTIONS`."""
+    found = []
+    for f in features:
+        a = f.assessment
+        views = [v for v in f.flips if v.flip.signal not in a.feature.signals
+                 and not _contradicts_words(a, v.flip)]
+        if not views:
+            continue
+        view = max(views, key=lambda v: v.change)
+        unsure = 1 - (a.confidence if a.known else 0.0)
+        weight = view.change * unsure * (2 if f.number in moves else 1)
+        if weight > 0:
+            found.append((-weight, f.number, f, view))
+    found.sort(key=lambda item: item[:2])
+    command = f"freemium-advisor ask {_shell(path)} --feature "
+    return tuple(
+        Confirmation(f, view, _question_text(f, view), command + _shell(f.feature.id))
+        for _, _, f, view in found[:MAX_QUESTIONS]
+    )
+
+
+def _contradicts_words(a: Assessment, flip: Flip) -> bool:
+    """An answer the feature's own words rule out: an audience more than one step from the
+    one its words name (SSO is never asked about as a single user's feature)."""
+    signal = a.signals[flip.signal]
+    if flip.signal != "audience" or signal.source != INFERRED:
         return False
-    if feature.current != a.tier:
-        return True
-    free = analysis.inventory.product.free_tier.name
-    walled_today = feature.limit is not None
-    return feature.current == free and walled_today != (a.recommendation == "free-limited")
+    return abs(AUDIENCES.index(flip.value) - AUDIENCES.index(signal.value)) > 1
 
 
-def _is_guess(a: Assessment) -> bool:
-    """The advice rests on no answered signal, or only on words: its main reason is inferred."""
-    if not a.feature.signals:
-        return True
-    main = a.main_reason
-    return main is not None and main.inferred
+def _question_text(f: FeatureReport, view: FlipView) -> str:
+    a, flip = f.assessment, view.flip
+    signal = a.signals[flip.signal]
+    shown = SIGNAL_BY_NAME[flip.signal].display(signal.value)
+    if signal.source == INFERRED:
+        words = tuple(dict.fromkeys(w for e in signal.evidence for w in e.words))
+        now = f"We guessed {flip.signal} {shown}" + (f" from {_quoted(words)}" if words else "") + "."
+    else:
+        now = f"Nobody answered {flip.signal}."
+    return (f"{view.question} {now} If {flip.signal} is {flip.value}, the advice becomes "
+            f"{view.outcome} (now {f.advised}).")
 
 
-def _open_flips(f: FeatureReport) -> tuple[FlipView, ...]:
-    """The flips of signals the PM left open, the biggest change first (then signal order)."""
-    return tuple(sorted((v for v in f.flips if v.flip.signal not in f.feature.signals),
-                        key=lambda v: -v.change))
+def _shell(text: str) -> str:
+    """A word as a shell reads it: quoted when it holds anything but safe characters."""
+    if text and all(c.isalnum() or c in "-_./%+:,@" for c in text):
+        return text
+    return "'" + text.replace("'", "'\\''") + "'"
 
+
+# --- the plan, features by tier ----------------------------------------------------------------
+
+def _plan(features: tuple[FeatureReport, ...], product) -> tuple[PlanGroup, ...]:
+    names = product.tier_names()
+    groups: dict[str, list[PlanRow]] = {}
+    for f in features:
+        a, feature = f.assessment, f.feature
+        today = _cells(names, feature.current, feature.limit is not None)
+        advised = _cells(names, a.tier, a.recommendation == "free-limited")
+        groups.setdefault(feature.category.strip(), []).append(PlanRow(f, today, advised))
+    # Categories in the order they first appear; features without one last.
+    return tuple(PlanGroup(category or "without a category", tuple(rows))
+                 for category, rows in sorted(groups.items(), key=lambda item: not item[0]))
+
+
+def _cells(tiers: list[str], tier: str | None, walled: bool) -> tuple[str, ...]:
+    """A feature in ``tier`` is in every tier from it up; free behind a wall in the free tier."""
+    if tier is None or tier not in tiers:
+        return tuple("no" for _ in tiers)
+    start = tiers.index(tier)
+    return tuple(
+        "no" if i < start else ("wall" if i == 0 and walled else "yes") for i in range(len(tiers))
+    )
+
+
+# --- the chart ---------------------------------------------------------------------------------
+
+def _quadrant(features: tuple[FeatureReport, ...], moves: dict[int, int]) -> tuple[ChartPoint, ...]:
+    """Friction and cost (x) against growth value (y) on one scale for both axes, so that the
+    diagonal is where the two balance, inside 0.05..0.95 so points stay on the chart."""
+    if not features:
+        return ()
+    top = max([max(f.growth, f.friction) for f in features] + [1.0])
+    places = {(f.friction, f.growth, f.assessment.recommendation) for f in features}
+    # A coarser grid when there are many places, so the chart stays readable and small.
+    step = 0.01 if len(places) <= MAX_POINTS else (0.05 if len(places) <= 4 * MAX_POINTS else 0.1)
+    points: dict[tuple, list[FeatureReport]] = {}
+    for f in features:
+        x = _snap(0.05 + 0.9 * f.friction / top, step)
+        y = _snap(0.05 + 0.9 * f.growth / top, step)
+        points.setdefault((x, y, f.assessment.recommendation), []).append(f)
+    label_all = len(features) <= LABEL_ALL_UP_TO
+    drawn = []
+    for (x, y, recommendation), members in points.items():
+        named = sorted((f for f in members if label_all or f.number in moves),
+                       key=lambda f: (moves.get(f.number, MAX_MOVES + 1), f.number))
+        label = ""
+        if named:
+            label = named[0].feature.name
+            if len(members) > 1:
+                label += f" +{len(members) - 1}"
+        priority = (min((moves[f.number] for f in members if f.number in moves), default=MAX_MOVES + 1),
+                    members[0].number)
+        drawn.append(ChartPoint(x, y, recommendation, tuple(members), _clip(label, CHART_LABEL), priority))
+    # Labelled points last, so a name is drawn over the dots, the most important first.
+    return tuple(sorted(drawn, key=lambda p: (bool(p.label), p.priority)))
+
+
+def _snap(value: float, step: float) -> float:
+    return round(round(value / step) * step, 2)
+
+
+def _clip(text: str, length: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+# --- the rest ----------------------------------------------------------------------------------
 
 def _tier_counts(analysis: Analysis) -> tuple[TierCount, ...]:
     return tuple(
@@ -301,50 +825,50 @@ def _tier_counts(analysis: Analysis) -> tuple[TierCount, ...]:
     )
 
 
-def _free_tier(features: tuple[FeatureReport, ...]) -> tuple[FreeTierAspect, ...]:
-    free = [f for f in features if f.assessment.recommendation != "gated"]
-
-    def having(signal: str) -> tuple[FeatureReport, ...]:
-        return tuple(f for f in free if f.assessment.signals[signal].value >= MEDIUM)
-
-    aha, habit, viral = having("aha"), having("habit"), having("virality")
-    walls = tuple(f for f in free if f.assessment.recommendation == "free-limited")
-    return (
-        FreeTierAspect(
-            "Aha moment", "Does the free tier reach the first moment of value?", bool(aha),
-            "Yes: free users can reach the proof of concept." if aha else
-            "No: nothing advised free is on the path to the aha moment; free users may never see the value.",
-            aha, cite(AHA)),
-        FreeTierAspect(
-            "Habit loop", "Does it bring users back?", bool(habit),
-            "Yes: free use can become a habit." if habit else
-            "No: nothing advised free drives repeated use.",
-            habit, cite(HABIT)),
-        FreeTierAspect(
-            "Viral loop", "Does free use bring in new users?", bool(viral),
-            "Yes: free use spreads the product." if viral else
-            "No: nothing advised free reaches people who are not users yet.",
-            viral, cite(VIRAL)),
-        FreeTierAspect(
-            "Upgrade trigger", "Is there a usage wall a growing user hits?", bool(walls),
-            "Yes: growing use meets a wall and an upgrade." if walls else
-            "No usage wall: free users who grow have no usage reason to pay; only gated features ask them to.",
-            walls, cite(UPGRADE)),
+def _defaults(analysis: Analysis, citations: _Citations) -> tuple[DefaultRule, ...]:
+    """The default rules that fired for some feature, once each, in rule order, for the
+    legend (a default reads nothing of a feature: its message is the same for all)."""
+    fired: dict[str, Reason] = {}
+    for a in analysis.assessments:
+        for r in a.reasons:
+            if r.criterion == DEFAULT_CRITERION.id:
+                fired.setdefault(r.rule, r)
+    return tuple(
+        DefaultRule(r.rule, r.direction, r.weight, r.message, citations(r.source))
+        for r in sorted(fired.values(), key=lambda r: r.rule)
     )
 
 
-def _sources(analysis: Analysis) -> tuple[Citation, ...]:
-    """Every passage the report cites, once, in the order of the talk."""
-    seen: dict[tuple, Citation] = {}
-    sources = [r.source for a in analysis.assessments for r in a.reasons]
-    sources += [f.source for f in analysis.findings] + [AHA, HABIT, VIRAL, UPGRADE]
-    for source in sources:
-        citation = cite(source)
-        if citation is None:
-            continue
-        # One entry per passage: of two paraphrases of it, keep the fuller one.
-        key = (citation.timestamp or "", citation.principle, citation.episode)
-        kept = seen.get(key)
-        if kept is None or len(citation.quote or "") > len(kept.quote or ""):
-            seen[key] = citation
-    return tuple(seen[k] for k in sorted(seen))
+def _severity_order(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def _sources(analysis: Analysis, citations: _Citations) -> tuple[Citation, ...]:
+    """Every passage the report cites, once, in the order of the talk.
+
+    A passage is a moment of the talk: two rules citing it under different titles, or the
+    two write-ups of one statement (dated a few seconds apart), are one entry."""
+    sources = {r.source for a in analysis.assessments for r in a.reasons}
+    sources |= {f.source for f in analysis.findings}
+    made = [c for c in map(citations, (*sorted(sources, key=_source_key), AHA, HABIT, VIRAL, UPGRADE))
+            if c is not None]
+    # Citations of one passage: the same moment of the talk, or the same principle.
+    passages: list[list[Citation]] = []
+    for citation in sorted(made, key=lambda c: (c.timestamp or "", c.principle, c.url or "")):
+        same = next((p for p in passages if any(
+            (c.timestamp and c.timestamp == citation.timestamp and c.url is not None
+             and citation.url is not None) or c.principle == citation.principle for c in p
+        )), None)
+        if same is None:
+            passages.append([citation])
+        else:
+            same.append(citation)
+    # Of each passage, the fullest paraphrase (then the earliest moment) is its entry.
+    return tuple(min(p, key=lambda c: (-len(c.quote or ""), c.timestamp or "")) for p in passages)
+
+
+def _source_key(source: Source | None) -> tuple:
+    if source is None:
+        return ("",)
+    return (source.timestamp or "", source.principle, source.seed or "", source.quote or "")
+

@@ -1,0 +1,71 @@
+"""The Typer adapter (freemium_advisor/cli/typer_adapter.py) holds for the installed Typer.
+
+It reaches private names of Typer; these tests fail first when Typer moves outside the range
+the adapter is written for, or a name it uses is gone, and pin what the adapter is for.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+
+from freemium_advisor.cli.typer_adapter import SUPPORTED_TYPER, click_exceptions
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _release(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(".")[:2])
+
+
+def test_the_installed_typer_is_in_the_supported_range():
+    lowest, below = (_release(bound.lstrip("<>=")) for bound in SUPPORTED_TYPER)
+    assert lowest <= _release(version("typer")) < below
+
+
+def test_pyproject_pins_the_supported_range():
+    pin = "typer" + ",".join(SUPPORTED_TYPER)
+    assert f'"{pin}"' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_the_private_names_the_adapter_uses_exist():
+    from typer.core import TyperArgument, TyperOption, _TyperParameter
+
+    assert all(isinstance(cls, type) and issubclass(cls, Exception) for cls in click_exceptions())
+    for owner, name in ((TyperOption, "display_type_rich"), (TyperArgument, "display_type_rich"),
+                        (TyperArgument, "_usage_display_name"), (_TyperParameter, "get_runtime_param")):
+        assert callable(getattr(owner, name)), f"{owner.__name__}.{name}"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "freemium_advisor", *args], capture_output=True,
+                          text=True, env={"COLUMNS": "100", "NO_COLOR": "1", "PATH": ""}, cwd=ROOT)
+
+
+def test_help_names_arguments_plainly_and_flags_without_a_type():
+    init = _run("init", "--help").stdout
+    assert "Usage: freemium-advisor init [OPTIONS] [PATH]" in init
+    assert "Usage: freemium-advisor check [OPTIONS] FILE..." in _run("check", "--help").stdout
+    assert "--force" in init and "<bool>" not in init and "<str>" not in init
+
+
+def test_a_usage_error_is_one_line_and_exit_2():
+    done = _run("analyze", "--formt", "json", "examples/whiteboard.yaml")
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "No such option: --formt" in done.stderr
+
+
+@pytest.mark.parametrize("args", [("analyze", "examples/whiteboard.yaml", "-f", "json"),
+                                  ("check", "examples/whiteboard.yaml", "--fail-on", "never")])
+def test_plain_values_do_not_import_pydantic(args):
+    code = ("import sys, runpy; sys.argv = ['freemium-advisor', *sys.argv[1:]]\n"
+            "from freemium_advisor.cli import app\n"
+            "try:\n    app(prog_name='freemium-advisor')\nexcept SystemExit as exit:\n"
+            "    assert exit.code == 0, exit.code\n"
+            "print('pydantic' in sys.modules, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
+    assert done.stderr.strip().splitlines()[-1] == "False", done.stderr

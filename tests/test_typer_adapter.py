@@ -49,7 +49,7 @@ def _run(*args: str) -> subprocess.CompletedProcess:
 def test_help_names_arguments_plainly_and_flags_without_a_type():
     init = _run("init", "--help").stdout
     assert "Usage: freemium-advisor init [OPTIONS] [PATH]" in init
-    assert "Usage: freemium-advisor check [OPTIONS] FILE..." in _run("check", "--help").stdout
+    assert "Usage: freemium-advisor check [OPTIONS] [FILE]..." in _run("check", "--help").stdout  # FILE is optional
     assert "--force" in init and "<bool>" not in init and "<str>" not in init
 
 

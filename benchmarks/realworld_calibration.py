@@ -33,8 +33,11 @@ def leans(placement: Placement) -> str:
 
 
 def fit_bands(placements: Iterable[Placement]) -> tuple[ConfidenceBand, ...]:
-    """The bands, most net reasons first, each with the accuracy measured on its
-    placements (rounded down to a hundredth, so that a label is never earned by rounding)."""
+    """The bands, most net reasons first, each with the accuracy measured on its placements
+    less one standard error of that measure (rounded down to a hundredth): a band right 90% of
+    the time on the products measured is as likely as not to fall short of it on the next
+    product, so a label is earned only with room for the sample's error, never by a hair or
+    by rounding."""
     placements = [p for p in placements if p.evidence != NO_EVIDENCE]
     bands = []
     for advice in ("gated", "free"):
@@ -43,8 +46,9 @@ def fit_bands(placements: Iterable[Placement]) -> tuple[ConfidenceBand, ...]:
             pool += [p for p in placements
                      if leans(p) == advice and min(p.net_reasons, MOST_NET) == count]
             if len(pool) >= MIN_PLACEMENTS:
-                right = sum(p.right for p in pool)
-                accuracy = math.floor(100 * right / len(pool)) / 100
+                share = sum(p.right for p in pool) / len(pool)
+                error = math.sqrt(share * (1 - share) / len(pool))
+                accuracy = math.floor(100 * (share - error)) / 100
                 bands.append(ConfidenceBand(advice, count, accuracy))
                 pool = []
     return tuple(bands)

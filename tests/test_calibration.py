@@ -22,7 +22,9 @@ def placement(feature: str, advice: str, real_free: bool, net: int,
 
 def test_a_band_pools_down_until_it_has_enough_placements_and_rounds_down():
     # 15 gated advice with 3 net reasons are too few alone: they join the 10 with 2, and the
-    # 25 make one band at 2; 2 of them wrong is 0.92 exactly, 3 of 35 below is rounded down.
+    # 25 make one band at 2; 2 of them wrong is 0.92, less its standard error
+    # sqrt(0.92 * 0.08 / 25) = 0.054 is 0.866; 3 of 35 wrong below is 0.914 less 0.047, 0.867:
+    # each rounded down.
     strong = [placement(f"a{i}", "gated", False, 3) for i in range(15)]
     middle = [placement(f"b{i}", "gated", i < 2, 2) for i in range(10)]
     weak = [placement(f"c{i}", "gated", i < 3, 1) for i in range(35)]
@@ -30,9 +32,15 @@ def test_a_band_pools_down_until_it_has_enough_placements_and_rounds_down():
     default = [placement(f"d{i}", "gated", True, 0, "none") for i in range(40)]
     assert len(strong + middle) >= MIN_PLACEMENTS > len(strong)
     assert fit_bands(strong + middle + weak + default) == (
-        ConfidenceBand("gated", 2, 0.92),
-        ConfidenceBand("gated", 1, 0.91),
+        ConfidenceBand("gated", 2, 0.86),
+        ConfidenceBand("gated", 1, 0.86),
     )
+
+
+def test_a_band_right_every_time_keeps_its_whole_accuracy():
+    # No miss, no error to allow for: 20 right of 20 is 1.0.
+    perfect = [placement(f"p{i}", "free", True, 2) for i in range(MIN_PLACEMENTS)]
+    assert fit_bands(perfect) == (ConfidenceBand("free", 2, 1.0),)
 
 
 def test_too_few_placements_below_one_net_reason_make_no_band():

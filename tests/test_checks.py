@@ -56,14 +56,16 @@ def test_what_makes_each_check_fire():
         "no-aha-in-free": "no_aha_in_free",
         "no-free-tier": "no_free_tier",
         "no-habit-in-free": "no_habit_in_free",
-        "no-signals-no-text": "not feature.answered and not feature.inferred",
+        "no-paid-tier": "no_paid_tier",
+        "no-signals-no-text": 'not feature.answered and advice.evidence == "none"',
         "no-upgrade-trigger": "no_upgrade_trigger",
         "not-collaborative": "not_collaborative",
         "placement-disagrees": 'feature.paid and advice.recommendation != "gated" and not growth '
                                'and advice.label in ["high", "medium"]',
         "stale-waiver": None,
         "tier-mismatch":
-            'feature.paid and advice.recommendation == "gated" and advice.tier != feature.current',
+            'feature.paid and advice.recommendation == "gated" and advice.tier != feature.current '
+            'and advice.tier_from != "default"',
         "time-bound-trial": "time_bound_trial",
     }
 
@@ -109,7 +111,7 @@ def test_the_catalog_has_the_checks_the_gate_documents():
     assert [s.id for s in CHECKS] == [
         "costly-feature-unlimited", "empty-tier", "enterprise-control-in-free", "expired-waiver",
         "free-feature-without-reason", "gated-growth-feature", "no-aha-in-free", "no-free-tier",
-        "no-habit-in-free", "no-signals-no-text", "no-upgrade-trigger", "not-collaborative",
+        "no-habit-in-free", "no-paid-tier", "no-signals-no-text", "no-upgrade-trigger", "not-collaborative",
         "placement-disagrees", "stale-waiver", "tier-mismatch", "time-bound-trial",
     ]
 

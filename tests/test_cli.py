@@ -16,6 +16,7 @@ import yaml
 
 from freemium_advisor.cli import app
 from freemium_advisor.reading.inventory_reader import load_inventory
+from freemium_advisor.reading.importers.pricing2yaml import COLLABORATIVE_NOTE
 from freemium_advisor.engine.examples import ruleset_examples
 from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.model.signals import CRITERION_IDS
@@ -473,7 +474,8 @@ def test_rules_docs(run):
 
 def test_import_pricing2yaml_makes_a_valid_inventory(run):
     result = run("import", "pricing2yaml", SLACK_PRICING)
-    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.exit_code == 0
+    assert result.stderr == f"{SLACK_PRICING}: note: {COLLABORATIVE_NOTE}\n"
     checked = run("validate", "-", input=result.stdout)
     assert (checked.exit_code, checked.stdout) == (0, "<stdin>: ok (44 features)\n")
     assert run("analyze", "-", "-f", "json", input=result.stdout).exit_code == 0

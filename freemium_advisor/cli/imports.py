@@ -30,7 +30,10 @@ def import_pricing2yaml(
     from freemium_advisor.base.yamlpos import read_text
 
     name, text = read_text(file)
-    write_output(dump_inventory(convert(text, name)), output or STDOUT, inputs=(file,))
+    notes: list[str] = []
+    write_output(dump_inventory(convert(text, name, notes)), output or STDOUT, inputs=(file,))
+    for note in notes:
+        typer.echo(text_line(f"{name}: note: {note}"), err=True)
 
 
 @import_app.command("csv", epilog=EXIT_CODES_HELP)

@@ -19,9 +19,9 @@ from typing import Any
 from freemium_advisor.base.errors import did_you_mean
 from freemium_advisor.model.expressions import ExpressionError
 from freemium_advisor.model.inventory import Inventory
-from freemium_advisor.model.signals import LEVELS, SIGNAL_BY_NAME
+from freemium_advisor.model.signals import DEFAULT_CRITERION, LEVELS, SIGNAL_BY_NAME
 from freemium_advisor.reading.checkcatalog import CheckSpec
-from freemium_advisor.result import INFERRED, Assessment, Reason
+from freemium_advisor.result import INFERRED, UNSET, Assessment, Reason
 
 GROWTH_CRITERIA = ("virality", "aha", "habit")
 MEDIUM = LEVELS.index("medium")
@@ -153,7 +153,26 @@ def _walls(a: Assessment) -> list[Reason]:
 
 
 def _charging(a: Assessment) -> list[Reason]:
-    return [r for r in a.reasons if r.direction != "free"]
+    # The default says nothing about the feature ("Default, not evidence"): never a reason to
+    # charge for it, only what decides when no reason speaks.
+    return [r for r in a.reasons if r.direction != "free" and r.criterion != DEFAULT_CRITERION.id]
+
+
+def tier_from(a: Assessment) -> str | None:
+    """What the tier of gated advice rests on: ``audience`` (an answered or inferred audience),
+    ``type`` (what the feature's type says) or ``default`` (nothing: the cheapest paid tier);
+    ``None`` when the advice is not gated or the product has no paid tier."""
+    if a.recommendation != "gated" or a.tier is None:
+        return None
+    if a.signals["audience"].source != UNSET:
+        return "audience"
+    return "type" if a.type_audience is not None else "default"
+
+
+def _audience(a: Assessment) -> str | None:
+    """Who buys it, as the tier reads it: the audience signal, else its type's; else none."""
+    signal = a.signals["audience"]
+    return signal.value if signal.source != UNSET else a.type_audience
 
 
 def _main(a: Assessment) -> list[Reason]:
@@ -168,6 +187,7 @@ def _feature(a: Assessment, ctx: Context) -> dict[str, Any]:
         "paid": f.current is not None and f.current != ctx.free,
         "limit": f.limit.metric if f.limit else None, "answered": len(f.signals),
         "inferred": sum(s.source == INFERRED for s in a.signals.values()),
+        "type": f.category.split(":")[0].strip() or None,
     }
 
 
@@ -176,8 +196,9 @@ def _advice(a: Assessment, ctx: Context) -> dict[str, Any]:
         "recommendation": a.recommendation, "tier": a.tier, "wall": a.limit_metric,
         "confidence": f"{a.confidence:.2f}", "label": a.confidence_label,
         "why": reasons_text(_main(a)) or "no rule fired",
+        "evidence": a.evidence, "tier_from": tier_from(a),
         "free_weight": f"{a.weights.free:g}",
-        "gated_weight": f"{a.weights.gated + a.weights.limit:g}",
+        "gated_weight": f"{round(sum(r.weight for r in _charging(a)), 3) + 0.0:g}",
     }
 
 
@@ -188,7 +209,7 @@ _VALUES: dict[str, Callable[[Assessment, Context], Any]] = {
     "signals": lambda a, ctx: {name: s.value for name, s in a.signals.items()},
     "product": lambda a, ctx: ctx.product,
     "free": lambda a, ctx: ctx.free,
-    "audience": lambda a, ctx: a.signals["audience"].value or "user",
+    "audience": lambda a, ctx: _audience(a),
     "growth": lambda a, ctx: reasons_text(_growth(a)),
     "walls": lambda a, ctx: reasons_text(_walls(a)),
     "charging": lambda a, ctx: reasons_text(_charging(a)),
@@ -212,10 +233,25 @@ def _signal_words(name: str) -> Callable[[Assessment], tuple[str, ...] | None]:
     return words
 
 
+def _tier_words(a: Assessment) -> tuple[str, ...] | None:
+    """The words the tier of gated advice rests on when it is a guess: those of an inferred
+    audience (and of an inferred production use that raises it), none when the feature's
+    type says it; ``None`` when the PM answered the audience or nothing says it."""
+    audience, production = a.signals["audience"], a.signals["production"]
+    if audience.source == UNSET:
+        return () if tier_from(a) == "type" else None
+    if audience.source != INFERRED:
+        return None
+    raised = production.source == INFERRED and production.value
+    return tuple(dict.fromkeys(w for s in ((audience, production) if raised else (audience,))
+                               for e in s.evidence for w in e.words))
+
+
 # What each ``rests_on`` of CHECK_NAMES' GROUNDS reads: the words a finding rests on, or
 # ``None`` when anything but inferred signals speaks for it.
 _GROUNDS: dict[str, Callable[[Assessment], tuple[str, ...] | None]] = {
     "advice.why": lambda a: _inferred_words(_main(a)),
+    "advice.tier": _tier_words,
     "growth": lambda a: _inferred_words(_growth(a)),
     "walls": lambda a: _inferred_words(_walls(a)),
     "charging": lambda a: _inferred_words(_charging(a)),
@@ -283,6 +319,19 @@ def empty_tier(ctx: Context) -> Iterator[Hit]:
             continue
         yield Hit(f"tier:{tier.name}", None, product.position(f"tiers.{tier.name}"),
                   {"tier": tier.name, "audience": tier.audience, "free": index == 0})
+
+
+@logic
+def no_paid_tier(ctx: Context) -> Iterator[Hit]:
+    product = ctx.inventory.product
+    if product.paid_tiers or not ctx.assessments:
+        return
+    gated = [a.feature.id for a in ctx.assessments if a.recommendation == "gated"]
+    walled = [a.feature.id for a in ctx.assessments if a.recommendation == "free-limited"]
+    yield Hit("", None, product.position("tiers"), {
+        "free": ctx.free, "gated": len(gated), "gated_ids": some(gated),
+        "walled": len(walled), "walled_ids": some(walled),
+    })
 
 
 @logic

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from freemium_advisor.engine.checklogic import tier_from
 from freemium_advisor.engine.evidence import ANSWERED, NO_EVIDENCE
+from freemium_advisor.reading.checkcatalog import check_by_id
 from freemium_advisor.model.rules import RuleSet
 from freemium_advisor.model.signals import SIGNAL_BY_NAME
 from freemium_advisor.result import AGREEING, INFERRED, SEVERITIES, Assessment, Finding
@@ -36,11 +38,12 @@ def settle_guesses(
         if a is None or not rests_on_guess(finding, a):
             settled.append(finding)
         elif strict:
-            settled.append(replace(finding, severity=full))
+            settled.append(replace(finding, severity=full, inferred=True))
         else:
+            # A finding that says it rests on a guess is marked as one, whichever guess it is.
             severity = max(full, GUESS_SEVERITY, key=SEVERITIES.index)
-            settled.append(replace(finding, severity=severity,
-                                   message=f"{finding.message} ({guess_note(a, ruleset)})"))
+            settled.append(replace(finding, severity=severity, inferred=True,
+                                   message=f"{finding.message} ({guess_note(a, ruleset, finding)})"))
     return tuple(settled)
 
 
@@ -51,13 +54,17 @@ def rests_on_guess(finding: Finding, assessment: Assessment) -> bool:
     return finding.inferred or assessment.evidence != ANSWERED
 
 
-def guess_note(assessment: Assessment, ruleset: RuleSet) -> str:
-    """``a guess: we guessed virality high from 'share'; answer virality to settle it``."""
+def guess_note(assessment: Assessment, ruleset: RuleSet, finding: Finding | None = None) -> str:
+    """``a guess: we guessed virality high from 'share'; answer virality to settle it``.
+
+    A finding about the tier that its type says (``rests_on: advice.tier``) says so."""
     if assessment.evidence == NO_EVIDENCE:
         asked = assessment.questions
         if not asked:
             return "a guess: nothing but the default speaks for the advice"
         return f"a guess: nothing but the default speaks for the advice; answer {_some(asked)} to settle it"
+    if finding is not None and _tier_from_type(finding, assessment):
+        return "a guess: the tier is what its type says; answer audience to settle it"
     names = guessed_signals(assessment, ruleset)
     guessed = []
     for name in names:
@@ -84,6 +91,13 @@ def guessed_signals(assessment: Assessment, ruleset: RuleSet) -> tuple[str, ...]
             names.update((name, None) for name in rule.reads
                          if assessment.signals[name].source != "explicit")
     return tuple(names)
+
+
+def _tier_from_type(finding: Finding, assessment: Assessment) -> bool:
+    """Whether the finding is about a tier that only the feature's type says."""
+    spec = check_by_id().get(finding.check)
+    return (spec is not None and spec.rests_on == "advice.tier"
+            and tier_from(assessment) == "type")
 
 
 def _some(names) -> str:

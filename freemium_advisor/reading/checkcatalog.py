@@ -60,6 +60,8 @@ FEATURE_FIELDS = {
     "limit": "the metric of its usage wall in today's free tier (none without one)",
     "answered": "how many of its signals the PM answered",
     "inferred": "how many of its signals the inference rules set from its words",
+    "type": "its type: the first part of its `category` (`management` in `management: roles`; "
+            "none without a category)",
 }
 ADVICE_FIELDS = {
     "recommendation": "`free`, `free-limited` or `gated`",
@@ -68,16 +70,26 @@ ADVICE_FIELDS = {
     "confidence": "the advice's confidence as text, two decimals (`0.83`)",
     "label": "the confidence in words: `low`, `medium` or `high`",
     "why": "the main reason, as `rule: message` (`no rule fired` when none did)",
+    "evidence": "what the decisive reasons rest on: `answered`, `inferred`, or `none` (the "
+                "default alone)",
+    "tier_from": "what the tier of gated advice rests on: `audience` (an answered or inferred "
+                 "audience), `type` (what the feature's type says, `policy.type_audiences`) or "
+                 "`default` (nothing says who buys it: the cheapest paid tier); none when the "
+                 "advice is not gated or there is no paid tier",
     "free_weight": "the weight of the reasons to give it away, as text (`3`)",
-    "gated_weight": "the weight of the reasons to charge for it (gated or a usage wall), as text",
+    "gated_weight": "the weight of the reasons to charge for it (gated or a usage wall), the "
+                    "default not counted, as text",
 }
 WHOLE_VALUES = {
     "free": "the free tier's name",
-    "audience": "who values it most: the `audience` signal, `user` when it is unset",
+    "audience": "who buys it, as the tier of gated advice reads it: the answered or inferred "
+                "`audience` signal, else what its type says (`policy.type_audiences`); none when "
+                "nothing says",
     "growth": "the reasons for free on virality, aha or habit, as `rule: message; ...` "
               "(empty when there is none)",
     "walls": "the reasons for a usage wall, as text (empty when there is none)",
-    "charging": "the reasons against giving it away (gated or a usage wall), as text",
+    "charging": "the reasons against giving it away (gated or a usage wall), the default not "
+                "counted, as text (empty when only the default speaks against it)",
 }
 MAPPINGS = {
     "feature": "the feature, today",
@@ -91,9 +103,10 @@ FIELDS = {
     "signals": tuple(SIGNAL_BY_NAME), "product": PRODUCT_FIELDS,
 }
 CHECK_NAMES = Names(FIELDS, tuple(WHOLE_VALUES), LEVEL_CONSTANTS)
-# What a finding may rest on: when every reason in it (or the signal) was inferred from the
-# feature's words, the finding is one severity lower and says which words.
-GROUNDS = ("advice.why", "growth", "walls", "charging", *(f"signals.{s}" for s in SIGNAL_BY_NAME))
+# What a finding may rest on: when every reason in it (the signal, or what the tier reads) was
+# inferred from the feature's words or type, the finding is a guess and says which words.
+GROUNDS = ("advice.why", "advice.tier", "growth", "walls", "charging",
+           *(f"signals.{s}" for s in SIGNAL_BY_NAME))
 
 # A name and its field; quoted text and filters (``| lower``) are skipped.
 _NAME = re.compile(r"""'[^']*'|"[^"]*"|\|\s*\w+|(?<![\w.])([A-Za-z_]\w*)(?:\.([A-Za-z_]\w*))?""")

@@ -24,21 +24,38 @@ from freemium_advisor.reading.importers import IMPORTED_PRODUCT, humanize
 FREE_TIER = "free"  # the tier prepended when no plan is free
 
 
-def import_pricing2yaml(text: str, path: str) -> dict:
+# The syntax versions this importer was written for: every 2.x, and 3.0.
+KNOWN_SYNTAX = re.compile(r"^(2(\.\d+)*|3(\.0)*)$")
+# A pricing lists what each plan offers, never whether using the product brings in other
+# people: the inventory leaves `collaborative` at its default, and says so.
+COLLABORATIVE_NOTE = (
+    "a pricing does not say whether collaboration is at the product's core: 'collaborative' "
+    "is left false; set 'collaborative: true' in the inventory if using the product brings in "
+    "other people"
+)
+
+
+def import_pricing2yaml(text: str, path: str, notes: list[str] | None = None) -> dict:
     """Turn Pricing2Yaml text into an inventory dict; ``path`` is only used in messages.
 
     Tiers are the plans, cheapest first (numeric prices ascending, then the others such as
     "Contact Sales" in file order). Without a price-0 plan a ``free`` tier is prepended and
     the model is ``paid-only``. Bad structure raises
     :class:`~freemium_advisor.base.errors.InputErrors`: every problem, each at its node.
+    What the import could not read or had to assume is added to ``notes``: a syntax version
+    it was not written for, and ``collaborative``, which no pricing says.
     """
     doc = load_yaml(text, path)
     if doc.data is None:
         raise InputError(doc.path, 1, 1, "the pricing file is empty")
     check = Checker(doc)
-    inventory = check.attempt(lambda: _Pricing(doc, check).inventory(), None)
+    pricing = check.attempt(lambda: _Pricing(doc, check), None)
+    inventory = check.attempt(lambda: pricing.inventory(), None) if pricing else None
     check.done()
-    assert inventory is not None  # an unusable pricing recorded its problem, and done() raised it
+    assert pricing is not None and inventory is not None  # else done() raised the problem
+    if notes is not None:
+        notes.extend(pricing.notes)
+        notes.append(COLLABORATIVE_NOTE)
     return inventory
 
 
@@ -67,6 +84,7 @@ class _Pricing:
         self.doc = doc
         self.check = check
         self.root = self.mapping(doc.data, (), "a Pricing2Yaml pricing")
+        self.notes: list[str] = []
 
     def fail(self, path: tuple, message: str, *, at_key: bool = False) -> Invalid:
         return self.check.fail(path, message, at_key=at_key)
@@ -98,14 +116,21 @@ class _Pricing:
         }
 
     def syntax_version(self) -> None:
-        """``syntaxVersion`` is not read (every 2.x and 3.0 pricing imports alike), but it
-        must be a version."""
+        """``syntaxVersion`` must be a version; every 2.x and 3.0 pricing imports alike, and
+        another version is read the same way with a note saying so (a newer syntax may
+        mean something this importer does not know)."""
         if "syntaxVersion" not in self.root:
             return
         value = self.root["syntaxVersion"]
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             self.report(
                 ("syntaxVersion",), f"'syntaxVersion' must be a version like '2.1', not {type_name(value)}"
+            )
+        elif not KNOWN_SYNTAX.match(str(value).strip()):
+            line = self.doc.value_mark(("syntaxVersion",))[0]
+            self.notes.append(
+                f"syntaxVersion '{value}' (line {line}) is not one this importer was written "
+                "for (2.x, 3.0): it was read as 2.x; check the inventory"
             )
 
     def inventory(self) -> dict:

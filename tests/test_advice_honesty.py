@@ -32,16 +32,18 @@ def test_a_one_word_name_typed_domain_is_no_evidence_and_the_run_says_so_once(ru
         """)
     data = analysis(run, path)
     [feature] = data["features"]
+    # A one-word name of the product's own type leans it free, as a default: never evidence.
     assert (feature["recommendation"], feature["evidence"], feature["confidence_label"]) == (
-        "gated", "none", "unknown")
-    assert [r["rule"] for r in feature["reasons"]] == ["needs-strategic-reason"]
+        "free", "none", "unknown")
+    assert [(r["rule"], r["criterion"]) for r in feature["reasons"]] == [
+        ("aha-bare-head-noun", "default"), ("needs-strategic-reason", "default")]
     # Nothing says it promotes the growth model; the one finding about it says it rests on
-    # the default alone, and that is what the advice rests on.
+    # defaults alone, and that is what the advice rests on.
     assert findings(data, "gated-growth-feature") == []
     [none] = findings(data, "no-signals-no-text")
     assert none["message"] == (
         "'Zorblax' has no answered signals, and nothing read from its words, name, type or "
-        "metering decides its advice: the advice (gated) rests on the default alone")
+        "metering decides its advice: the advice (free) rests on defaults alone")
 
 
 @pytest.mark.parametrize("name", [
@@ -129,7 +131,7 @@ def test_the_default_is_never_a_reason_to_charge_nor_a_guessed_tier_a_placement(
     assert (finding["severity"], finding["inferred"]) == ("note", True)
     assert finding["message"] == (
         "'Zorp frobnicator' is free, but the advice gates it: no reason to give it away is "
-        "known, and freemium needs a strategic reason (a guess: nothing but the default speaks "
+        "known, and freemium needs a strategic reason (a guess: nothing but defaults speak "
         "for the advice; answer virality, commoditized, aha, habit, data_value, landing or "
         "audience to settle it)")
     data = analysis(run, str(EXAMPLES / "database.yaml"))

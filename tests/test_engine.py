@@ -380,18 +380,25 @@ def band(policy, advice: str, net: int) -> float:
 @pytest.mark.parametrize("name", ["Zorblax", "Gadget", "Frobnicate the wibbles", "Quux"])
 @pytest.mark.parametrize("category", ["", ", category: domain"])
 def test_words_no_list_knows_are_no_evidence(name, category):
-    # The Pricing2Yaml type `domain` (half of all imported features) says nothing either.
+    # The Pricing2Yaml type `domain` (half of all imported features) is no evidence either: a
+    # one-word name of that type only leans the advice free, as a default (aha-bare-head-noun).
     text = (f"product: {{name: Acme, tiers: [free, pro]}}\nfeatures:\n"
             f"  - {{id: f, name: {name}, current: pro{category}}}\n")
     a = assessment_of(text, "f")
+    by_default = category and " " not in name
     assert (a.recommendation, a.confidence_label, a.evidence, a.known) == (
-        "gated", "unknown", "none", False,
+        "free" if by_default else "gated", "unknown", "none", False,
     )
-    assert [r.rule for r in a.reasons] == ["needs-strategic-reason"]
+    assert [r.rule for r in a.reasons] == (
+        ["aha-bare-head-noun", "needs-strategic-reason"] if by_default else ["needs-strategic-reason"])
+    assert {r.criterion for r in a.reasons} == {"default"}
 
 
-def test_a_bare_noun_no_list_knows_says_nothing_whatever_its_type():
+def test_a_bare_noun_no_list_knows_is_a_default_whatever_its_type():
     text = "product: {name: Acme}\nfeatures:\n  - {id: f, name: Issues, category: domain}\n"
+    a = assessment_of(text, "f")
+    assert (a.recommendation, a.evidence, a.confidence_label) == ("free", "none", "unknown")
+    text = "product: {name: Acme}\nfeatures:\n  - {id: f, name: Issues}\n"
     a = assessment_of(text, "f")
     assert (a.recommendation, a.evidence, a.confidence_label) == ("gated", "none", "unknown")
     # The core objects a word list knows still count, typed or not.

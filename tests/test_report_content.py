@@ -153,8 +153,8 @@ def test_a_guessed_move_says_so_in_words(imported, run):
     moves = section(report(run, imported["notion"]), "Top moves")
     assert ("1. **Permission groups**: free → gated in BUSINESS. Admins, not everyday users, value it; "
             "a guess from the words “permission”. (confidence medium)") in moves
-    assert ("5 more changes rest on the default alone, no evidence either way, so they are not advised "
-            "yet: Private team spaces, Subtasks, Formulas and 2 more.") in moves
+    assert ("3 more changes rest on defaults alone, no evidence either way, so they are not advised "
+            "yet: Private team spaces, Workspace consolidation and Guest invite requests.") in moves
 
 
 # --- what to confirm ---------------------------------------------------------------------------------

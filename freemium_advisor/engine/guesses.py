@@ -61,8 +61,8 @@ def guess_note(assessment: Assessment, ruleset: RuleSet, finding: Finding | None
     if assessment.evidence == NO_EVIDENCE:
         asked = assessment.questions
         if not asked:
-            return "a guess: nothing but the default speaks for the advice"
-        return f"a guess: nothing but the default speaks for the advice; answer {_some(asked)} to settle it"
+            return "a guess: nothing but defaults speak for the advice"
+        return f"a guess: nothing but defaults speak for the advice; answer {_some(asked)} to settle it"
     if finding is not None and _tier_from_type(finding, assessment):
         return "a guess: the tier is what its type says; answer audience to settle it"
     names = guessed_signals(assessment, ruleset)

@@ -51,7 +51,7 @@ EVIDENCE_MEANS = {
     "answered": "the decisive reasons rest on your answers",
     "inferred": "the decisive reasons rest on guesses from the feature's words, name, type "
                 "or metering",
-    "none": "nothing but the default speaks for the advice",
+    "none": "nothing but defaults speak for the advice",
 }
 
 

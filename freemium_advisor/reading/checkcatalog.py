@@ -70,8 +70,8 @@ ADVICE_FIELDS = {
     "confidence": "the advice's confidence as text, two decimals (`0.83`)",
     "label": "the confidence in words: `low`, `medium` or `high`",
     "why": "the main reason, as `rule: message` (`no rule fired` when none did)",
-    "evidence": "what the decisive reasons rest on: `answered`, `inferred`, or `none` (the "
-                "default alone)",
+    "evidence": "what the decisive reasons rest on: `answered`, `inferred`, or `none` "
+                "(defaults alone)",
     "tier_from": "what the tier of gated advice rests on: `audience` (an answered or inferred "
                  "audience), `type` (what the feature's type says, `policy.type_audiences`) or "
                  "`default` (nothing says who buys it: the cheapest paid tier); none when the "

@@ -248,6 +248,38 @@ def test_output_into_a_missing_folder_is_bad_input(run, tmp_path):
     assert result.stderr == f"{target}: error: no such folder '{target.parent}'\n"
 
 
+@pytest.mark.parametrize("command", [
+    ["init"], ["schema", "-o"], ["import", "csv", "SHEET", "-o"], ["analyze", WHITEBOARD, "-o"],
+    ["report", WHITEBOARD, "-o"], ["check", WHITEBOARD, "--write"], ["rules", "docs", "-o"],
+])
+@pytest.mark.parametrize("name,message", [
+    ("new/", "names a folder, not a file; name a file to write"),
+    ("new/.", "names a folder, not a file; name a file to write"),
+    ("old", "is a directory; name a file to write"),
+    ("old/", "is a directory; name a file to write"),
+])
+def test_an_output_that_names_a_folder_is_refused_by_every_command(run, tmp_path, monkeypatch, command, name, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "sheet.csv").write_text("id,name\na,Alpha\n", encoding="utf-8")
+    args = [("sheet.csv" if arg == "SHEET" else arg) for arg in command]
+    target = f"sarif={name}" if command[-1] == "--write" else name
+    result = run(*args, target)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{name}: error: {message}\n")
+    # Nothing written: no file named after the folder, nothing inside the folder.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old", "sheet.csv"]
+    assert list((tmp_path / "old").iterdir()) == []
+
+
+def test_init_over_a_folder_is_refused_with_force_too(run, tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    for args in ([], ["--force"]):
+        result = run("init", str(folder), *args)
+        assert (result.exit_code, result.stderr) == (2, f"{folder}: error: is a directory; name a file to write\n")
+    assert list(folder.iterdir()) == []
+
+
 # --- colors --------------------------------------------------------------------------------
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import typer
 from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.escaping import text_line
-from freemium_advisor.base.outputs import STDOUT, write_output, write_outputs
+from freemium_advisor.base.outputs import STDOUT, check_output_name, write_output, write_outputs
 
 
 @app.command(epilog=EXIT_CODES_HELP)
@@ -30,6 +30,7 @@ def init(
     from freemium_advisor.reading.schema import SCHEMA_FILE, schema_text
     from freemium_advisor.render.starter import starter_inventory
 
+    check_output_name(path)  # a folder is no inventory, with --force or without
     if path != STDOUT and Path(path).exists() and not force:
         raise InputError(path, None, None, "already exists (use --force to overwrite it)")
     if path == STDOUT:

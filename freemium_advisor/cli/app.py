@@ -9,6 +9,7 @@ findings at or above the threshold, or failing rule or check examples; ``--help`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from enum import Enum
@@ -89,10 +90,7 @@ class OneLineErrors(TyperGroup):
             return EXIT_BAD_INPUT
         except UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else prog_name or PROG
-            typer.echo(
-                text_line(f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')"),
-                err=True,
-            )
+            typer.echo(text_line(f"{where}: error: {_usage_message(exc).rstrip('.')}; see '{where} --help'"), err=True)
             return EXIT_BAD_INPUT
         except ClickException as exc:
             typer.echo(text_line(f"{prog_name or PROG}: error: {_one_line(exc.format_message())}"), err=True)
@@ -112,6 +110,25 @@ def _error_lines(exc: InputError) -> None:
         abandon_stdout()  # what is still buffered for it would only fail again at exit
     for error in getattr(exc, "errors", (exc,)):
         typer.echo(text_line(str(error)), err=True)
+
+
+def _usage_message(exc: Exception) -> str:
+    """A usage error in our own words: one parenthetical at most, a did-you-mean as every
+    other error of the tool writes it."""
+    possibilities = getattr(exc, "possibilities", None)
+    if getattr(exc, "option_name", None) and possibilities:
+        names = " or ".join(f"'{name}'" for name in sorted(possibilities))
+        return _one_line(f"{exc.message} (did you mean {names}?)")
+    message = _one_line(exc.format_message())
+    extra = _EXTRA_ARGUMENTS.fullmatch(message)
+    if extra:
+        words = extra.group(1).split()
+        return f"unexpected extra argument{'s' if len(words) > 1 else ''}: {' '.join(words)}"
+    return message
+
+
+# Click's wording for arguments left over: "Got unexpected extra argument(s) (a b)".
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)")
 
 
 def _one_line(message: str) -> str:

@@ -75,7 +75,8 @@ def text_console(options) -> tuple[Console, io.StringIO]:
 
 
 def _signed(value: float) -> str:
-    return f"{value + 0.0:+g}"
+    """``+3``, ``-2.5``; zero has no sign (``0``, never ``+0`` or ``-0``)."""
+    return f"{value:+g}" if value else "0"
 
 
 def plural(count: int, noun: str) -> str:

@@ -79,9 +79,32 @@ def test_every_command_has_help(run, path, flag):
     assert words(f"Usage: freemium-advisor {' '.join(path)}") in words(result.stdout)
 
 
+DONE_OR_BAD = "Exit codes: 0 done; 2 bad input or usage."
+EXAMPLE_FAILS = "Exit codes: 0 done; 1 an example fails; 2 bad input or usage."
+# Each command's help ends with the codes it can return, and no other.
+EXIT_FOOTERS = {
+    "(top)": "Exit codes: 0 done; 1 findings at or above the threshold ('check'), or failing "
+             "rule or check examples ('rules test', 'checks test'); 2 bad input or usage; 130 "
+             "'ask' stopped by Ctrl-C. Each command's help lists its own.",
+    "check": "Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad input or usage.",
+    "ask": "Exit codes: 0 done; 2 bad input or usage; 130 stopped by Ctrl-C, the answers given "
+           "so far written.",
+    "rules": "Exit codes: 0 done; 1 an example fails ('rules test'); 2 bad input or usage.",
+    "checks": "Exit codes: 0 done; 1 an example fails ('checks test'); 2 bad input or usage.",
+    "rules test": EXAMPLE_FAILS,
+    "checks test": EXAMPLE_FAILS,
+}
+
+
+@pytest.mark.parametrize("path", [path for path, _ in COMMANDS], ids=label)
+def test_every_help_ends_with_the_exit_codes_its_command_can_return(run, path):
+    help_text = words(run(*path, "--help").stdout)
+    assert help_text.endswith(EXIT_FOOTERS.get(label(path), DONE_OR_BAD))
+
+
 @pytest.mark.parametrize("path", GROUPS, ids=label)
-def test_every_group_lists_the_exit_codes(run, path):
-    assert "Exit codes: 0 done; 1 findings at or above the threshold" in words(run(*path, "--help").stdout)
+def test_every_group_shows_an_example(run, path):
+    assert "Example: freemium-advisor " in words(run(*path, "--help").stdout)
 
 
 @pytest.mark.parametrize("path", LEAVES, ids=label)

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
-from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
+from freemium_advisor.cli.app import exit_codes, OUTPUT_OPTION, app
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.escaping import text_line
 from freemium_advisor.base.outputs import STDOUT, check_output_name, write_output, write_outputs
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def init(
     path: str = typer.Argument(
         "features.yaml", help="Where to write the inventory ('-' for stdout).", metavar="PATH"
@@ -45,7 +45,7 @@ def init(
     typer.echo(text_line(f"Wrote {wrote}. Next: freemium-advisor analyze {path}"), err=True)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def schema(
     output: str = OUTPUT_OPTION,
     result: bool = typer.Option(

@@ -8,17 +8,18 @@ import typer
 
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
-    EXIT_CODES_HELP,
+    EXIT_EXAMPLES_FAIL,
     EXIT_FINDINGS,
     OUTPUT_OPTION,
     RULES_OPTION,
     checks_app,
+    exit_codes,
     rule_packs,
 )
 from freemium_advisor.base.outputs import STDOUT, write_output
 
 
-@checks_app.command("list", epilog=EXIT_CODES_HELP)
+@checks_app.command("list", epilog=exit_codes())
 def checks_list() -> None:
     """List the checks: id, default severity, scope and title, one line each.
 
@@ -30,7 +31,7 @@ def checks_list() -> None:
         typer.echo(f"{spec.id:<28} {spec.severity:<8} {spec.scope:<8} {spec.title}")
 
 
-@checks_app.command("test", epilog=EXIT_CODES_HELP)
+@checks_app.command("test", epilog=exit_codes(EXIT_EXAMPLES_FAIL))
 def checks_test(
     rules: Optional[List[str]] = RULES_OPTION, config: Optional[str] = CONFIG_OPTION,
 ) -> None:
@@ -58,7 +59,7 @@ def checks_test(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@checks_app.command("docs", epilog=EXIT_CODES_HELP)
+@checks_app.command("docs", epilog=exit_codes())
 def checks_docs(output: str = OUTPUT_OPTION) -> None:
     """Write the Markdown check reference generated from the check files.
 

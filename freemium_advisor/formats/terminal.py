@@ -132,7 +132,7 @@ def _fit(line: str, width: int, *, ellipsis: bool, right: bool = False) -> str:
     return padding + line if right else line + padding
 
 
-def _paint(text: str, color: bool, *styles: str | None) -> str:
+def paint(text: str, color: bool, *styles: str | None) -> str:
     """``text`` in ``styles`` when ``color`` (ANSI codes around it), else as it is."""
     codes = ";".join(SGR[style] for style in styles if style)
     if not (color and codes and text):
@@ -220,12 +220,12 @@ def _cell_lines(cell: Cell, width: int, column: int, color: bool) -> list[str]:
     lines = []
     for text, piece_style in pieces:
         if column == CONF:  # a number or a word: never wrapped, aligned right
-            lines.append(_paint(_fit(text.strip(), width, ellipsis=True, right=True), color, style, piece_style))
+            lines.append(paint(_fit(text.strip(), width, ellipsis=True, right=True), color, style, piece_style))
             continue
         for line in wrap(text, width, fold=column == REASON):
             fitted = _fit(line, width, ellipsis=column != REASON)
             words = fitted.rstrip(" ")  # the padding stays unpainted
-            lines.append(_paint(words, color, style, piece_style) + fitted[len(words):])
+            lines.append(paint(words, color, style, piece_style) + fitted[len(words):])
     return lines
 
 
@@ -253,7 +253,7 @@ def _table(analysis, width: int, color: bool) -> Iterator[str]:
     widths = _column_widths(analysis, width)
     total = sum(widths) + PADDING * len(widths) + BORDERS
     title = wrap(f"{text_line(product.name)}: freemium advice", total)
-    yield "".join(_paint(line, color, "italic") + " " * (total - cell_len(line)) + "\n" for line in title)
+    yield "".join(paint(line, color, "italic") + " " * (total - cell_len(line)) + "\n" for line in title)
     yield _rule(widths, "┏", "━", "┳", "┓")
     yield _row([("bold", ((header, None),)) for header in HEADERS], widths, "┃", color, bottom=True)
     yield _rule(widths, "┡", "━", "╇", "┩")
@@ -269,7 +269,7 @@ def _table(analysis, width: int, color: bool) -> Iterator[str]:
 
 
 def _lines(text: str, width: int, style: str | None, color: bool) -> str:
-    return "".join(_paint(line, color, style) + "\n" for line in wrap(text, width))
+    return "".join(paint(line, color, style) + "\n" for line in wrap(text, width))
 
 
 def _list(analysis, width: int, color: bool) -> Iterator[str]:
@@ -280,7 +280,7 @@ def _list(analysis, width: int, color: bool) -> Iterator[str]:
         end = 2 + len(a.recommendation)
         lines = wrap(f"  {a.recommendation}" + (f" in {text_line(a.tier)}" if a.tier else "")
                      + (f", wall: {text_line(a.limit_metric)}" if a.limit_metric else ""), width)
-        lines[0] = lines[0][:2] + _paint(lines[0][2:end], color, STYLE[a.recommendation]) + lines[0][end:]
+        lines[0] = lines[0][:2] + paint(lines[0][2:end], color, STYLE[a.recommendation]) + lines[0][end:]
         reason = a.main_reason
         detail = f"  today {text_line(a.feature.current or '-')}; confidence {_confidence(a)}"
         if reason:
@@ -315,10 +315,10 @@ def _split(analysis, width: int, color: bool) -> Iterator[str]:
     yield _lines(f"{plural(len(analysis.assessments), 'feature')}: {counts}.", width, None, color)
     if analysis.assessments:
         cells = split_cells(summary, min(BAR_WIDTH, width - 2))
-        yield "".join(_paint(BAR[name] * n, color, STYLE[name]) for name, n in cells.items()) + "\n"
+        yield "".join(paint(BAR[name] * n, color, STYLE[name]) for name, n in cells.items()) + "\n"
         legend = _lines(", ".join(f"{BAR[name]} {name}" for name in summary), width, None, color)
         for name in summary:  # each shade in its colour
-            legend = legend.replace(BAR[name], _paint(BAR[name], color, STYLE[name]))
+            legend = legend.replace(BAR[name], paint(BAR[name], color, STYLE[name]))
         yield legend
     tiers = [
         f"{text_line(t.name)} {sum(a.tier == t.name for a in analysis.assessments)}"
@@ -336,7 +336,7 @@ def _findings(analysis, width: int, color: bool) -> Iterator[str]:
         return
     yield f"{plural(len(analysis.findings), 'finding')}:\n"
     for f in analysis.findings:
-        severity = _paint(f.severity, color, SEVERITY_STYLE[f.severity])
+        severity = paint(f.severity, color, SEVERITY_STYLE[f.severity])
         yield f"{text_line(f.file)}:{f.line}:{f.column}: {severity} [{f.check}] {text_line(f.message)}\n"
 
 

@@ -569,3 +569,28 @@ def test_help_shows_no_python_types_or_braces(run, path):
     text = run(*path, "--help").stdout
     assert "<bool>" not in text and "<str>" not in text
     assert "{" not in text.split("Usage:")[1].splitlines()[0]
+
+
+# --- diff ------------------------------------------------------------------------------------
+
+def test_diff_says_what_nothing_is_in_words(run, write):
+    old = write("old.yaml", "version: 1\nproduct: {name: A, tiers: [free, pro]}\nfeatures:\n"
+                            "  - {id: a, name: Alpha}\n")
+    new = write("new.yaml", "version: 1\nproduct: {name: A, tiers: [free, pro]}\nfeatures:\n"
+                            "  - {id: a, name: Alpha, current: pro, limit: {metric: boards},\n"
+                            "     signals: {virality: none, production: false}}\n")
+    assert run("diff", old, new).stdout.splitlines() == [
+        "~ a: current no tier -> pro",
+        "~ a: limit no wall -> boards",
+        "~ a: virality unanswered -> none",
+        "~ a: production unanswered -> false",
+    ]
+
+
+def test_a_revision_outside_git_is_named_as_written(run, write, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write("new.yaml", "version: 1\nproduct: {name: A}\nfeatures: []\n")
+    result = run("diff", "HEAD:x.yaml", path)
+    assert (result.exit_code, result.stderr) == (
+        2, "HEAD:x.yaml: error: is not in a git repository; a REF:path needs one\n",
+    )

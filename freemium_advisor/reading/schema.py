@@ -125,8 +125,8 @@ def schema_text() -> str:
     return json.dumps(inventory_schema(), indent=2) + "\n"
 
 
-def result_schema_text() -> str:
-    """The JSON result's schema (see :mod:`freemium_advisor.result.schema`)."""
-    from freemium_advisor.result.schema import result_schema_text as text
+def output_schema_text(kind: str) -> str:
+    """The schema of one JSON output of the tool (see :mod:`freemium_advisor.result.schema`)."""
+    from freemium_advisor.result.schema import output_schema_text as text
 
-    return text()
+    return text(kind)

@@ -64,8 +64,10 @@ def analyze(
 ) -> None:
     """Recommend free, free-limited or gated (and a tier) for every feature.
 
-    The table shows each feature's current tier, the advice, the tier, the confidence and
-    the main reason; --format json prints the full result (signals, every rule that fired
+    The table shows each feature's current tier, the advice (with the tier it gates into,
+    marked when that tier is a guess), the confidence's label (how often real products
+    agreed with such advice, free or paid) and the main reason; it never cuts a word, and
+    becomes a list when the terminal is too narrow for that. --format json prints the full result (signals, every rule that fired
     with its source, criteria totals, findings) for scripts, as described by
     'freemium-advisor schema --result'.
 

@@ -239,7 +239,9 @@ def _column_widths(rows: Iterable[tuple[Cell, ...]], width: int) -> list[int] | 
     narrowest, typical, widest = [], [], []
     rows = list(rows)
     for column, header in enumerate(_header_cells()):
-        measured = [_measure(header)] + [_measure(row[column]) for row in rows]
+        # Most cells repeat (a tier, a label, a rule id): each distinct one is measured once.
+        sizes = {cell: _measure(cell) for cell in {row[column] for row in rows}}
+        measured = [_measure(header)] + [sizes[row[column]] for row in rows]
         narrowest.append(max(n for n, _ in measured))
         lines = sorted(w for _, w in measured)
         typical.append(lines[(len(lines) - 1) * 9 // 10])
@@ -305,8 +307,18 @@ def _cell_lines(cell: Cell, width: int, color: bool) -> list[str]:
     return lines
 
 
-def _row(cells: Sequence[Cell], widths: Sequence[int], bar: str, color: bool, *, bottom: bool = False) -> str:
-    columns = [_cell_lines(cell, w, color) for cell, w in zip(cells, widths)]
+def _row(cells: Sequence[Cell], widths: Sequence[int], bar: str, color: bool, *, bottom: bool = False,
+         laid: dict | None = None) -> str:
+    """A row of the table; ``laid`` keeps the lines of each cell laid out so far (a tier, a
+    label, a rule id repeat from row to row)."""
+    columns = []
+    for cell, w in zip(cells, widths):
+        lines = laid.get((cell, w)) if laid is not None else None
+        if lines is None:
+            lines = _cell_lines(cell, w, color)
+            if laid is not None and len(laid) < _ROW_MEMO:
+                laid[cell, w] = lines
+        columns.append(lines)
     height = max(map(len, columns))
     out = []
     for index in range(height):
@@ -333,10 +345,11 @@ def _table(analysis, rows: list[tuple[Cell, ...]], widths: list[int], color: boo
     yield _row(_header_cells(), widths, "┃", color, bottom=True)
     yield _rule(widths, "┡", "━", "╇", "┩")
     seen: dict[tuple, str] = {}
+    laid: dict = {}
     for cells in rows:
         row = seen.get(cells)
         if row is None:
-            row = _row(cells, widths, "│", color)
+            row = _row(cells, widths, "│", color, laid=laid)
             if len(seen) < _ROW_MEMO:
                 seen[cells] = row
         yield row

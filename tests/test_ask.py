@@ -169,13 +169,69 @@ def test_rows_out_of_shape_unknown_features_and_signals_are_all_reported(run, wr
         f"{answers}:3:1: error: unknown signal 'viraltiy' (did you mean 'virality'?)",
         f"{answers}:4:1: error: this row has 2 fields, the header 3: was it edited out of shape?",
         f"{answers}:6:1: error: 'virality' of 'invite' is answered twice (first on line 5)",
-        f"{answers}:7:1: error: 'aha' of 'board' is answered in {path} already",
+        f"{answers}:7:1: error: 'aha' of 'board' is answered in {path} already, as high; change it there",
     ]
     assert Path(path).read_bytes() == before
     csv_only = run("ask", path, "--answers", str(tmp_path / "a.md"))
     assert (csv_only.exit_code, csv_only.stderr) == (
         2, f"{tmp_path / 'a.md'}: error: answers are read from a CSV file (ask --export q.csv writes one)\n",
     )
+
+
+def test_an_answer_the_interview_would_not_offer_is_refused(run, write, tmp_path):
+    # The words name an enterprise buyer: the interview offers admin, enterprise only.
+    path = write("features.yaml", GUESSES.replace("[free, pro, enterprise]", "[free, pro, business, enterprise]"))
+    before = Path(path).read_bytes()
+    answers = write("a.csv", """\
+        feature,signal,answer
+        sso,audience,user
+        sso,production,true
+        """)
+    result = run("ask", path, "--answers", answers)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"{answers}:2:1: error: 'sso': audience user contradicts the feature's own words; "
+               "ask offers admin or enterprise\n",
+    )
+    assert Path(path).read_bytes() == before
+    rows = questionnaire(run, path, tmp_path, "--feature", "sso")
+    assert [(r["signal"], r["choices"]) for r in rows] == [("audience", "admin, enterprise")]
+    rows[0]["answer"] = "admin"
+    offered = fill(rows, {("sso", "audience"): "admin"}, tmp_path / "b.csv")
+    result = run("ask", path, "--answers", offered)
+    assert (result.exit_code, result.stderr) == (0, f"Wrote 1 answer into {path}.\n")
+
+
+def test_the_same_answers_again_change_nothing_and_other_answers_are_refused(run, write, tmp_path):
+    path = write("features.yaml", GUESSES)
+    answers = write("a.csv", "feature,signal,answer\ninvite,virality,none\nzorblax,aha,high\n")
+    first = run("ask", path, "--answers", answers)
+    assert (first.exit_code, first.stderr) == (0, f"Wrote 2 answers into {path}.\n")
+    written = Path(path).read_bytes()
+    again = run("ask", path, "--answers", answers)  # a CI job run twice
+    assert (again.exit_code, again.stderr) == (0, f"Wrote 0 answers into {path} (2 already there).\n")
+    assert Path(path).read_bytes() == written
+    one_more = write("b.csv", "feature,signal,answer\ninvite,virality,none\nzorblax,habit,low\n")
+    result = run("ask", path, "--answers", one_more)
+    assert (result.exit_code, result.stderr) == (0, f"Wrote 1 answer into {path} (1 already there).\n")
+    changed = write("c.csv", "feature,signal,answer\ninvite,virality,high\n")
+    result = run("ask", path, "--answers", changed)
+    assert (result.exit_code, result.stderr) == (
+        2, f"{changed}:2:1: error: 'virality' of 'invite' is answered in {path} already, as none; change it there\n",
+    )
+
+
+def test_the_questionnaire_goes_to_stdout_and_comes_back_from_stdin(run, write):
+    path = write("features.yaml", GUESSES)
+    result = run("ask", path, "--export", "-", "--limit", "1")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert (result.exit_code, result.stderr, len(rows)) == (0, "Wrote 1 question to stdout.\n", 1)
+    rows[0]["answer"] = rows[0]["choices"].split(", ")[-1]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    result = run("ask", path, "--answers", "-", input=buffer.getvalue())
+    assert (result.exit_code, result.stderr) == (0, f"Wrote 1 answer into {path}.\n")
 
 
 def test_dry_run_prints_the_diff_and_writes_nothing(run, write, tmp_path):
@@ -305,16 +361,25 @@ def interview(path: str, *args: str):
 
 def test_the_interview_in_a_terminal_writes_each_answer_and_shows_the_change(write):
     path = write("features.yaml", GUESSES)
-    send, expect, wait = interview(path, "--feature", "invite", "--limit", "3")
+    send, expect, wait = interview(path, "--feature", "invite", "--limit", "3", "--no-color")
     out = expect("; s to skip, ? to explain): ")
-    assert "[1] Invite guests by link (invite): virality" in out
+    assert "[1] Invite guests by link [invite]: virality" in out
     assert "  We guessed virality high from 'invite', 'guests'.\n" in out
     assert "    none       only the person using it ever sees it (a personal setting) (-> gated in 'pro')\n" in out
+    assert "\x1b[" not in out
     send("?\n")
-    out = expect("Each answer:")
-    assert "  The framework: Indirect monetization through virality and network effects (00:47:45)\n" in out
+    out = expect("the write-up of the talk")
+    explained = out[out.index("? to explain): ?"):].splitlines()[1:4]
+    assert explained == [
+        "  What it means: virality says whether using it brings in people who are not users yet.",
+        "  Why it matters: a feature that spreads acquires users for you: free, it pays through the "
+        "people it brings in (indirect monetization); gated, it stops spreading.",
+        "  The framework: Indirect monetization through virality and network effects (00:47:45)",
+    ]
     send("maybe\n")
     expect("'maybe' is not one of none, low, medium, high.")
+    send("hgih\n")
+    expect("'hgih' is not one of none, low, medium, high (did you mean 'high'?).")
     send("none\n")
     out = expect("the advice changes: free in 'free' -> gated in 'pro'.")
     # Written at once: the file holds the answer while the next question waits.
@@ -326,8 +391,8 @@ def test_the_interview_in_a_terminal_writes_each_answer_and_shows_the_change(wri
     expect("[3] ")
     expect("; s to skip, ? to explain): ")
     send("\x03")  # Ctrl-C: the answers given so far stay, nothing half-written
-    out = expect("answers written into")
-    assert wait() == 0
+    out = expect("1 answer written into")
+    assert wait() == 130  # 128 + SIGINT, as the README's signal rule has it
     assert "Stopped." in out
     text = Path(path).read_text(encoding="utf-8")
     assert only_lines_added(GUESSES, text) == ["    signals:\n", "      virality: none\n"]
@@ -343,6 +408,28 @@ def test_the_interview_dry_run_prints_the_diff_at_the_end(write):
     assert wait() == 0
     assert "-  - {id: zorblax, name: Zorblax, current: pro}\n+  - {id: zorblax, name: Zorblax, current: pro, signals: {audience: user}}\n" in out
     assert Path(path).read_bytes() == before
+
+
+def test_the_interview_paints_the_advice_in_a_terminal(write):
+    path = write("features.yaml", GUESSES)
+    send, expect, wait = interview(path, "--feature", "invite", "--limit", "1")
+    out = expect("; s to skip, ? to explain): ")
+    assert "\x1b[1m[1] Invite guests by link [invite]: virality\x1b[0m" in out
+    assert "  Now: \x1b[32mfree in 'free'\x1b[0m.\n" in out
+    assert "(-> \x1b[35mgated in 'pro'\x1b[0m)" in out
+    send("s\n")
+    expect("0 answers written into")
+    assert wait() == 0
+
+
+def test_ask_completes_feature_ids(tmp_path):
+    env = {**os.environ, "_FREEMIUM_ADVISOR_COMPLETE": "complete_bash",
+           "COMP_WORDS": "freemium-advisor ask examples/whiteboard.yaml --feature s", "COMP_CWORD": "4"}
+    import subprocess
+
+    result = subprocess.run([sys.executable, "-m", "freemium_advisor"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["share-board", "sso"]
 
 
 def test_ask_help_ends_with_an_example(run):

@@ -80,9 +80,32 @@ def test_every_command_has_help(run, path, flag):
     assert words(f"Usage: freemium-advisor {' '.join(path)}") in words(result.stdout)
 
 
+DONE_OR_BAD = "Exit codes: 0 done; 2 bad input or usage."
+EXAMPLE_FAILS = "Exit codes: 0 done; 1 an example fails; 2 bad input or usage."
+# Each command's help ends with the codes it can return, and no other.
+EXIT_FOOTERS = {
+    "(top)": "Exit codes: 0 done; 1 findings at or above the threshold ('check'), or failing "
+             "rule or check examples ('rules test', 'checks test'); 2 bad input or usage; 130 "
+             "'ask' stopped by Ctrl-C. Each command's help lists its own.",
+    "check": "Exit codes: 0 done; 1 findings at or above --fail-on; 2 bad input or usage.",
+    "ask": "Exit codes: 0 done; 2 bad input or usage; 130 stopped by Ctrl-C, the answers given "
+           "so far written.",
+    "rules": "Exit codes: 0 done; 1 an example fails ('rules test'); 2 bad input or usage.",
+    "checks": "Exit codes: 0 done; 1 an example fails ('checks test'); 2 bad input or usage.",
+    "rules test": EXAMPLE_FAILS,
+    "checks test": EXAMPLE_FAILS,
+}
+
+
+@pytest.mark.parametrize("path", [path for path, _ in COMMANDS], ids=label)
+def test_every_help_ends_with_the_exit_codes_its_command_can_return(run, path):
+    help_text = words(run(*path, "--help").stdout)
+    assert help_text.endswith(EXIT_FOOTERS.get(label(path), DONE_OR_BAD))
+
+
 @pytest.mark.parametrize("path", GROUPS, ids=label)
-def test_every_group_lists_the_exit_codes(run, path):
-    assert "Exit codes: 0 done; 1 findings at or above the threshold" in words(run(*path, "--help").stdout)
+def test_every_group_shows_an_example(run, path):
+    assert "Example: freemium-advisor " in words(run(*path, "--help").stdout)
 
 
 @pytest.mark.parametrize("path", LEAVES, ids=label)
@@ -247,6 +270,38 @@ def test_output_into_a_missing_folder_is_bad_input(run, tmp_path):
     result = run("analyze", WHITEBOARD, "-o", str(target))
     assert result.exit_code == 2
     assert result.stderr == f"{target}: error: no such folder '{target.parent}'\n"
+
+
+@pytest.mark.parametrize("command", [
+    ["init"], ["schema", "-o"], ["import", "csv", "SHEET", "-o"], ["analyze", WHITEBOARD, "-o"],
+    ["report", WHITEBOARD, "-o"], ["check", WHITEBOARD, "--write"], ["rules", "docs", "-o"],
+])
+@pytest.mark.parametrize("name,message", [
+    ("new/", "names a folder, not a file; name a file to write"),
+    ("new/.", "names a folder, not a file; name a file to write"),
+    ("old", "is a directory; name a file to write"),
+    ("old/", "is a directory; name a file to write"),
+])
+def test_an_output_that_names_a_folder_is_refused_by_every_command(run, tmp_path, monkeypatch, command, name, message):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "old").mkdir()
+    (tmp_path / "sheet.csv").write_text("id,name\na,Alpha\n", encoding="utf-8")
+    args = [("sheet.csv" if arg == "SHEET" else arg) for arg in command]
+    target = f"sarif={name}" if command[-1] == "--write" else name
+    result = run(*args, target)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{name}: error: {message}\n")
+    # Nothing written: no file named after the folder, nothing inside the folder.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old", "sheet.csv"]
+    assert list((tmp_path / "old").iterdir()) == []
+
+
+def test_init_over_a_folder_is_refused_with_force_too(run, tmp_path):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    for args in ([], ["--force"]):
+        result = run("init", str(folder), *args)
+        assert (result.exit_code, result.stderr) == (2, f"{folder}: error: is a directory; name a file to write\n")
+    assert list(folder.iterdir()) == []
 
 
 # --- colors --------------------------------------------------------------------------------
@@ -516,3 +571,28 @@ def test_help_shows_no_python_types_or_braces(run, path):
     text = run(*path, "--help").stdout
     assert "<bool>" not in text and "<str>" not in text
     assert "{" not in text.split("Usage:")[1].splitlines()[0]
+
+
+# --- diff ------------------------------------------------------------------------------------
+
+def test_diff_says_what_nothing_is_in_words(run, write):
+    old = write("old.yaml", "version: 1\nproduct: {name: A, tiers: [free, pro]}\nfeatures:\n"
+                            "  - {id: a, name: Alpha}\n")
+    new = write("new.yaml", "version: 1\nproduct: {name: A, tiers: [free, pro]}\nfeatures:\n"
+                            "  - {id: a, name: Alpha, current: pro, limit: {metric: boards},\n"
+                            "     signals: {virality: none, production: false}}\n")
+    assert run("diff", old, new).stdout.splitlines() == [
+        "~ a: current no tier -> pro",
+        "~ a: limit no wall -> boards",
+        "~ a: virality unanswered -> none",
+        "~ a: production unanswered -> false",
+    ]
+
+
+def test_a_revision_outside_git_is_named_as_written(run, write, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    path = write("new.yaml", "version: 1\nproduct: {name: A}\nfeatures: []\n")
+    result = run("diff", "HEAD:x.yaml", path)
+    assert (result.exit_code, result.stderr) == (
+        2, "HEAD:x.yaml: error: is not in a git repository; a REF:path needs one\n",
+    )

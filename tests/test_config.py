@@ -86,6 +86,7 @@ COMMANDS = [
     ("rules", "show", "aha-high"),
     ("rules", "test"),
     ("rules", "docs"),
+    ("checks", "list"),  # the severities the packs set
     ("checks", "test"),
 ]
 
@@ -105,4 +106,4 @@ def test_every_command_that_reads_rules_reports_a_bad_settings_file(run, write, 
 
 def test_commands_that_read_no_rules_read_no_settings(run, write):
     write(".freemium-advisor.yaml", "fromat: json\n")
-    assert run("checks", "list").exit_code == 0
+    assert run("checks", "docs").exit_code == 0

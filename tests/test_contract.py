@@ -131,8 +131,24 @@ def test_usage_errors_are_one_line_with_a_pointer_to_help(run):
     result = run("analyze", WHITEBOARD, "--formt", "json")
     assert result.exit_code == 2
     assert result.stderr == (
-        "freemium-advisor analyze: error: No such option: --formt (Possible options: --format) "
-        "(see 'freemium-advisor analyze --help')\n"
+        "freemium-advisor analyze: error: No such option: --formt (did you mean '--format'?); "
+        "see 'freemium-advisor analyze --help'\n"
+    )
+
+
+@pytest.mark.parametrize("args,message", [
+    (["analyze", WHITEBOARD, "extra"], "unexpected extra argument: extra"),
+    (["analyze", WHITEBOARD, "extra", "more"], "unexpected extra arguments: extra more"),
+    (["analyze"], "Missing argument 'FILE'"),
+    (["analyze", WHITEBOARD, "--colr"], "No such option: --colr (did you mean '--color' or '--no-color'?)"),
+    (["ask", WHITEBOARD, "--limit", "x"], "Invalid value for '--limit' / '-n': 'x' is not a whole number"),
+    (["ask", WHITEBOARD, "--limit", "0"], "Invalid value for '--limit' / '-n': must be 1 or more, not 0"),
+])
+def test_usage_errors_have_one_parenthetical_at_most(run, args, message):
+    result = run(*args)
+    command = " ".join(["freemium-advisor", *args[:1]])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"{command}: error: {message}; see '{command} --help'\n",
     )
 
 

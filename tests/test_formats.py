@@ -9,10 +9,11 @@ import pytest
 
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.engine.explain import explain
+from freemium_advisor.engine.findings import catalog
 from freemium_advisor.engine.gate import CheckRun
 from freemium_advisor.engine.inventorydiff import diff_analyses
 from freemium_advisor.formats import COMMAND_FORMATS, RenderOptions, formats_for, formatter
-from freemium_advisor.result.schema import result_schema, result_schema_text
+from freemium_advisor.result.schema import output_schema_text, output_schemas, result_schema, result_schema_text
 from freemium_advisor.reading.rulepacks import load_ruleset
 from tests.conftest import EXAMPLES, ROOT
 
@@ -31,6 +32,8 @@ def _result_for(command: str):
         return CheckRun((analysis,), "error")
     if command == "diff":
         return diff_analyses(analysis, analysis)
+    if command == "checks list":
+        return [(spec, spec.severity) for spec in catalog()]
     return analysis
 
 
@@ -67,6 +70,65 @@ def test_every_examples_json_matches_the_result_schema(run, path):
     assert document["rules"]["fingerprint"] == load_ruleset().fingerprint
     assert all(f["file"] == str(path) and len(f["fingerprint"]) == 16 for f in document["findings"])
     assert all(r["source"]["principle"] for f in document["features"] for r in f["reasons"])
+
+
+@pytest.mark.parametrize("kind", ["explain", "diff", "rules", "checks"])
+def test_every_json_output_has_a_current_schema(run, kind):
+    """If this fails, run: freemium-advisor schema --kind KIND -o schema/KIND.schema.json"""
+    text = output_schema_text(kind)
+    assert (ROOT / "schema" / f"{kind}.schema.json").read_text(encoding="utf-8") == text
+    assert run("schema", "--kind", kind).stdout == text
+    jsonschema.Draft202012Validator.check_schema(json.loads(text))
+
+
+def _valid(kind: str, document) -> None:
+    jsonschema.Draft202012Validator(output_schemas()[kind]).validate(document)
+
+
+@pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
+def test_every_explanation_matches_the_explain_schema(run, path):
+    for feature in analyze_file(str(path)).assessments:
+        document = json.loads(run("explain", str(path), feature.feature.id, "-f", "json").stdout)
+        _valid("explain", document)
+        assert document["id"] == feature.feature.id
+
+
+def test_a_diff_of_every_kind_of_change_matches_the_diff_schema(run, write):
+    old = (EXAMPLES / "whiteboard.yaml").read_text(encoding="utf-8")
+    new = (old.replace("current: starter", "current: business", 1)
+              .replace("limit: {metric: editable boards, free: 3}", "limit: {metric: editable boards, free: 5}")
+              .replace("friction: medium   # a board nobody else can see spreads nothing",
+                       "friction: medium\n      production: false\n      audience: team"))
+    new = new[:new.index("  - id: audit-logs")] + "  - {id: canvas, name: Canvas}\n"
+    document = json.loads(run("diff", write("old.yaml", old), write("new.yaml", new), "-f", "json").stdout)
+    _valid("diff", document)
+    assert {c["kind"] for c in document["changes"]} == {"added", "removed", "placement", "limit", "signal", "advice"}
+    values = {(c["feature"], c["field"]): (c["old"], c["new"]) for c in document["changes"]}
+    # Data, not words: an answer as the inventory writes it, a wall, the advice as fields.
+    assert values["private-boards", "production"] == (None, False)
+    assert values["private-boards", "audience"] == (None, "team")
+    assert values["create-boards", "limit"] == ({"metric": "editable boards", "free": 3},
+                                                {"metric": "editable boards", "free": 5})
+    assert values["audit-logs", "feature"] == ({"recommendation": "gated", "tier": "enterprise"}, None)
+
+
+def test_the_rules_and_checks_lists_match_their_schemas(run, write):
+    pack = write("pack.yaml", "policy:\n  severity: {empty-tier: off, costly-feature-unlimited: error}\n")
+    _valid("rules", json.loads(run("rules", "list", "-f", "json", "-r", pack).stdout))
+    checks = json.loads(run("checks", "list", "-f", "json", "-r", pack).stdout)
+    _valid("checks", checks)
+    by_id = {c["id"]: c for c in checks}
+    assert by_id["empty-tier"] == {"id": "empty-tier", "severity": "off", "default_severity": "note",
+                                   "scope": "tier", "title": "A tier with no features"}
+    assert by_id["costly-feature-unlimited"]["severity"] == "error"
+    listed = run("checks", "list", "-r", pack).stdout.splitlines()
+    assert "empty-tier                   off      tier     A tier with no features (default note)" in listed
+
+
+def test_schema_takes_one_kind(run):
+    result = run("schema", "--result", "--kind", "diff")
+    assert (result.exit_code, result.stderr) == (2, "error: give --result or --kind diff, not both\n")
+    assert run("schema", "--kind", "result").stdout == result_schema_text()
 
 
 def test_the_result_schema_rejects_a_removed_field(run):

@@ -352,12 +352,13 @@ def test_diff_lists_signal_advice_added_and_removed(run, write):
     assert run("diff", old, new).stdout.splitlines() == [
         "+ canvas: added (advice free)",
         "~ share: virality high -> none",
-        "~ share: audience (none) -> enterprise",
+        "~ share: audience unanswered -> enterprise",
         "~ share: advice free -> gated in pro",
         "- editor: removed (advice was free)",
     ]
     changes = json.loads(run("diff", old, new, "-f", "json").stdout)["changes"]
-    assert changes[0] == {"feature": "canvas", "kind": "added", "field": "feature", "old": None, "new": "free"}
+    assert changes[0] == {"feature": "canvas", "kind": "added", "field": "feature", "old": None,
+                          "new": {"recommendation": "free", "tier": "free"}}
 
 
 # --- configuration ------------------------------------------------------------------------------

@@ -66,8 +66,8 @@ CASES = [
     ("integer over the limit", VALID.replace(b"free: 3", b"free: 99999999999999999999"),
      ":8:35: error: number too large"),
     ("huge version", b"version: " + b"1" * 4400 + b"\n", ":1:10: error: number too large"),
-    ("1e999", VALID.replace(b"free: 3", b"free: 1.0e999"), ":8:35: error: 'free' must be a number"),
-    (".inf", VALID.replace(b"free: 3", b"free: .inf"), ":8:35: error: 'free' must be a number"),
+    ("1e999", VALID.replace(b"free: 3", b"free: 1.0e999"), ":8:35: error: 'free' must be a finite number"),
+    (".inf", VALID.replace(b"free: 3", b"free: .inf"), ":8:35: error: 'free' must be a finite number"),
     (".nan", VALID.replace(b"free: 3", b"free: .nan"), ":8:35: error: '.nan' (not a number)"),
     ("nan version", b"version: .NaN\n", ":1:10: error: '.nan' (not a number)"),
     # duplicate ids and keys
@@ -82,6 +82,9 @@ CASES = [
     ("UTF-16 without BOM", VALID.decode().encode("utf-16-be"), ":1:1: error: UTF-16 text"),
     ("UTF-32", codecs.BOM_UTF32_LE + VALID.decode().encode("utf-32-le"), ":1:1: error: UTF-16 or UTF-32"),
     ("NUL byte", VALID.replace(b"Boardly", b"Board\0ly"), ":3:14: error: NUL byte"),
+    # An executable's NULs are not UTF-16: it never decodes to clean text.
+    ("ELF binary", b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0\x10\x6d\0\0",
+     ":1:8: error: NUL byte in the text (is it a binary file?)"),
     ("control character", VALID.replace(b"Boardly", b"Board\x07ly"), ":3:14: error: control character U+0007"),
     ("escape sequence", VALID.replace(b"Boardly", b'"\\e]0;pwned\\a"'), ":3:9: error: control character U+001B"),
     ("escape in a key", VALID + b'"\\x1b[2J": 1\n', ":10:1: error: control character U+001B"),

@@ -255,3 +255,19 @@ def test_levels_are_case_insensitive_and_true_false_map_to_high_none():
     assert import_csv(text, "t.csv")["features"][0]["signals"] == {
         "aha": "medium", "habit": "high", "landing": "none",
     }
+
+
+def test_every_problem_of_a_sheet_is_reported_in_one_run(run, write):
+    # A bad level does not hide the duplicate id after it, and a misnamed column does not
+    # hide the problems of the rows (nor is each of its cells reported again).
+    path = write("s.csv", "id,nmae,aha\na,Alpha,hgih\na,Gamma,\n,B,x\n")
+    result = run("import", "csv", path)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.splitlines() == [
+        f"{path}:1:2: error: unknown column 'nmae' (did you mean 'name'?); expected {COLUMNS}",
+        f"{path}:2:3: error: unknown level 'hgih' for signal 'aha' (did you mean 'high'?); "
+        "expected none, low, medium or high (or true/false)",
+        f"{path}:3:1: error: duplicate feature id 'a' (first used on line 2)",
+        f"{path}:4:1: error: missing 'id' (every row needs an id and a name)",
+        f"{path}:4:3: error: unknown level 'x' for signal 'aha'; expected none, low, medium or high (or true/false)",
+    ]

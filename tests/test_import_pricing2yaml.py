@@ -237,6 +237,16 @@ def test_text_values_as_lists_count_as_included():
         ("google+Integration", "Google+ integration"),
         ("snake_case_key", "Snake case key"),
         ("canvas", "Canvas"),
+        # Acronyms written as words get their case back.
+        ("uiKits", "UI kits"),
+        ("restApis", "REST APIs"),
+        ("restApiForVariables", "REST API for variables"),
+        ("euDataHosting", "EU data hosting"),
+        ("oAuthGoogle", "OAuth google"),
+        ("figmaForVsCode", "Figma for VS Code"),
+        ("samlSso", "SAML SSO"),
+        ("aiCallSummaries", "AI call summaries"),
+        ("restaurantApi", "Restaurant API"),
     ],
 )
 def test_humanize(key, name):

@@ -249,3 +249,43 @@ def test_a_text_only_feature_knows_where_each_key_is():
     assert plain.position("description") == (6, 5)
     assert plain.position("current") == (4, 5)
     assert dict(checked.positions)["addon"] == (10, 5)
+
+
+@pytest.mark.parametrize("free,error", [
+    ("1e3", None),
+    ("1E3", None),
+    ("2.5e-1", None),
+    ("1000", None),
+    ("-1e3", "'free' must be a number, 0 or more"),
+    ("1e400", "'free' must be a finite number, 0 or more"),
+    ("-1e400", "'free' must be a finite number, 0 or more"),
+    ('"1e3"', "'free' must be a number, 0 or more"),
+])
+def test_the_schema_and_the_loader_agree_on_numbers(free, error):
+    import json
+
+    import jsonschema
+
+    from freemium_advisor.reading.schema import inventory_schema
+
+    text = ('{"version": 1, "product": {"name": "J", "model": "trial", "trial_days": 1.4e1}, '
+            f'"features": [{{"id": "a", "name": "A", "limit": {{"metric": "x", "free": {free}}}}}]}}')
+    schema_errors = list(jsonschema.Draft202012Validator(inventory_schema()).iter_errors(json.loads(text)))
+    if error is None:
+        inventory = parse_inventory(text, "j.json")
+        assert schema_errors == []
+        assert inventory.features[0].limit.free == json.loads(free)
+        assert inventory.product.trial_days == 14
+    else:
+        with pytest.raises(InputError) as raised:
+            parse_inventory(text, "j.json")
+        assert str(raised.value) == f"j.json:1:{text.index(free) + 1}: error: {error}"
+        assert [e.json_path for e in schema_errors] == ["$.features[0].limit.free"]
+
+
+@pytest.mark.parametrize("free", [".inf", "-.inf", "1.0e+400"])
+def test_an_infinite_yaml_number_is_not_finite(free):
+    text = f"version: 1\nproduct: {{name: J}}\nfeatures:\n  - {{id: a, name: A, limit: {{metric: x, free: {free}}}}}\n"
+    with pytest.raises(InputError) as raised:
+        parse_inventory(text, "j.yaml")
+    assert str(raised.value) == "j.yaml:4:47: error: 'free' must be a finite number, 0 or more"

@@ -39,27 +39,48 @@ features:
     name: "Two\\nlines"
     current: free
 """
-# A word too long for its column ends in an ellipsis (the Main reason column folds instead),
-# a character two cells wide takes two, a newline in a name is shown as an escape (a name is
-# one line in every output).
-WORDY_AT_80 = """\
+# Every word whole: a column is as wide as its longest word, a character two cells wide
+# takes two, a newline in a name is shown as an escape (a name is one line in every output),
+# the label of the confidence in words, a tier nobody's answer supports marked as a guess.
+WORDY_AT_100 = """\
 Wordy: freemium advice
-┏━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━┳━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━┓
-┃ Feature          ┃ Current ┃ Advice       ┃ Tier ┃   Conf. ┃ Main reason     ┃
-┡━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━╇━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━┩
-│ Supercalifragil… │ pro     │ free-limited │ free │    0.87 │ aha-high        │
-│ exports          │         │ wall: uses   │      │         │                 │
-│                  │         │ per month    │      │         │                 │
-│ 共有ボード with  │ free    │ free         │ free │    0.69 │ virality-high   │
-│ guests           │         │              │      │         │                 │
-│ Two\\nlines       │ free    │ gated        │ pro  │ unknown │ no evidence;    │
-│                  │         │              │      │         │ ask: virality,  │
-│                  │         │              │      │         │ commoditized,   │
-│                  │         │              │      │         │ aha, habit,     │
-│                  │         │              │      │         │ data_value,     │
-│                  │         │              │      │         │ landing,        │
-│                  │         │              │      │         │ audience        │
-└──────────────────┴─────────┴──────────────┴──────┴─────────┴─────────────────┘
+┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━┳━━━━━━━━━━━━━━━━━━┓
+┃ Feature                            ┃ Current ┃ Advice               ┃ Conf.   ┃ Main reason      ┃
+┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━╇━━━━━━━━━━━━━━━━━━┩
+│ Supercalifragilisticexpialidocious │ pro     │ free-limited         │ medium  │ aha-high         │
+│ exports                            │         │ wall: uses per month │         │                  │
+│ 共有ボード with guests             │ free    │ free                 │ low     │ virality-high    │
+│ Two\\nlines                         │ free    │ gated in pro (guess) │ unknown │ no evidence;     │
+│                                    │         │                      │         │ ask: virality,   │
+│                                    │         │                      │         │ commoditized,    │
+│                                    │         │                      │         │ aha, habit,      │
+│                                    │         │                      │         │ data_value,      │
+│                                    │         │                      │         │ landing,         │
+│                                    │         │                      │         │ audience         │
+└────────────────────────────────────┴─────────┴──────────────────────┴─────────┴──────────────────┘
+Conf.: how often real products agreed with advice like this, free or paid; it does not measure the
+tier.
+(guess): no audience answered or inferred, so the tier is the cheapest paid one.
+"""
+# At 60 columns the longest name does not fit a table: the list says the same, every
+# wrapped line indented as its first, and never the default as a reason.
+WORDY_AT_60 = """\
+Wordy: freemium advice
+Supercalifragilisticexpialidocious exports
+  free-limited, wall: uses per month
+  today pro; confidence medium; aha-high
+共有ボード with guests
+  free
+  today free; confidence low; virality-high
+Two\\nlines
+  gated in pro (guess)
+  today free; confidence unknown; no evidence; ask:
+  virality, commoditized, aha, habit, data_value, landing,
+  audience
+Confidence: how often real products agreed with advice like
+this, free or paid; it does not measure the tier.
+(guess): no audience answered or inferred, so the tier is
+the cheapest paid one.
 """
 
 
@@ -76,12 +97,13 @@ def test_wrap_breaks_between_words_by_terminal_cells(text, width, fold, lines):
     assert wrap(text, width, fold=fold) == lines
 
 
-def test_the_table_lays_out_long_words_wide_characters_and_newlines(write):
+@pytest.mark.parametrize("width,expected", [(100, WORDY_AT_100), (60, WORDY_AT_60)])
+def test_the_table_lays_out_long_words_wide_characters_and_newlines(write, width, expected):
     analysis = analyze_file(write("wordy.yaml", WORDY))
-    text = render_analysis(analysis, RenderOptions(color=False, width=80))
-    table = [line.rstrip() for line in text.splitlines()[:17]]
-    assert table == WORDY_AT_80.splitlines()
-    assert {cell_len(line) for line in text.splitlines()[:17]} == {80}
+    text = render_analysis(analysis, RenderOptions(color=False, width=width))
+    shown = text[:text.index("3 features:")]
+    assert [line.rstrip() for line in shown.splitlines()] == expected.splitlines()
+    assert max(cell_len(line) for line in shown.splitlines()) <= width
 
 
 WORDS = st.text(alphabet="abcXYZ -/.,:'é中😀\u0301", min_size=1, max_size=40).map(str.strip).filter(bool)
@@ -91,9 +113,9 @@ WORDS = st.text(alphabet="abcXYZ -/.,:'é中😀\u0301", min_size=1, max_size=40
 @given(
     product=WORDS, tiers=st.lists(WORDS, min_size=1, max_size=4, unique=True),
     names=st.lists(st.lists(WORDS, min_size=1, max_size=6).map(" ".join), min_size=1, max_size=5),
-    width=st.integers(80, 220),
+    width=st.integers(40, 220),
 )
-def test_any_names_keep_the_columns_straight_and_the_advice_whole(product, tiers, names, width):
+def test_any_names_keep_the_columns_straight_and_every_word_whole(product, tiers, names, width):
     document = {
         "product": {"name": product, "tiers": tiers},
         "features": [{"id": f"f{i}", "name": name, "current": tiers[i % len(tiers)]}
@@ -102,13 +124,24 @@ def test_any_names_keep_the_columns_straight_and_the_advice_whole(product, tiers
     inventory = parse_inventory(yaml.safe_dump(document, allow_unicode=True), "names.yaml")
     analysis = analyze(inventory, load_ruleset(()))
     lines = render_analysis(analysis, RenderOptions(color=False, width=width)).splitlines()
-    bottom = next(i for i, line in enumerate(lines) if line.startswith("└"))
-    table = lines[:bottom + 1]
-    assert {cell_len(line) for line in table} == {width}
-    rows = [line for line in table if line.startswith("│")]
-    advice = [line.split("│")[3].strip() for line in rows if line.split("│")[3].strip() in
-              ("free", "free-limited", "gated")]
-    assert advice == [a.recommendation for a in analysis.assessments]
+    expected = [(" ".join(a.feature.name.split()), a.recommendation) for a in analysis.assessments]
+    if lines[1].startswith("┏"):  # a table: straight columns, each name whole in its column
+        bottom = next(i for i, line in enumerate(lines) if line.startswith("└"))
+        assert {cell_len(line) for line in lines[:bottom + 1]} == {width}
+        blocks: list[tuple[list[str], str]] = []
+        for line in lines[4:bottom]:
+            name, _, advice = (cell.strip() for cell in line.split("│")[1:4])
+            first = advice.split(" ")[0]
+            if first in ("free", "free-limited", "gated"):
+                blocks.append(([], first))
+            blocks[-1][0].append(name)
+        assert [(" ".join(" ".join(parts).split()), advice) for parts, advice in blocks] == expected
+    else:  # a list: nothing wider than the terminal, the advice on its own line
+        legend = next(i for i, line in enumerate(lines) if line.startswith("Confidence: "))
+        assert all(cell_len(line) <= width for line in lines[:legend])
+        advice = [line.split(" ")[2].rstrip(",") for line in lines[1:legend] if line.startswith("  ")
+                  and line.split(" ")[2].rstrip(",") in ("free", "free-limited", "gated")]
+        assert advice == [a.recommendation for a in analysis.assessments]
 
 
 @pytest.mark.parametrize("width", [50, 79, 80, 100, 137])
@@ -142,26 +175,69 @@ def test_split_cells_fill_the_bar_and_show_every_recommendation_given(summary, w
     assert split_cells(summary, width) == expected
 
 
-@pytest.mark.parametrize("columns", [50, 60, 79])
+@pytest.mark.parametrize("columns", [30, 50, 75])
 def test_narrow_terminal_lists_features_and_never_cuts_the_advice(run, monkeypatch, columns):
     monkeypatch.setenv("COLUMNS", str(columns))
     lines = run("analyze", WHITEBOARD).stdout.splitlines()
     assert all(len(line) <= columns for line in lines[:-3])  # the finding line is never wrapped
     assert "Editable boards" in lines
     advice = lines[lines.index("Editable boards") + 1]
-    assert advice.startswith("  free-limited in free")
+    assert advice.startswith("  free-limited, wall: editable")
     voting = lines[lines.index("Voting and timer") + 1: lines.index("Voting and timer") + 3]
-    assert voting == ["  free in free", "  today business; confidence 0.85; aha-medium"]
+    assert voting[0] == "  free"
+    assert " ".join(line.strip() for line in voting).startswith("free today business; confidence")
+    # Every wrapped line keeps the indent of its block.
+    block = lines[lines.index("Company-wide usage analytics") + 1: lines.index("SAML single sign-on (SSO)")]
+    assert all(line.startswith("  ") for line in block)
+    assert " ".join(line.strip() for line in block) == (
+        "gated in business today business; confidence medium; audience-admin (inferred)"
+    )
 
 
-@pytest.mark.parametrize("columns", [80, 100, 140])
-def test_table_keeps_the_advice_whole(run, monkeypatch, columns):
+def test_the_list_wraps_with_the_indent_of_its_block(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "30")
+    lines = run("analyze", WHITEBOARD).stdout.splitlines()
+    at = lines.index("Editable boards")
+    assert lines[at:at + 5] == [
+        "Editable boards",
+        "  free-limited, wall: editable",
+        "  boards",
+        "  today free; confidence",
+        "  medium; aha-high",
+    ]
+
+
+@pytest.mark.parametrize("columns", [76, 80, 100, 140, 200])
+def test_table_keeps_every_word_whole(run, monkeypatch, columns):
     monkeypatch.setenv("COLUMNS", str(columns))
     out = run("analyze", WHITEBOARD).stdout
-    assert out.splitlines()[1].startswith("┏")  # a table from 80 columns on
+    lines = out.splitlines()
+    assert lines[1].startswith("┏")  # a table from 76 columns on: its longest words fit
+    assert "…" not in out
     assert re.search(r"│ free-limited +│", out)
-    for word in ("free", "gated"):
-        assert f"│ {word} " in out
+    for word in ("Real-time", "collaboration", "enterprise", "audience-enterprise", "production-use",
+                 "virality-high", "commoditized-high"):
+        assert re.search(rf"[│ ]{re.escape(word)} ", out), word
+    assert re.search(r"│ medium +│", out)  # the confidence's label, in words
+
+
+def test_a_wide_table_keeps_a_reason_and_its_mark_on_one_line(run, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    out = run("analyze", WHITEBOARD).stdout
+    assert re.search(r"│ audience-enterprise \(inferred\) +│", out)
+    assert "│ Unlimited version history " in out
+    assert re.search(r"│ gated in starter \(guess\) +│ high +│", out)
+
+
+def test_the_list_says_what_the_table_says(run, monkeypatch, write):
+    path = write("wordy.yaml", WORDY)
+    monkeypatch.setenv("COLUMNS", "60")
+    listed = run("analyze", path).stdout.split("3 features:")[0]
+    monkeypatch.setenv("COLUMNS", "100")
+    table = run("analyze", path).stdout.split("3 features:")[0]
+    # A default is never a reason: both say what the advice lacks.
+    assert "no evidence;" in listed and "no evidence;" in table
+    assert "needs-strategic-reason" not in listed + table
 
 
 def test_explain_renders_the_reasoning_as_a_tree(run):

@@ -240,13 +240,12 @@ def rewrite_file(data: bytes, path: str) -> None:
 def _prepare(chunks: Iterable[bytes], path: str, inputs: tuple[str, ...], replacing: str | None):
     """The write of ``chunks`` to ``path``, checked and (for a file) written to its
     temporary file: :meth:`commit` puts it in place, :meth:`discard` removes what is left."""
+    check_output_name(path)
     target = Path(path)
     mode = _mode(target, path)
     read = was_read(target) or any(_same_file(target, source) for source in inputs)
     if read and not (replacing and _same_file(target, replacing)):
         raise InputError(path, None, None, "refusing to overwrite an input file; choose another output")
-    if mode is not None and stat.S_ISDIR(mode):
-        raise InputError(path, None, None, "is a directory; name a file to write")
     if mode is not None and not stat.S_ISREG(mode):
         # /dev/stdout, /dev/null, a FIFO: a stream to write to, never a file to replace
         # (renaming over /dev/null would put a regular file in its place).
@@ -255,6 +254,25 @@ def _prepare(chunks: Iterable[bytes], path: str, inputs: tuple[str, ...], replac
         # Renaming over it needs only the folder's permission; its own says "keep".
         raise InputError(path, None, None, "is read-only; refusing to replace it")
     return _Replacement(chunks, target, path)
+
+
+def check_output_name(path: str) -> None:
+    """Refuse an output path that names a folder: an existing one, or a name ending in ``/``
+    (or ``/.``), which :class:`~pathlib.Path` would quietly read as the file ``newdir``."""
+    if path == STDOUT:
+        return
+    if _names_folder(path):
+        if _is_dir(Path(path), path):
+            raise InputError(path, None, None, "is a directory; name a file to write")
+        raise InputError(path, None, None, "names a folder, not a file; name a file to write")
+    mode = _mode(Path(path), path)
+    if mode is not None and stat.S_ISDIR(mode):
+        raise InputError(path, None, None, "is a directory; name a file to write")
+
+
+def _names_folder(path: str) -> bool:
+    separators = tuple(s for s in (os.sep, os.altsep) if s)
+    return path.endswith(separators) or os.path.basename(path) in (".", "..")
 
 
 def _mode(target: Path, path: str) -> int | None:

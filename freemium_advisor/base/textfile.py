@@ -135,7 +135,7 @@ def decode_text(raw: bytes, name: str) -> str:
     nul = raw.find(b"\0")
     if nul >= 0:
         line, column = _position(raw, nul)
-        if raw[1::2].count(0) > len(raw) // 4 or raw[0::2].count(0) > len(raw) // 4:
+        if _utf16_text(raw):
             raise InputError(name, line, column, "UTF-16 text; save the file as UTF-8")
         raise InputError(name, line, column, "NUL byte in the text (is it a binary file?)")
     try:
@@ -151,6 +151,23 @@ def decode_text(raw: bytes, name: str) -> str:
         line, column = before.count("\n") + 1, found.start() - (before.rfind("\n") + 1) + 1
         raise InputError(name, line, column, control_message(found.group()))
     return text
+
+
+def _utf16_text(raw: bytes) -> bool:
+    """Whether bytes with NULs in them are UTF-16 text without a BOM: they decode as UTF-16
+    (big-endian when the NULs come first in each pair) to text free of NULs and controls, and
+    NULs are a quarter of the bytes or more. A binary file (an executable, an image) has many
+    NULs too, but never decodes to clean text."""
+    even = raw[:len(raw) - len(raw) % 2]
+    first, second = even[0::2].count(0), even[1::2].count(0)
+    if max(first, second) <= len(raw) // 4:  # Latin text in UTF-16 is a NUL every other byte
+        return False
+    encoding = "utf-16-be" if first >= second else "utf-16-le"
+    try:
+        text = even.decode(encoding)
+    except UnicodeDecodeError:
+        return False
+    return not CONTROL.search(text)
 
 
 # Control characters (but tab, line feed, carriage return and YAML's NEL): printed to a

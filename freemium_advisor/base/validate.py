@@ -123,10 +123,9 @@ class Checker:
 
     def number(self, value: Any, path: tuple, what: str, *, minimum: float = 0) -> float | int:
         """A finite number, ``minimum`` or more (``.nan``, ``.inf`` and booleans are refused)."""
-        if (
-            isinstance(value, bool) or not isinstance(value, (int, float))
-            or (isinstance(value, float) and not math.isfinite(value)) or value < minimum
-        ):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise self.fail(path, f"'{what}' must be a finite number, {minimum:g} or more")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < minimum:
             raise self.fail(path, f"'{what}' must be a number, {minimum:g} or more")
         return value
 

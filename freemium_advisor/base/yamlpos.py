@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import gc
 import math
+import re
 from array import array
 from collections.abc import Sequence
 from typing import Any, NamedTuple
@@ -59,6 +60,10 @@ PathKey = tuple  # a path into the document: ("features", 3, "signals", "viralit
 _CORE = "tag:yaml.org,2002:"
 _STR = _CORE + "str"
 _INT = _CORE + "int"
+_FLOAT = _CORE + "float"
+# A number with an exponent but no point or no sign in it (1e3, 1.4e1), which YAML 1.1's
+# resolver leaves as text.
+_EXPONENT = re.compile(r"[-+]?[0-9]+(?:\.[0-9]*)?[eE][-+]?[0-9]+")
 _TIMESTAMP = _CORE + "timestamp"
 _MAP = _CORE + "map"
 _SEQ = _CORE + "seq"
@@ -288,6 +293,8 @@ class _Builder:
                     implicit_first is None or text[:1] in implicit_first
                 ):
                     tag = resolve(yaml.ScalarNode, text, event.implicit)
+                    if tag == _STR and _EXPONENT.fullmatch(text):
+                        tag = _FLOAT  # 1e3: a number in JSON and YAML 1.2, text to YAML 1.1
                 else:
                     tag = _STR
                 if tag == _STR and len(text) <= MAX_TEXT and (

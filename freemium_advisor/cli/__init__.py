@@ -2,8 +2,10 @@
 
 One module per command group, all registered on the one application in
 :mod:`freemium_advisor.cli.app`; the options every command shares are written there once.
-Exit codes, the same for every command: 0 done; 1 findings at or above the threshold (or
-failing rule or check examples for ``rules test`` and ``checks test``); 2 bad input or usage.
+Exit codes mean the same for every command: 0 done; 1 findings at or above the threshold (or
+failing rule or check examples for ``rules test`` and ``checks test``); 2 bad input or usage;
+128 + a signal when interrupted (130: ``ask`` stopped by Ctrl-C). Each command's help lists
+the codes it can return (:func:`freemium_advisor.cli.app.exit_codes`).
 """
 
 from __future__ import annotations

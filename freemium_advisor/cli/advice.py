@@ -17,7 +17,7 @@ from freemium_advisor.cli.gateoptions import (
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
     COLOR_OPTION,
-    EXIT_CODES_HELP,
+    exit_codes,
     OUTPUT_OPTION,
     RULES_OPTION,
     app,
@@ -37,10 +37,13 @@ FILE_ARGUMENT = typer.Argument(..., help="The inventory YAML file ('-' reads std
 
 
 def complete_feature_id(ctx: typer.Context, incomplete: str) -> list[str]:
-    """Shell completion for FEATURE_ID: the ids of the inventory named before it."""
+    """Shell completion for FEATURE_ID (and ``ask --feature``): the ids of the inventory
+    named before it."""
     from freemium_advisor.reading.inventory_reader import load_inventory
 
-    path = ctx.params.get("file")
+    # While an option waits for its value (``ask FILE --feature <TAB>``), the command line
+    # does not parse: FILE is among the arguments left over instead.
+    path = ctx.params.get("file") or next(iter(ctx.args), None)
     if not path or path == STDOUT:
         return []
     try:
@@ -50,7 +53,7 @@ def complete_feature_id(ctx: typer.Context, incomplete: str) -> list[str]:
     return [f.id for f in inventory.features if f.id.startswith(incomplete)]
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def analyze(
     file: str = FILE_ARGUMENT,
     format: AnalyzeFormat = format_option(AnalyzeFormat),
@@ -61,8 +64,10 @@ def analyze(
 ) -> None:
     """Recommend free, free-limited or gated (and a tier) for every feature.
 
-    The table shows each feature's current tier, the advice, the tier, the confidence and
-    the main reason; --format json prints the full result (signals, every rule that fired
+    The table shows each feature's current tier, the advice (with the tier it gates into,
+    marked when that tier is a guess), the confidence's label (how often real products
+    agreed with such advice, free or paid) and the main reason; it never cuts a word, and
+    becomes a list when the terminal is too narrow for that. --format json prints the full result (signals, every rule that fired
     with its source, criteria totals, findings) for scripts, as described by
     'freemium-advisor schema --result'.
 
@@ -76,7 +81,7 @@ def analyze(
     write_chunks(chunks, output, inputs=(file, *analysis.ruleset.files))
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def explain(
     file: str = FILE_ARGUMENT,
     feature_id: str = typer.Argument(
@@ -111,7 +116,7 @@ def explain(
     write_output(text, STDOUT)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def validate(
     files: Optional[List[str]] = FILES_ARGUMENT,
     rules: Optional[List[str]] = RULES_OPTION,

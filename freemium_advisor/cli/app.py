@@ -9,6 +9,7 @@ findings at or above the threshold, or failing rule or check examples; ``--help`
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from enum import Enum
@@ -44,9 +45,25 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 EXIT_CLOSED_PIPE = SIGNAL_EXIT_BASE + SIGPIPE_NUMBER
 
+EXIT_INTERRUPTED = SIGNAL_EXIT_BASE + 2  # SIGINT: Ctrl-C, as a shell reports it
+
+# What each exit status means; a command's help lists the ones it can return.
+EXIT_FOUND = {EXIT_FINDINGS: "findings at or above --fail-on"}
+EXIT_EXAMPLES_FAIL = {EXIT_FINDINGS: "an example fails"}
+EXIT_STOPPED = {EXIT_INTERRUPTED: "stopped by Ctrl-C, the answers given so far written"}
+
+
+def exit_codes(extra: dict[int, str] | None = None) -> str:
+    """A command's help footer: 0 and 2, which every command can return, and the ``extra``
+    codes this one can return too."""
+    meanings = {EXIT_OK: "done", EXIT_BAD_INPUT: "bad input or usage", **(extra or {})}
+    return "Exit codes: " + "; ".join(f"{code} {meanings[code]}" for code in sorted(meanings)) + "."
+
+
 EXIT_CODES_HELP = (
-    "Exit codes: 0 done; 1 findings at or above the threshold, or failing rule or check "
-    "examples ('rules test', 'checks test'); 2 bad input or usage."
+    "Exit codes: 0 done; 1 findings at or above the threshold ('check'), or failing rule or "
+    "check examples ('rules test', 'checks test'); 2 bad input or usage; 130 'ask' stopped by "
+    "Ctrl-C. Each command's help lists its own."
 )
 
 
@@ -89,10 +106,7 @@ class OneLineErrors(TyperGroup):
             return EXIT_BAD_INPUT
         except UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else prog_name or PROG
-            typer.echo(
-                text_line(f"{where}: error: {_one_line(exc.format_message())} (see '{where} --help')"),
-                err=True,
-            )
+            typer.echo(text_line(f"{where}: error: {_usage_message(exc).rstrip('.')}; see '{where} --help'"), err=True)
             return EXIT_BAD_INPUT
         except ClickException as exc:
             typer.echo(text_line(f"{prog_name or PROG}: error: {_one_line(exc.format_message())}"), err=True)
@@ -114,16 +128,35 @@ def _error_lines(exc: InputError) -> None:
         typer.echo(text_line(str(error)), err=True)
 
 
+def _usage_message(exc: Exception) -> str:
+    """A usage error in our own words: one parenthetical at most, a did-you-mean as every
+    other error of the tool writes it."""
+    possibilities = getattr(exc, "possibilities", None)
+    if getattr(exc, "option_name", None) and possibilities:
+        names = " or ".join(f"'{name}'" for name in sorted(possibilities))
+        return _one_line(f"{exc.message} (did you mean {names}?)")
+    message = _one_line(exc.format_message())
+    extra = _EXTRA_ARGUMENTS.fullmatch(message)
+    if extra:
+        words = extra.group(1).split()
+        return f"unexpected extra argument{'s' if len(words) > 1 else ''}: {' '.join(words)}"
+    return message
+
+
+# Click's wording for arguments left over: "Got unexpected extra argument(s) (a b)".
+_EXTRA_ARGUMENTS = re.compile(r"Got unexpected extra argument\(s\) \((.*)\)")
+
+
 def _one_line(message: str) -> str:
     # The parameter coercion prefixes choice errors with its own category name.
     return " ".join(message.replace("Value error, ", "").split())
 
 
-def _typer(help: str) -> typer.Typer:
+def _typer(help: str, epilog: str = EXIT_CODES_HELP) -> typer.Typer:
     return typer.Typer(
         cls=OneLineErrors,
         help=help,
-        epilog=EXIT_CODES_HELP,
+        epilog=epilog,
         no_args_is_help=True,
         context_settings={"help_option_names": ["-h", "--help"]},
         pretty_exceptions_enable=False,
@@ -135,11 +168,24 @@ app = _typer(
     "Decide, feature by feature, what to give away free, what to keep free behind a usage "
     "wall and what to gate (and in which tier), with a rationale that cites Elena Verna's "
     "B2B growth framework.\n\n"
-    "Start with 'freemium-advisor init', then 'freemium-advisor analyze features.yaml'."
+    "Start with 'freemium-advisor init', then 'freemium-advisor analyze features.yaml'.\n\n"
+    "Example: freemium-advisor analyze examples/whiteboard.yaml"
 )
-rules_app = _typer("List, show, test and document the rules (built-in and your own packs).")
-import_app = _typer("Turn an existing pricing page or spreadsheet into a feature inventory.")
-checks_app = _typer("List and document the checks behind 'check' and the findings of 'analyze'.")
+rules_app = _typer(
+    "List, show, test and document the rules (built-in and your own packs).\n\n"
+    "Example: freemium-advisor rules show virality-high",
+    exit_codes({EXIT_FINDINGS: "an example fails ('rules test')"}),
+)
+import_app = _typer(
+    "Turn an existing pricing page or spreadsheet into a feature inventory.\n\n"
+    "Example: freemium-advisor import csv features.csv --tiers free,pro,enterprise -o features.yaml",
+    exit_codes(),
+)
+checks_app = _typer(
+    "List, test and document the checks behind 'check' and the findings of 'analyze'.\n\n"
+    "Example: freemium-advisor checks list --rules my-rules.yaml",
+    exit_codes({EXIT_FINDINGS: "an example fails ('checks test')"}),
+)
 app.add_typer(rules_app, name="rules")
 app.add_typer(import_app, name="import")
 app.add_typer(checks_app, name="checks")

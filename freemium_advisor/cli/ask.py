@@ -11,11 +11,23 @@ from typing import List, Optional
 import typer
 
 from freemium_advisor.base.errors import InputError, did_you_mean
+from freemium_advisor.base.escaping import text_line
 from freemium_advisor.base.outputs import STDOUT, Interrupted, rewrite_file, write_output
-from freemium_advisor.cli.app import CONFIG_OPTION, EXIT_CODES_HELP, RULES_OPTION, app, rule_packs
+from freemium_advisor.cli.advice import complete_feature_id
+from freemium_advisor.cli.app import (
+    COLOR_OPTION,
+    CONFIG_OPTION,
+    EXIT_INTERRUPTED,
+    EXIT_STOPPED,
+    RULES_OPTION,
+    app,
+    exit_codes,
+    render_options,
+    rule_packs,
+)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes(EXIT_STOPPED))
 def ask(
     file: str = typer.Argument(..., help="The inventory to ask about and write answers into.",
                                metavar="FILE"),
@@ -24,20 +36,24 @@ def ask(
     ),
     feature: Optional[str] = typer.Option(
         None, "--feature", metavar="ID", help="Ask only about this feature.",
+        autocompletion=complete_feature_id,
     ),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Print the change to FILE as a diff instead of writing it.",
     ),
     export: Optional[str] = typer.Option(
-        None, "--export", metavar="Q.csv|Q.md",
-        help="Write the questions to a CSV (to fill in) or Markdown file instead of asking.",
+        None, "--export", metavar="Q.csv|Q.md|-",
+        help="Write the questions to a CSV (to fill in) or Markdown file instead of asking "
+        "('-': CSV to stdout).",
     ),
     answers: Optional[str] = typer.Option(
-        None, "--answers", metavar="Q.csv",
-        help="Write the answers of a filled-in questionnaire (from --export) into FILE.",
+        None, "--answers", metavar="Q.csv|-",
+        help="Write the answers of a filled-in questionnaire (from --export; '-' reads stdin) "
+        "into FILE.",
     ),
     rules: Optional[List[str]] = RULES_OPTION,
     config: Optional[str] = CONFIG_OPTION,
+    color: Optional[bool] = COLOR_OPTION,
 ) -> None:
     """Ask the questions whose answers would change the advice, and write the answers into
     FILE as signals.
@@ -45,19 +61,21 @@ def ask(
     Questions come most valuable first: those whose answers change the advice the most, on
     the features whose advice rests on the least evidence. Each shows what we guessed from
     the feature's words, the answers with an example of each, and what each would make of the
-    advice. Type an answer, 's' to skip, '?' for why the question matters (with the passage
-    of the framework it comes from); Ctrl-C stops and keeps the answers given so far. FILE is
-    edited in place, atomically: comments, key order, quoting and every other line stay as
-    they are.
+    advice. Type an answer, 's' to skip, '?' for what the signal means, why it matters and
+    the passage of the framework it comes from. Ctrl-C stops: the answers given so far stay
+    written, and the exit status is 130. FILE is edited in place, atomically: comments, key
+    order, quoting and every other line stay as they are.
 
     Without a terminal, or for a team: --export q.csv writes the questionnaire, --answers
-    q.csv writes its answers (a bad row is an error naming its line; FILE is left untouched).
+    q.csv writes its answers (a bad row is an error naming its line; FILE is left untouched;
+    a row FILE already holds with the same answer is skipped, so a rerun changes nothing).
 
     Example: freemium-advisor ask features.yaml --limit 5
     """
     from freemium_advisor.base.textfile import read_text
     from freemium_advisor.engine.analysis import analyze
-    from freemium_advisor.engine.interview import questions
+    from freemium_advisor.formats.terminal import plural
+    from freemium_advisor.engine.interview import offered_answers, questions
     from freemium_advisor.reading.answers import read_answers, with_answers
     from freemium_advisor.reading.inventory_reader import parse_inventory
     from freemium_advisor.reading.rulepacks import load_ruleset
@@ -73,34 +91,42 @@ def ask(
         known = [f.id for f in inventory.features]
         raise InputError(name, None, None, f"no feature '{feature}'{did_you_mean(feature, known)}")
     session = Session(file, text, dry_run)
+    assessments = analyze(inventory, ruleset).assessments
 
     if answers:
-        given = read_answers(answers, inventory)
-        session.save(with_answers(text, inventory, given))
-        session.finish(f"Wrote {len(given)} answers into {file}.")
+        by_id = {a.feature.id: a for a in assessments}
+        given = read_answers(answers, inventory, lambda f, signal: offered_answers(by_id[f], signal))
+        if given.new:
+            session.save(with_answers(text, inventory, given.new))
+        already = f" ({given.unchanged} already there)" if given.unchanged else ""
+        session.finish(f"Wrote {plural(len(given.new), 'answer')} into {file}{already}.")
         return
 
-    found = questions(inventory, analyze(inventory, ruleset).assessments, ruleset, feature)
+    found = questions(inventory, assessments, ruleset, feature)
     if export:
         _export(export, found[:limit] if limit else found, name, file)
         return
     if not sys.stdin.isatty():
         raise InputError(None, None, None, "no terminal to ask in: write the questions with "
                                            "--export q.csv, fill them in, then --answers q.csv")
-    Interview(session, ruleset, feature, limit, parse_inventory, analyze, questions).run()
+    paint = render_options(color, STDOUT).color
+    status = Interview(session, ruleset, feature, limit, parse_inventory, analyze, questions, paint).run()
+    if status:
+        raise typer.Exit(status)
 
 
 def _export(path: str, found, name: str, file: str) -> None:
     from freemium_advisor.formats.questionnaire import questionnaire_csv, questionnaire_markdown
+    from freemium_advisor.formats.terminal import plural
 
-    if path.lower().endswith(".csv"):
+    if path == STDOUT or path.lower().endswith(".csv"):
         text = questionnaire_csv(found)
     elif path.lower().endswith(".md"):
         text = questionnaire_markdown(found, name)
     else:
-        raise InputError(path, None, None, "the questionnaire is a .csv or a .md file")
+        raise InputError(path, None, None, "the questionnaire is a .csv or a .md file (or '-' for CSV on stdout)")
     write_output(text, path, inputs=(file,))
-    typer.echo(f"Wrote {len(found)} questions to {path}.", err=True)
+    typer.echo(f"Wrote {plural(len(found), 'question')} to {'stdout' if path == STDOUT else path}.", err=True)
 
 
 class Session:
@@ -136,22 +162,33 @@ class Interview:
     """The questions asked one at a time in a terminal, the advice worked out again after
     each answer (an answer can make other questions moot)."""
 
-    def __init__(self, session: Session, ruleset, feature, limit, parse, analyze, questions):
+    def __init__(self, session: Session, ruleset, feature, limit, parse, analyze, questions, color: bool):
         self.session, self.ruleset, self.feature, self.limit = session, ruleset, feature, limit
         self.parse, self.analyze, self.questions = parse, analyze, questions
+        self.color = color
         self.asked: set[tuple[str, str]] = set()
         self.answered = 0
 
-    def run(self) -> None:
+    def run(self) -> int:
+        """Ask until the questions run out, the limit is reached or the PM stops; the exit
+        status: 0, or 128 + the signal that stopped it (130 for Ctrl-C), the answers given
+        so far written either way."""
+        from freemium_advisor.formats.terminal import plural
+
+        status = 0
         try:
             while self.limit is None or len(self.asked) < self.limit:
                 question = self.next()
                 if question is None:
                     break
                 self.ask(question)
-        except (KeyboardInterrupt, Interrupted, EOFError):  # Ctrl-C ends the interview, not the answers
+        except EOFError:  # Ctrl-D: no more answers to read, which is no interruption
             typer.echo("\nStopped.")
-        self.session.finish(f"{self.answered} answers written into {self.session.path}.")
+        except (KeyboardInterrupt, Interrupted) as exc:
+            typer.echo("\nStopped.")
+            status = exc.status if isinstance(exc, Interrupted) else EXIT_INTERRUPTED
+        self.session.finish(f"{plural(self.answered, 'answer')} written into {self.session.path}.")
+        return status
 
     def next(self):
         inventory = self.parse(self.session.text, self.session.path)
@@ -163,19 +200,27 @@ class Interview:
             return None
         return remaining[0]
 
+    def advice(self, outcome) -> str:
+        """The advice an outcome gives, in its recommendation's colour."""
+        from freemium_advisor.formats.terminal import STYLE, paint
+
+        return paint(outcome.advice(), self.color, STYLE[outcome.recommendation])
+
     def ask(self, q) -> None:
+        from freemium_advisor.formats.terminal import paint
         from freemium_advisor.reading.answers import Answer, with_answers
 
         self.asked.add((q.feature, q.signal))
         number = len(self.asked)
         typer.echo("")
-        typer.echo(f"[{number}] {q.name} ({q.feature}): {q.signal}")
+        # The id in brackets: a name often ends in a parenthesis of its own ("(SSO)").
+        typer.echo(paint(text_line(f"[{number}] {q.name} [{q.feature}]: {q.signal}"), self.color, "bold"))
         typer.echo(f"  {q.text}")
         if q.guess:
-            typer.echo(f"  We guessed {q.guess}.")
-        typer.echo(f"  Now: {q.now.advice()}.")
+            typer.echo(text_line(f"  We guessed {q.guess}."))
+        typer.echo(f"  Now: {self.advice(q.now)}.")
         for outcome in q.outcomes:
-            change = "no change" if outcome.advice() == q.now.advice() else f"-> {outcome.advice()}"
+            change = "no change" if outcome.advice() == q.now.advice() else f"-> {self.advice(outcome)}"
             typer.echo(f"    {outcome.answer:<10} {q.example(outcome.answer)} ({change})")
         while True:
             reply = input(f"  Answer ({'/'.join(q.choices)}; s to skip, ? to explain): ").strip().lower()
@@ -187,23 +232,25 @@ class Interview:
                 continue
             outcome = next((o for o in q.outcomes if o.answer == reply), None)
             if outcome is None:
-                typer.echo(f"  '{reply}' is not one of {', '.join(q.choices)}.")
+                hint = did_you_mean(reply, q.choices)
+                typer.echo(text_line(f"  '{reply}' is not one of {', '.join(q.choices)}{hint}."))
                 continue
             inventory = self.parse(self.session.text, self.session.path)
             answer = Answer(q.feature, q.signal, outcome.answer, 0)
             self.session.save(with_answers(self.session.text, inventory, [answer]))
             self.answered += 1
             if outcome.advice() == q.now.advice():
-                typer.echo(f"  {q.signal}: {outcome.answer}; the advice stays {q.now.advice()}.")
+                typer.echo(f"  {q.signal}: {outcome.answer}; the advice stays {self.advice(q.now)}.")
             else:
                 typer.echo(f"  {q.signal}: {outcome.answer}; the advice changes: "
-                           f"{q.now.advice()} -> {outcome.advice()}.")
+                           f"{self.advice(q.now)} -> {self.advice(outcome)}.")
             return
 
     def explain(self, q) -> None:
-        typer.echo(f"  Why it matters: {q.text}")
+        """What the signal means, why it matters to the advice, and the passage it comes from."""
+        typer.echo(f"  What it means: {q.signal} says whether {q.meaning}.")
+        typer.echo(f"  Why it matters: {q.why}.")
         if q.source is not None:
             typer.echo(f"  The framework: {q.source.cite()}")
             if q.source.quote:
                 typer.echo(f"    the write-up of the talk ({q.source.seed}): \"{q.source.quote}\"")
-        typer.echo(f"  Each answer: {q.changes()}.")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
 
-from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, app
+from freemium_advisor.cli.app import exit_codes, OUTPUT_OPTION, app
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.escaping import text_line
-from freemium_advisor.base.outputs import STDOUT, write_output, write_outputs
+from freemium_advisor.base.outputs import STDOUT, check_output_name, write_output, write_outputs
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def init(
     path: str = typer.Argument(
         "features.yaml", help="Where to write the inventory ('-' for stdout).", metavar="PATH"
@@ -30,6 +31,7 @@ def init(
     from freemium_advisor.reading.schema import SCHEMA_FILE, schema_text
     from freemium_advisor.render.starter import starter_inventory
 
+    check_output_name(path)  # a folder is no inventory, with --force or without
     if path != STDOUT and Path(path).exists() and not force:
         raise InputError(path, None, None, "already exists (use --force to overwrite it)")
     if path == STDOUT:
@@ -44,21 +46,34 @@ def init(
     typer.echo(text_line(f"Wrote {wrote}. Next: freemium-advisor analyze {path}"), err=True)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+SCHEMA_KINDS = ("inventory", "result", "explain", "diff", "rules", "checks")
+SchemaKind = Enum("SchemaKind", {kind: kind for kind in SCHEMA_KINDS}, type=str)
+
+
+@app.command(epilog=exit_codes())
 def schema(
     output: str = OUTPUT_OPTION,
+    kind: SchemaKind = typer.Option(
+        SchemaKind.inventory, "--kind", "-k", case_sensitive=False,
+        help="Which document: the inventory, the JSON result of analyze and check, or the JSON "
+        "of explain, diff, rules list or checks list.",
+    ),
     result: bool = typer.Option(
-        False, "--result", help="The schema of the JSON result ('analyze --format json') instead.",
+        False, "--result", help="The schema of the JSON result ('analyze --format json'): --kind result.",
     ),
 ) -> None:
-    """Print the JSON Schema of the inventory format (or, with --result, of the JSON result).
+    """Print a JSON Schema: of the inventory format, or of a JSON output of the tool.
 
     Point an editor at the inventory schema with a first line such as
     "# yaml-language-server: $schema=inventory.schema.json"; validate what scripts read
-    from 'analyze --format json' with the result schema.
+    from 'analyze --format json' with the result schema, and from 'explain', 'diff',
+    'rules list' and 'checks list' --format json with theirs (schema/KIND.schema.json).
 
-    Example: freemium-advisor schema --result -o result.schema.json
+    Example: freemium-advisor schema --kind explain -o explain.schema.json
     """
-    from freemium_advisor.reading.schema import result_schema_text, schema_text
+    from freemium_advisor.reading.schema import output_schema_text, schema_text
 
-    write_output(result_schema_text() if result else schema_text(), output or STDOUT)
+    if result and kind not in (SchemaKind.inventory, SchemaKind.result):
+        raise InputError(None, None, None, f"give --result or --kind {kind.value}, not both")
+    chosen = "result" if result else kind.value
+    write_output(schema_text() if chosen == "inventory" else output_schema_text(chosen), output or STDOUT)

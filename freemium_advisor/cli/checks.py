@@ -8,29 +8,43 @@ import typer
 
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
-    EXIT_CODES_HELP,
+    EXIT_EXAMPLES_FAIL,
     EXIT_FINDINGS,
     OUTPUT_OPTION,
     RULES_OPTION,
     checks_app,
+    exit_codes,
+    format_choices,
+    format_option,
     rule_packs,
 )
 from freemium_advisor.base.outputs import STDOUT, write_output
+from freemium_advisor.formats import formatter
 
 
-@checks_app.command("list", epilog=EXIT_CODES_HELP)
-def checks_list() -> None:
-    """List the checks: id, default severity, scope and title, one line each.
+ChecksListFormat = format_choices("checks list")
 
-    Example: freemium-advisor checks list | grep error
+
+@checks_app.command("list", epilog=exit_codes())
+def checks_list(
+    format: ChecksListFormat = format_option(ChecksListFormat),
+    rules: Optional[List[str]] = RULES_OPTION,
+    config: Optional[str] = CONFIG_OPTION,
+) -> None:
+    """List the checks: id, severity (as the rule packs set it), scope and title, one line
+    each; --format json for scripts.
+
+    Example: freemium-advisor checks list --rules my-rules.yaml
     """
-    from freemium_advisor.engine.findings import catalog
+    from freemium_advisor.engine.findings import catalog, severities
+    from freemium_advisor.reading.rulepacks import load_ruleset
 
-    for spec in catalog():
-        typer.echo(f"{spec.id:<28} {spec.severity:<8} {spec.scope:<8} {spec.title}")
+    levels = severities(load_ruleset(rule_packs(rules, config)))
+    listed = [(spec, levels[spec.id]) for spec in catalog()]
+    write_output(formatter("checks list", format.value)(listed), STDOUT)
 
 
-@checks_app.command("test", epilog=EXIT_CODES_HELP)
+@checks_app.command("test", epilog=exit_codes(EXIT_EXAMPLES_FAIL))
 def checks_test(
     rules: Optional[List[str]] = RULES_OPTION, config: Optional[str] = CONFIG_OPTION,
 ) -> None:
@@ -58,7 +72,7 @@ def checks_test(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@checks_app.command("docs", epilog=EXIT_CODES_HELP)
+@checks_app.command("docs", epilog=exit_codes())
 def checks_docs(output: str = OUTPUT_OPTION) -> None:
     """Write the Markdown check reference generated from the check files.
 

@@ -13,7 +13,8 @@ import typer
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
     COLOR_OPTION,
-    EXIT_CODES_HELP,
+    EXIT_FOUND,
+    exit_codes,
     EXIT_FINDINGS,
     OUTPUT_OPTION,
     RULES_OPTION,
@@ -95,7 +96,7 @@ def _names(values: list[str] | None) -> list[str]:
     return [name.strip() for value in values or () for name in value.split(",") if name.strip()]
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes(EXIT_FOUND))
 def check(
     files: Optional[List[str]] = FILES_ARGUMENT,
     format: Optional[CheckFormat] = typer.Option(
@@ -291,7 +292,7 @@ def validate_inventories(
         typer.echo(text_line(f"{inventory.path}: ok ({count} feature{'' if count == 1 else 's'})"))
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def diff(
     old: str = typer.Argument(..., help="The inventory before: a file or REF:path.", metavar="OLD"),
     new: str = typer.Argument(..., help="The inventory after: a file or REF:path.", metavar="NEW"),

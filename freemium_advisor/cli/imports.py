@@ -6,13 +6,13 @@ from typing import Optional
 
 import typer
 
-from freemium_advisor.cli.app import EXIT_CODES_HELP, OUTPUT_OPTION, import_app
+from freemium_advisor.cli.app import exit_codes, OUTPUT_OPTION, import_app
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.escaping import text_line
 from freemium_advisor.base.outputs import STDOUT, write_output
 
 
-@import_app.command("pricing2yaml", epilog=EXIT_CODES_HELP)
+@import_app.command("pricing2yaml", epilog=exit_codes())
 def import_pricing2yaml(
     file: str = typer.Argument(..., help="A Pricing2Yaml file ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,
@@ -36,7 +36,7 @@ def import_pricing2yaml(
         typer.echo(text_line(f"{name}: note: {note}"), err=True)
 
 
-@import_app.command("csv", epilog=EXIT_CODES_HELP)
+@import_app.command("csv", epilog=exit_codes())
 def import_csv(
     file: str = typer.Argument(..., help="A CSV file with a header row ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,

@@ -9,7 +9,7 @@ import typer
 
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
-    EXIT_CODES_HELP,
+    exit_codes,
     OUTPUT_OPTION,
     RULES_OPTION,
     app,
@@ -26,7 +26,7 @@ ReportFormat = format_choices("report")
 Detail = Enum("Detail", {level: level for level in DETAIL_LEVELS}, type=str)
 
 
-@app.command(epilog=EXIT_CODES_HELP)
+@app.command(epilog=exit_codes())
 def report(
     file: str = typer.Argument(..., help="The inventory YAML file ('-' reads stdin).", metavar="FILE"),
     output: str = OUTPUT_OPTION,

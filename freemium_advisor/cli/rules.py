@@ -10,7 +10,7 @@ import typer
 from freemium_advisor.cli.app import (
     CONFIG_OPTION,
     COLOR_OPTION,
-    EXIT_CODES_HELP,
+    EXIT_EXAMPLES_FAIL,
     EXIT_FINDINGS,
     OUTPUT_OPTION,
     RULES_OPTION,
@@ -18,6 +18,7 @@ from freemium_advisor.cli.app import (
     format_option,
     render_options,
     rules_app,
+    exit_codes,
     rule_packs,
 )
 from freemium_advisor.base.errors import InputError, did_you_mean
@@ -38,7 +39,7 @@ def complete_rule_id(ctx: typer.Context, incomplete: str) -> list[str]:
     return [rule_id for rule_id in ruleset.ids() if rule_id.startswith(incomplete)]
 
 
-@rules_app.command("list", epilog=EXIT_CODES_HELP)
+@rules_app.command("list", epilog=exit_codes())
 def rules_list(
     rules: Optional[List[str]] = RULES_OPTION,
     config: Optional[str] = CONFIG_OPTION,
@@ -55,7 +56,7 @@ def rules_list(
     write_output(formatter("rules list", format.value)(ruleset, render_options(color, STDOUT)), STDOUT)
 
 
-@rules_app.command("show", epilog=EXIT_CODES_HELP)
+@rules_app.command("show", epilog=exit_codes())
 def rules_show(
     rule_id: str = typer.Argument(
         ..., help="The rule's id.", metavar="RULE_ID", autocompletion=complete_rule_id
@@ -81,7 +82,7 @@ def rules_show(
     write_output(rules_view.render_rule(rule, render_options(color, STDOUT)), STDOUT)
 
 
-@rules_app.command("test", epilog=EXIT_CODES_HELP)
+@rules_app.command("test", epilog=exit_codes(EXIT_EXAMPLES_FAIL))
 def rules_test(
     rules: Optional[List[str]] = RULES_OPTION, config: Optional[str] = CONFIG_OPTION,
 ) -> None:
@@ -108,7 +109,7 @@ def rules_test(
         raise typer.Exit(EXIT_FINDINGS)
 
 
-@rules_app.command("docs", epilog=EXIT_CODES_HELP)
+@rules_app.command("docs", epilog=exit_codes())
 def rules_docs(
     rules: Optional[List[str]] = RULES_OPTION,
     config: Optional[str] = CONFIG_OPTION,

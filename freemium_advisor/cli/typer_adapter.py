@@ -74,8 +74,9 @@ def quick_coercion() -> None:
     Typer 0.29 checks every parameter through a pydantic ``TypeAdapter``: importing pydantic
     and building the adapters costs more than the rest of an ``analyze`` of a small inventory
     (benchmarks/perf.py's start-up row holds it). A value that is already what the annotation asks for (text for ``str``, a
-    flag's boolean, a list of text, an exact choice of an enum) is returned as it is, which
-    is what the adapter would return; anything else (a choice in other case, a bad value)
+    flag's boolean, a list of text, an exact choice of an enum, a whole number written in
+    digits) is returned as it is, which is what the adapter would return; text that is no
+    whole number for an ``int`` is refused in plain words; anything else (a choice in other case, a bad value)
     goes through Typer's own coercion, built when first needed, with its own messages.
     """
     import typing
@@ -96,6 +97,13 @@ def quick_coercion() -> None:
             return value
         if annotation is bool and type(value) is bool:
             return value
+        if annotation is int and type(value) is str:
+            try:
+                return int(value)
+            except ValueError:  # said in our words, not pydantic's
+                from typer._click.exceptions import BadParameter
+
+                raise BadParameter(f"'{value}' is not a whole number") from None
         if isinstance(annotation, type) and issubclass(annotation, Enum):
             if isinstance(value, annotation):
                 return value
@@ -117,11 +125,25 @@ def quick_coercion() -> None:
             if not (multiple and isinstance(value, str)):
                 found = quick(self.parameter.type_descriptor.annotation, value)
                 if found is not missing:
-                    return found
+                    return _in_range(self.parameter, found)
             return build(self.parameter).coerce(value, param=param, ctx=ctx)
 
         def __getattr__(self, name: str) -> Any:
             return getattr(build(self.parameter), name)
 
     _TyperParameter.get_runtime_param = lambda self: Quick(self)
+
+
+def _in_range(parameter: Any, value: Any) -> Any:
+    """``value``, when a number within the parameter's ``min`` and ``max`` (which Typer's own
+    coercion would check); a number outside them is refused in plain words."""
+    if type(value) is not int:
+        return value
+    low, high = getattr(parameter, "min", None), getattr(parameter, "max", None)
+    if (low is not None and value < low) or (high is not None and value > high):
+        from typer._click.exceptions import BadParameter
+
+        bounds = [f"{low} or more"] * (low is not None) + [f"{high} or less"] * (high is not None)
+        raise BadParameter(f"must be {' and '.join(bounds)}, not {value}")
+    return value
 

@@ -91,6 +91,32 @@ EXAMPLES: dict[str, dict[str, str]] = {
 }
 
 
+# Why each signal matters to the advice, in the framework's terms: what `?` says in `ask`.
+WHY: dict[str, str] = {
+    "virality": "a feature that spreads acquires users for you: free, it pays through the "
+                "people it brings in (indirect monetization); gated, it stops spreading",
+    "commoditized": "the free tier must be sufficient for basic users: gating what every "
+                    "competitor gives away sends them to the competitor",
+    "aha": "free users must reach the first moment of value to understand the product: a gate "
+           "before it means they never see the value",
+    "habit": "habitual use keeps free users coming back until they convert or bring in others: "
+             "a habit loop belongs where users can form it",
+    "friction": "what would hurt the growth model if it were free (abuse, support load, losing "
+                "the branding that spreads the product) belongs in a paid tier, however much "
+                "users want it",
+    "cost_to_serve": "unlimited free use of a feature that costs real money per user does not "
+                     "scale: it goes behind a usage wall, or is paid",
+    "data_value": "data from free use can incubate products you sell later: a strategic reason "
+                  "to give a feature away",
+    "landing": "landing a segment you do not monetize yet is a strategic reason for freemium, "
+               "when that segment can grow into customers",
+    "audience": "users bring the product in, buyers pay for what they control: what admins or "
+                "the enterprise buyer value is what they pay for, and it decides the tier",
+    "production": "evaluation belongs in free; running in production or at scale is where the "
+                  "value is proven, and where customers pay",
+}
+
+
 @dataclass(frozen=True)
 class Outcome:
     """What the advice becomes with one answer."""
@@ -128,7 +154,18 @@ class Question:
         return "; ".join(f"{o.answer}: {o.advice()}" for o in self.outcomes)
 
     def example(self, answer: str) -> str:
+        """What ``answer`` means, with an example, in the words a PM uses."""
         return EXAMPLES[self.signal][answer]
+
+    @property
+    def meaning(self) -> str:
+        """What the signal is about (``using it brings in people who are not users yet``)."""
+        return SIGNAL_BY_NAME[self.signal].help
+
+    @property
+    def why(self) -> str:
+        """Why the signal matters to the advice, in the framework's terms."""
+        return WHY[self.signal]
 
 
 def questions(inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet,
@@ -172,6 +209,14 @@ def _question(engine: Engine, ruleset: RuleSet, product, a: Assessment, name: st
         round(changing / len(outcomes) * (1 - a.confidence), 6), _source(ruleset, name),
         a.feature.line,
     )
+
+
+def offered_answers(a: Assessment, name: str) -> tuple[str, ...]:
+    """The answers ``ask`` offers for signal ``name`` of the assessed feature, as the
+    inventory writes them: every answer, but for an audience its words name (see
+    :func:`_offered`). ``ask --answers`` accepts no other."""
+    spec = SIGNAL_BY_NAME[name]
+    return tuple(spec.display(value) for value in _offered(spec, a.signals[name]))
 
 
 def _offered(spec, current: Signal) -> tuple:

@@ -2,49 +2,31 @@
 
 Features are matched by id. For each feature present in both, the placement (``current``,
 ``limit``), the answered signals and the advice (recommendation and tier) are compared;
-features only in one of them are added or removed.
+features only in one of them are added or removed. Values are kept as data (see
+:mod:`freemium_advisor.result.diff`): the formats say them for people or for scripts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from freemium_advisor.result import Analysis
 from freemium_advisor.model.signals import SIGNAL_BY_NAME
+from freemium_advisor.result import Analysis
+from freemium_advisor.result.diff import Change, InventoryDiff
+
+__all__ = ["Change", "InventoryDiff", "diff_analyses"]
 
 
-@dataclass(frozen=True)
-class Change:
-    """One difference: ``kind`` is added, removed, placement, limit, signal or advice."""
-
-    feature: str
-    kind: str
-    field: str
-    old: str | None
-    new: str | None
+def _advice(a) -> dict:
+    return {"recommendation": a.recommendation, "tier": a.tier}
 
 
-@dataclass(frozen=True)
-class InventoryDiff:
-    old: str
-    new: str
-    changes: tuple[Change, ...]
-
-
-def _advice(a) -> str:
-    tier = f" in {a.tier}" if a.recommendation == "gated" and a.tier else ""
-    return f"{a.recommendation}{tier}"
-
-
-def _limit(feature) -> str | None:
+def _limit(feature) -> dict | None:
     if feature.limit is None:
         return None
-    free = "" if feature.limit.free is None else f" (free {feature.limit.free:g})"
-    return f"{feature.limit.metric}{free}"
+    return {"metric": feature.limit.metric, "free": feature.limit.free}
 
 
-def _signals(feature) -> dict[str, str]:
-    return {n: SIGNAL_BY_NAME[n].display(v) for n, v in feature.signals.items()}
+def _signals(feature) -> dict:
+    return {n: SIGNAL_BY_NAME[n].to_json(v) for n, v in feature.signals.items() if v is not None}
 
 
 def diff_analyses(old: Analysis, new: Analysis) -> InventoryDiff:

@@ -47,6 +47,10 @@ COMMAND_FORMATS: dict[str, dict[str, str]] = {
         "text": "diff_view:render_text",
         "json": "diff_view:render_json",
     },
+    "checks list": {
+        "text": "checks_view:render_list_text",
+        "json": "checks_view:render_list_json",
+    },
 }
 
 

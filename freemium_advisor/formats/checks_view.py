@@ -1,7 +1,9 @@
-"""The check reference (docs/checks.md), generated from the files under ``checks/``."""
+"""The checks as a list (``checks list``: a line each, or JSON) and the check reference
+(docs/checks.md), generated from the files under ``checks/``."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import yaml
@@ -15,6 +17,25 @@ from freemium_advisor.reading.checkcatalog import (
     MAPPINGS,
     WHOLE_VALUES,
 )
+
+
+def render_list_text(checks, options=None) -> str:
+    """A line per check: id, severity in force, scope, title; a severity the rule packs
+    changed says what it was."""
+    lines = []
+    for spec, severity in checks:
+        changed = f" (default {spec.severity})" if severity != spec.severity else ""
+        lines.append(f"{spec.id:<28} {severity:<8} {spec.scope:<8} {spec.title}{changed}")
+    return "".join(line + "\n" for line in lines)
+
+
+def render_list_json(checks, options=None) -> str:
+    """The checks as JSON (the shape of :data:`~freemium_advisor.result.catalog.CHECK`)."""
+    from freemium_advisor.base.escaping import json_document
+    from freemium_advisor.result.catalog import CHECK_LIST
+
+    data = CHECK_LIST.convert(list(checks), {})
+    return json_document(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def _example(example: dict) -> str:

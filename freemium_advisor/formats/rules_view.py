@@ -29,35 +29,12 @@ def _effect(rule) -> str:
     return f"wall on {rule.metric.source}"
 
 
-def rule_to_dict(rule) -> dict:
-    data = {
-        "id": rule.id,
-        "kind": rule.kind,
-        "criterion": rule.criterion,
-        "title": rule.title,
-        "direction": rule.direction,
-        "weight": rule.weight if rule.kind == "score" else None,
-        "when": rule.when.source if rule.when else None,
-        "words": list(rule.words.words) if rule.words else None,
-        "unless": list(rule.unless.words) if rule.unless else None,
-        "sets": {name: (LEVELS[v] if isinstance(v, int) and not isinstance(v, bool) else v)
-                 for name, v in rule.sets} or None,
-        "metric": rule.metric.source if rule.metric else None,
-        "message": rule.message.source,
-        "source": {
-            "principle": rule.source.principle,
-            "seed": rule.source.seed,
-            "timestamp": rule.source.timestamp,
-            "quote": rule.source.quote,
-        },
-        "origin": rule.origin,
-    }
-    return data
-
-
 def render_list_json(ruleset, options=None) -> str:
-    """All rules in load order, as JSON."""
-    return json_document(json.dumps([rule_to_dict(r) for r in ruleset.rules], indent=2, ensure_ascii=False)) + "\n"
+    """All rules in load order, as JSON (the shape of :data:`~freemium_advisor.result.catalog.RULE`)."""
+    from freemium_advisor.result.catalog import RULE_LIST
+
+    data = RULE_LIST.convert(ruleset.rules, {})
+    return json_document(json.dumps(data, indent=2, ensure_ascii=False)) + "\n"
 
 
 def render_list_table(ruleset, options=None) -> str:

@@ -2,18 +2,19 @@
 
 ``analyze`` is laid out here as plain fixed-width text, a row at a time (word wrapping and
 column widths by the cells a character takes on a terminal), with colours painted over the
-laid-out text when the terminal has them: the same layout with colours or without. Below
-80 columns the table would have to cut the advice, so it becomes a list. ``explain`` is
-drawn by rich (a tree and two borderless tables).
+laid-out text when the terminal has them: the same layout with colours or without. The table
+never cuts or breaks a word: when its longest words do not fit the terminal's width, it
+becomes a list, which says the same. ``explain`` is drawn by rich (a tree and two
+borderless tables).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -27,17 +28,16 @@ STYLE = {"free": "green", "free-limited": "yellow", "gated": "magenta"}
 # Each recommendation has its own shade, so the split bar reads without color too.
 BAR = {"free": "█", "free-limited": "▒", "gated": "░"}
 BAR_WIDTH = 40
-# Below this width the six-column table would have to cut the advice: a list instead.
-TABLE_MIN_WIDTH = 80
-ADVICE_WIDE = 14
+# A gated feature's tier that no audience supports: the cheapest paid one, a guess.
+GUESS = "(guess)"
 DIRECTION_TITLES = {"free": "towards free", "limit": "towards a usage wall", "gated": "towards a gate"}
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "note": "cyan"}
 # The ANSI codes of the styles above (Select Graphic Rendition).
 SGR = {"bold": "1", "dim": "2", "italic": "3", "green": "32", "yellow": "33", "magenta": "35",
        "cyan": "36", "bold red": "1;31"}
 
-HEADERS = ("Feature", "Current", "Advice", "Tier", "Conf.", "Main reason")
-FEATURE, CURRENT, ADVICE, TIER, CONF, REASON = range(len(HEADERS))
+HEADERS = ("Feature", "Current", "Advice", "Conf.", "Main reason")
+FEATURE, CURRENT, ADVICE, CONF, REASON = range(len(HEADERS))
 PADDING = 2  # one space either side of every cell
 BORDERS = len(HEADERS) + 1
 # Whitespace that is not a space would move the columns: shown as a space. A newline in a
@@ -75,7 +75,8 @@ def text_console(options) -> tuple[Console, io.StringIO]:
 
 
 def _signed(value: float) -> str:
-    return f"{value + 0.0:+g}"
+    """``+3``, ``-2.5``; zero has no sign (``0``, never ``+0`` or ``-0``)."""
+    return f"{value:+g}" if value else "0"
 
 
 def plural(count: int, noun: str) -> str:
@@ -120,18 +121,7 @@ def _chop(word: str, width: int) -> list[str]:
     return [*pieces, piece]
 
 
-def _fit(line: str, width: int, *, ellipsis: bool, right: bool = False) -> str:
-    """``line`` made exactly ``width`` cells: padded, or shortened (with ``…`` when
-    ``ellipsis``) when it is longer."""
-    length = cell_len(line)
-    if length > width:
-        line = set_cell_size(line, width - 1) + "…" if ellipsis else set_cell_size(line, width)
-        length = cell_len(line)
-    padding = " " * (width - length)
-    return padding + line if right else line + padding
-
-
-def _paint(text: str, color: bool, *styles: str | None) -> str:
+def paint(text: str, color: bool, *styles: str | None) -> str:
     """``text`` in ``styles`` when ``color`` (ANSI codes around it), else as it is."""
     codes = ";".join(SGR[style] for style in styles if style)
     if not (color and codes and text):
@@ -160,76 +150,175 @@ def stream_analysis(analysis, options=None) -> Iterator[bytes]:
 def _analysis_parts(analysis, options) -> Iterator[str]:
     width = options.width if options else 100
     color = bool(options and options.color)
-    if width < TABLE_MIN_WIDTH:
+    rows = [_row_cells(a) for a in analysis.assessments]
+    widths = _column_widths(dict.fromkeys(rows), width)
+    if widths is None:  # some word would not fit its column: a list never cuts one
         yield from _list(analysis, width, color)
     else:
-        yield from _table(analysis, width, color)
+        yield from _table(analysis, rows, widths, color)
+    yield from _legend(analysis, width, color, widths is not None)
     yield from _split(analysis, width, color)
     yield from _findings(analysis, width, color)
 
 
-# A cell: its style, and its pieces (text, style), each piece after the first on new lines.
-Cell = tuple["str | None", tuple[tuple[str, "str | None"], ...]]
+# A cell: its style, and its paragraphs, each starting on a line of its own, made of pieces
+# (text, style) that flow on together: "audience-admin (inferred)" breaks only where it must.
+Piece = tuple[str, "str | None"]
+Cell = tuple["str | None", tuple[tuple[Piece, ...], ...]]
+
+
+def _advice_text(a) -> str:
+    """``gated in business``, ``free-limited``: the advice with the tier it gates into."""
+    return f"{a.recommendation} in {text_line(a.tier)}" if a.recommendation == "gated" and a.tier else a.recommendation
+
+
+def _reason_text(a) -> str:
+    """The main reason's rule, or what the advice lacks: never the default, which is no
+    reason (``no evidence; ask: virality, aha``)."""
+    reason = a.main_reason
+    if a.questions:
+        return f"no evidence; ask: {', '.join(a.questions)}"
+    if reason is None or reason.criterion == DEFAULT_CRITERION.id:
+        return "no evidence"
+    return reason.rule
 
 
 def _row_cells(a) -> tuple[Cell, ...]:
     """One table row: what each cell says, and in which style."""
-    reason = a.main_reason
-    if a.questions:
-        why = [(f"no evidence; ask: {', '.join(a.questions)}", None)]
-    else:
-        why = [(reason.rule if reason else "-", None)]
+    why: tuple[Piece, ...] = ((_reason_text(a), None),)
     if a.evidence == "inferred":  # the decisive reasons rest on guesses
-        why.append(("(inferred)", "dim"))
-    advice = [(a.recommendation, None)]
+        why += (("(inferred)", "dim"),)
+    advice: tuple[Piece, ...] = ((_advice_text(a), None),)
+    if a.tier_is_guess:
+        advice += ((GUESS, "dim"),)
+    paragraphs = [advice]
     if a.limit_metric:
-        advice.append((f"wall: {text_line(a.limit_metric)}", None))
+        paragraphs.append(((f"wall: {text_line(a.limit_metric)}", None),))
     if a.wall_advice and a.wall_advice != "keep":
-        advice.append((f"({a.wall_advice} today's wall)", None))
+        paragraphs.append(((f"({a.wall_advice} today's wall)", None),))
     return (
         # Names are one line each (text_line): a newline in one must not start a line of output.
-        (None, ((text_line(a.feature.name), None),)),
-        (None, ((text_line(a.feature.current or "-"), None),)),
-        (STYLE[a.recommendation], tuple(advice)),
-        (None, ((text_line(a.tier or "-"), None),)),
-        (None, ((_confidence(a), None),)),
-        (None, tuple(why)),
+        (None, (((text_line(a.feature.name), None),),)),
+        (None, (((text_line(a.feature.current or "-"), None),),)),
+        (STYLE[a.recommendation], tuple(paragraphs)),
+        (None, (((a.confidence_label, None),),)),
+        (None, (why,)),
     )
 
 
-def _confidence(a) -> str:
-    return f"{a.confidence:.2f}" if a.known else a.confidence_label
+def _words(paragraph: tuple[Piece, ...]) -> list[Piece]:
+    """A paragraph's words, each with its piece's style and the space that follows it."""
+    words = []
+    for text, style in paragraph:
+        if words:  # pieces flow on with a space between them
+            words[-1] = (words[-1][0].rstrip() + " ", words[-1][1])
+        words += ((word, style) for word in _WORD.findall(_SPACES.sub(" ", text)) or [text])
+    return words
 
 
-def _column_widths(analysis, width: int) -> list[int]:
-    """Each column's width in cells, without padding. The advice is what the reader came for:
-    a fixed width that always holds its longest word (and a wall's name on wider terminals);
-    the tier columns fit the tier names (up to 16 cells); Feature and Main reason share the
-    rest equally."""
-    tier = min(max(len(name) for name in analysis.inventory.product.tier_names()), 16)
-    confidence = max((len(_confidence(a)) for a in analysis.assessments), default=0)
-    fixed = [max(tier, 7), ADVICE_WIDE if width >= 100 else len("free-limited"), max(tier, 4),
-             max(confidence, len(HEADERS[CONF]))]
-    flexible = width - BORDERS - sum(fixed) - PADDING * len(HEADERS)
-    return [(flexible + 1) // 2, *fixed, flexible // 2]
+def _measure(cell: Cell) -> tuple[int, int]:
+    """The narrowest width a cell fits in without breaking a word, and the width it takes
+    on one line per paragraph."""
+    narrowest = widest = 0
+    for paragraph in cell[1]:
+        words = _words(paragraph)
+        narrowest = max(narrowest, *(cell_len(word.rstrip()) for word, _ in words))
+        widest = max(widest, cell_len("".join(word for word, _ in words).rstrip()))
+    return narrowest, widest
 
 
-def _cell_lines(cell: Cell, width: int, column: int, color: bool) -> list[str]:
-    style, pieces = cell
-    lines = []
-    for text, piece_style in pieces:
-        if column == CONF:  # a number or a word: never wrapped, aligned right
-            lines.append(_paint(_fit(text.strip(), width, ellipsis=True, right=True), color, style, piece_style))
-            continue
-        for line in wrap(text, width, fold=column == REASON):
-            fitted = _fit(line, width, ellipsis=column != REASON)
-            words = fitted.rstrip(" ")  # the padding stays unpainted
-            lines.append(_paint(words, color, style, piece_style) + fitted[len(words):])
+def _column_widths(rows: Iterable[tuple[Cell, ...]], width: int) -> list[int] | None:
+    """Each column's width in cells, without padding, or ``None`` when some word would not
+    fit in its column (the table never cuts a word, nor breaks one).
+
+    Every column gets its longest word; the short ones (Current, Conf.) all they need; the
+    rest goes, a cell at a time, to whichever of Feature, Advice and Main reason lacks the
+    most for nine rows in ten to take one line per paragraph, then for every row to; what is
+    left after that widens Feature and Main reason. (A few long rows, "no evidence; ask:
+    ..." say, would otherwise take the room every other row's names need.)"""
+    narrowest, typical, widest = [], [], []
+    rows = list(rows)
+    for column, header in enumerate(_header_cells()):
+        # Most cells repeat (a tier, a label, a rule id): each distinct one is measured once.
+        sizes = {cell: _measure(cell) for cell in {row[column] for row in rows}}
+        measured = [_measure(header)] + [sizes[row[column]] for row in rows]
+        narrowest.append(max(n for n, _ in measured))
+        lines = sorted(w for _, w in measured)
+        typical.append(lines[(len(lines) - 1) * 9 // 10])
+        widest.append(lines[-1])
+    room = width - BORDERS - PADDING * len(HEADERS)
+    widths = list(narrowest)
+    if sum(widths) > room:
+        return None
+    for column in (CURRENT, CONF):
+        widths[column] += min(widest[column] - widths[column], room - sum(widths))
+    for wanted in (typical, widest):
+        while sum(widths) < room:
+            lacking = max((FEATURE, ADVICE, REASON), key=lambda c: wanted[c] - widths[c])
+            if wanted[lacking] <= widths[lacking]:
+                break
+            widths[lacking] += 1
+    spare = room - sum(widths)
+    widths[FEATURE] += (spare + 1) // 2
+    widths[REASON] += spare // 2
+    return widths
+
+
+def _header_cells() -> tuple[Cell, ...]:
+    return tuple(("bold", (((header, None),),)) for header in HEADERS)
+
+
+def _wrap_pieces(paragraph: tuple[Piece, ...], width: int) -> list[list[Piece]]:
+    """A paragraph in lines of at most ``width`` cells, broken between words (the widths
+    leave room for every word); each line a list of (words, style) runs."""
+    lines: list[list[Piece]] = [[]]
+    size = 0
+    for word, style in _words(paragraph):
+        body = cell_len(word.rstrip())
+        if lines[-1] and size + body > width:
+            lines.append([])
+            size = 0
+        line = lines[-1]
+        if line and line[-1][1] == style:
+            line[-1] = (line[-1][0] + word, style)
+        else:
+            line.append((word, style))
+        size += cell_len(word)
     return lines
 
 
-def _row(cells: Sequence[Cell], widths: Sequence[int], bar: str, color: bool, *, bottom: bool = False) -> str:
-    columns = [_cell_lines(cell, w, i, color) for i, (cell, w) in enumerate(zip(cells, widths))]
+def _cell_lines(cell: Cell, width: int, color: bool) -> list[str]:
+    style, paragraphs = cell
+    lines = []
+    for paragraph in paragraphs:
+        for runs in _wrap_pieces(paragraph, width):
+            text = "".join(run for run, _ in runs).rstrip(" ")
+            # Painted run by run; the padding stays unpainted.
+            painted = []
+            left = len(text)
+            for run, run_style in runs:
+                part = run[:left]
+                left -= len(part)
+                words = part.rstrip(" ")
+                painted.append(paint(words, color, style, run_style) + part[len(words):])
+            padding = " " * (width - cell_len(text))
+            line = "".join(painted)
+            lines.append(line + padding)
+    return lines
+
+
+def _row(cells: Sequence[Cell], widths: Sequence[int], bar: str, color: bool, *, bottom: bool = False,
+         laid: dict | None = None) -> str:
+    """A row of the table; ``laid`` keeps the lines of each cell laid out so far (a tier, a
+    label, a rule id repeat from row to row)."""
+    columns = []
+    for cell, w in zip(cells, widths):
+        lines = laid.get((cell, w)) if laid is not None else None
+        if lines is None:
+            lines = _cell_lines(cell, w, color)
+            if laid is not None and len(laid) < _ROW_MEMO:
+                laid[cell, w] = lines
+        columns.append(lines)
     height = max(map(len, columns))
     out = []
     for index in range(height):
@@ -246,46 +335,61 @@ def _rule(widths: Sequence[int], left: str, line: str, middle: str, right: str) 
     return left + middle.join(line * (w + PADDING) for w in widths) + right + "\n"
 
 
-def _table(analysis, width: int, color: bool) -> Iterator[str]:
+def _table(analysis, rows: list[tuple[Cell, ...]], widths: list[int], color: bool) -> Iterator[str]:
     """The table, a row at a time: title, heavy header, rows, bottom rule."""
     product = analysis.inventory.product
-    widths = _column_widths(analysis, width)
     total = sum(widths) + PADDING * len(widths) + BORDERS
     title = wrap(f"{text_line(product.name)}: freemium advice", total)
-    yield "".join(_paint(line, color, "italic") + " " * (total - cell_len(line)) + "\n" for line in title)
+    yield "".join(paint(line, color, "italic") + " " * (total - cell_len(line)) + "\n" for line in title)
     yield _rule(widths, "┏", "━", "┳", "┓")
-    yield _row([("bold", ((header, None),)) for header in HEADERS], widths, "┃", color, bottom=True)
+    yield _row(_header_cells(), widths, "┃", color, bottom=True)
     yield _rule(widths, "┡", "━", "╇", "┩")
     seen: dict[tuple, str] = {}
-    for cells in map(_row_cells, analysis.assessments):
+    laid: dict = {}
+    for cells in rows:
         row = seen.get(cells)
         if row is None:
-            row = _row(cells, widths, "│", color)
+            row = _row(cells, widths, "│", color, laid=laid)
             if len(seen) < _ROW_MEMO:
                 seen[cells] = row
         yield row
     yield _rule(widths, "└", "─", "┴", "┘")
 
 
-def _lines(text: str, width: int, style: str | None, color: bool) -> str:
-    return "".join(_paint(line, color, style) + "\n" for line in wrap(text, width))
+def _lines(text: str, width: int, style: str | None, color: bool, indent: int = 0) -> str:
+    """``text`` wrapped to ``width``, every line (the wrapped ones too) indented by ``indent``."""
+    margin = " " * indent
+    return "".join(margin + paint(line, color, style) + "\n" for line in wrap(text, max(width - indent, 1)))
 
 
 def _list(analysis, width: int, color: bool) -> Iterator[str]:
-    """One block per feature: the name, then the advice first on its own line, so a narrow
-    terminal wraps the reason and never cuts the advice."""
+    """One block per feature: the name, then the advice on its own line, then today's tier,
+    the confidence and the main reason: what the table says, wrapped, so a narrow terminal
+    never cuts a word."""
     yield _lines(f"{text_line(analysis.inventory.product.name)}: freemium advice", width, "bold", color)
     for a in analysis.assessments:
-        end = 2 + len(a.recommendation)
-        lines = wrap(f"  {a.recommendation}" + (f" in {text_line(a.tier)}" if a.tier else "")
-                     + (f", wall: {text_line(a.limit_metric)}" if a.limit_metric else ""), width)
-        lines[0] = lines[0][:2] + _paint(lines[0][2:end], color, STYLE[a.recommendation]) + lines[0][end:]
-        reason = a.main_reason
-        detail = f"  today {text_line(a.feature.current or '-')}; confidence {_confidence(a)}"
-        if reason:
-            detail += f"; {reason.rule}" + (" (inferred)" if a.evidence == "inferred" else "")
-        yield (_lines(text_line(a.feature.name), width, "bold", color) + "".join(line + "\n" for line in lines)
-               + _lines(detail, width, "dim", color))
+        advice = _advice_text(a)
+        lines = wrap(advice + (f" {GUESS}" if a.tier_is_guess else "")
+                     + (f", wall: {text_line(a.limit_metric)}" if a.limit_metric else "")
+                     + (f" ({a.wall_advice} today's wall)" if a.wall_advice and a.wall_advice != "keep" else ""),
+                     max(width - 2, 1))
+        end = len(a.recommendation)
+        lines[0] = paint(lines[0][:end], color, STYLE[a.recommendation]) + lines[0][end:]
+        detail = (f"today {text_line(a.feature.current or '-')}; confidence {a.confidence_label}; "
+                  f"{_reason_text(a)}" + (" (inferred)" if a.evidence == "inferred" else ""))
+        yield (_lines(text_line(a.feature.name), width, "bold", color) + "".join(f"  {line}\n" for line in lines)
+               + _lines(detail, width, "dim", color, indent=2))
+
+
+def _legend(analysis, width: int, color: bool, table: bool) -> Iterator[str]:
+    """What the confidence promises (free or paid, never the tier) and, when some tier is a
+    guess, what the mark means."""
+    name = "Conf." if table else "Confidence"
+    yield _lines(f"{name}: how often real products agreed with advice like this, free or paid; "
+                 "it does not measure the tier.", width, "dim", color)
+    if any(a.tier_is_guess for a in analysis.assessments):
+        yield _lines(f"{GUESS}: no audience answered or inferred, so the tier is the cheapest "
+                     "paid one.", width, "dim", color)
 
 
 def split_cells(summary: dict[str, int], width: int) -> dict[str, int]:
@@ -314,10 +418,10 @@ def _split(analysis, width: int, color: bool) -> Iterator[str]:
     yield _lines(f"{plural(len(analysis.assessments), 'feature')}: {counts}.", width, None, color)
     if analysis.assessments:
         cells = split_cells(summary, min(BAR_WIDTH, width - 2))
-        yield "".join(_paint(BAR[name] * n, color, STYLE[name]) for name, n in cells.items()) + "\n"
+        yield "".join(paint(BAR[name] * n, color, STYLE[name]) for name, n in cells.items()) + "\n"
         legend = _lines(", ".join(f"{BAR[name]} {name}" for name in summary), width, None, color)
         for name in summary:  # each shade in its colour
-            legend = legend.replace(BAR[name], _paint(BAR[name], color, STYLE[name]))
+            legend = legend.replace(BAR[name], paint(BAR[name], color, STYLE[name]))
         yield legend
     tiers = [
         f"{text_line(t.name)} {sum(a.tier == t.name for a in analysis.assessments)}"
@@ -335,7 +439,7 @@ def _findings(analysis, width: int, color: bool) -> Iterator[str]:
         return
     yield f"{plural(len(analysis.findings), 'finding')}:\n"
     for f in analysis.findings:
-        severity = _paint(f.severity, color, SEVERITY_STYLE[f.severity])
+        severity = paint(f.severity, color, SEVERITY_STYLE[f.severity])
         yield f"{text_line(f.file)}:{f.line}:{f.column}: {severity} [{f.check}] {text_line(f.message)}\n"
 
 
@@ -357,9 +461,9 @@ def render_explanation(explanation, options=None) -> str:
     console.print(head)
     console.print(
         f"Score {_signed(a.score)} (free {a.weights.free:g}, limit {a.weights.limit:g}, "
-        f"gated {a.weights.gated:g}); margin {a.margin:g}; confidence "
-        + (f"{a.confidence:.2f} ({a.confidence_label})" if a.known else a.confidence_label)
+        f"gated {a.weights.gated:g}); margin {a.margin:g}"
     )
+    console.print(f"Confidence: {_confidence_said(a)}")
     console.print(f"Evidence: {a.evidence} ({EVIDENCE_MEANS[a.evidence]})")
 
     console.print()
@@ -411,6 +515,16 @@ def render_explanation(explanation, options=None) -> str:
             f"(score {_signed(flip.score)})"
         )
     return buffer.getvalue()
+
+
+def _confidence_said(a) -> str:
+    """The confidence as its label, its number and what it promises: free or paid, as real
+    products agreed with advice like this, never the tier."""
+    if not a.known:
+        return "unknown (no measured promise holds for advice like this)"
+    tier = ", which is a guess" if a.tier_is_guess else ""
+    return (f"{a.confidence_label} ({a.confidence:.2f}): how often real products agreed with "
+            f"advice like this, free or paid; it does not measure the tier{tier}")
 
 
 def _reason_tree(a) -> Tree:

@@ -1,20 +1,23 @@
 """A filled-in questionnaire (``ask FILE --answers q.csv``): the answers to write, checked.
 
 The CSV is the one ``ask --export`` writes: a header row naming at least ``feature``,
-``signal`` and ``answer``, then one row per question. A row whose answer is empty is skipped.
+``signal`` and ``answer``, then one row per question. A row whose answer is empty is skipped,
+and so is one the inventory holds already with the same value (a rerun changes nothing).
 Every problem (a row edited out of shape, an unknown feature or signal, an answer the signal
-does not take, a signal answered twice or answered already in the inventory) is an error at
-the row's line, and all of them are reported in one run, before anything is written.
+does not take or that ``ask`` would not offer, a signal answered twice, or answered already
+in the inventory with another value) is an error at the row's line, and all of them are
+reported in one run, before anything is written.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
-from freemium_advisor.base.textfile import read_text
+from freemium_advisor.base.textfile import STDIN, read_text
 from freemium_advisor.base.yamledit import add_entries
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.reading.inventory_reader import parse_inventory
@@ -33,9 +36,23 @@ class Answer:
     line: int
 
 
-def read_answers(path: str, inventory: Inventory) -> list[Answer]:
-    """The answers of a filled-in questionnaire, checked against the inventory."""
-    if not path.lower().endswith(".csv"):
+@dataclass(frozen=True)
+class Answers:
+    """The answers of a questionnaire to write, and how many of its rows the inventory holds
+    already, with the same value (a rerun of the same file writes nothing)."""
+
+    new: list[Answer]
+    unchanged: int
+
+
+# For a feature id and a signal, the answers ``ask`` offers (``None``: every answer).
+Offered = Callable[[str, str], "tuple[str, ...] | None"]
+
+
+def read_answers(path: str, inventory: Inventory, offered: Offered | None = None) -> Answers:
+    """The answers of a filled-in questionnaire (``-``: stdin), checked against the inventory
+    and, with ``offered``, against the answers ``ask`` offers for each row."""
+    if path != STDIN and not path.lower().endswith(".csv"):
         raise InputError(path, None, None, "answers are read from a CSV file (ask --export q.csv writes one)")
     name, text = read_text(path)
     rows = csv.reader(io.StringIO(text, newline=""))
@@ -50,6 +67,7 @@ def read_answers(path: str, inventory: Inventory) -> list[Answer]:
     features = {f.id: f for f in inventory.features}
     errors: list[InputError] = []
     answers: list[Answer] = []
+    unchanged = 0
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
         line = rows.line_num
@@ -62,7 +80,7 @@ def read_answers(path: str, inventory: Inventory) -> list[Answer]:
         feature_id, signal, answer = (row[at[c]].strip() for c in NEEDED_COLUMNS)
         if not answer:
             continue
-        problem = _problem(feature_id, signal, answer, features, inventory)
+        problem = _problem(feature_id, signal, answer, features, inventory.path)
         if problem is None and (feature_id, signal) in seen:
             problem = f"'{signal}' of '{feature_id}' is answered twice (first on line {seen[feature_id, signal]})"
         if problem:
@@ -70,16 +88,34 @@ def read_answers(path: str, inventory: Inventory) -> list[Answer]:
             continue
         seen[feature_id, signal] = line
         spec = SIGNAL_BY_NAME[signal]
-        value = spec.display(spec.parse(_typed(spec, answer), booleans_as_levels=False))
+        parsed = spec.parse(_typed(spec, answer), booleans_as_levels=False)
+        value = spec.display(parsed)
+        written = features[feature_id].signals.get(signal)
+        if written is not None:
+            if written == parsed:  # the same answer again: nothing to write
+                unchanged += 1
+                continue
+            errors.append(InputError(name, line, 1, (
+                f"'{signal}' of '{feature_id}' is answered in {inventory.path} already, as "
+                f"{spec.display(written)}; change it there"
+            )))
+            continue
+        choices = offered(feature_id, signal) if offered else None
+        if choices is not None and value not in choices:
+            errors.append(InputError(name, line, 1, (
+                f"'{feature_id}': {signal} {value} contradicts the feature's own words; "
+                f"ask offers {one_of(choices)}"
+            )))
+            continue
         answers.append(Answer(feature_id, signal, value, line))
     if errors:
         raise InputErrors(errors)
-    return answers
+    return Answers(answers, unchanged)
 
 
-def _problem(feature_id: str, signal: str, answer: str, features: dict, inventory: Inventory) -> str | None:
+def _problem(feature_id: str, signal: str, answer: str, features: dict, where: str) -> str | None:
     if feature_id not in features:
-        return f"no feature '{feature_id}' in {inventory.path}{did_you_mean(feature_id, features)}"
+        return f"no feature '{feature_id}' in {where}{did_you_mean(feature_id, features)}"
     spec = SIGNAL_BY_NAME.get(signal)
     if spec is None:
         return f"unknown signal '{signal}'{did_you_mean(signal, SIGNAL_BY_NAME)}"
@@ -87,8 +123,6 @@ def _problem(feature_id: str, signal: str, answer: str, features: dict, inventor
         spec.parse(_typed(spec, answer), booleans_as_levels=False)
     except ValueError as exc:
         return f"'{feature_id}': {exc}"
-    if signal in features[feature_id].signals:
-        return f"'{signal}' of '{feature_id}' is answered in {inventory.path} already"
     return None
 
 

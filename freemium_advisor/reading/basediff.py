@@ -23,8 +23,9 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> subprocess.C
         raise InputError(None, None, None, "git is not installed; --base and REF:path need it") from None
 
 
-def verify_ref(ref: str, near: str) -> None:
-    """Fail with one line unless ``ref`` names a commit in the repository holding ``near``."""
+def verify_ref(ref: str, near: str, *, spec: str | None = None) -> None:
+    """Fail with one line unless ``ref`` names a commit in the repository holding ``near``
+    (``spec``: the ``REF:path`` the user wrote, else the file ``--base`` reads)."""
     if ref.startswith("-"):  # git would read it as an option ('--output=FILE' writes a file)
         raise InputError(None, None, None, f"unknown git ref '{ref}'")
     folder = _folder(near)
@@ -32,17 +33,18 @@ def verify_ref(ref: str, near: str) -> None:
     if done.returncode != 0:
         inside = _git(["rev-parse", "--is-inside-work-tree"], folder)
         if inside.returncode != 0:
-            raise InputError(near, None, None, "is not in a git repository; --base needs one")
+            needs = "a REF:path" if spec else "--base"
+            raise InputError(spec or near, None, None, f"is not in a git repository; {needs} needs one")
         shallow = _git(["rev-parse", "--is-shallow-repository"], folder).stdout.strip() == b"true"
         hint = (" (this clone is shallow: fetch the history, e.g. actions/checkout with "
                 "fetch-depth: 0, or 'git fetch --unshallow')") if shallow else ""
         raise InputError(None, None, None, f"unknown git ref '{ref}'{hint}")
 
 
-def file_at_ref(path: str, ref: str) -> str | None:
+def file_at_ref(path: str, ref: str, *, spec: str | None = None) -> str | None:
     """The text of ``path`` at ``ref``, or ``None`` when the file did not exist there."""
     file = Path(path)
-    verify_ref(ref, path)
+    verify_ref(ref, path, spec=spec)
     blob = f"{ref}:./{file.name}"
     # "<object> <type> <size>", or "<name> missing": one question for both, before git
     # writes anything out.
@@ -66,7 +68,7 @@ def read_revision(spec: str) -> tuple[str, str]:
 
     if ":" in spec and not Path(spec).exists():
         ref, path = spec.split(":", 1)
-        text = file_at_ref(path, ref)
+        text = file_at_ref(path, ref, spec=spec)
         if text is None:
             raise InputError(spec, None, None, f"no file '{path}' at {ref}")
         return spec, text

@@ -209,6 +209,8 @@ class _InventoryReader:
                 path, f"'trial_days' only applies to the trial and reverse-trial models, not {model}",
                 at_key=True,
             )
+        if isinstance(trial_days, float) and trial_days.is_integer():
+            trial_days = int(trial_days)  # 14.0 and 1.4e1 are whole numbers, as JSON Schema has it
         if isinstance(trial_days, bool) or not isinstance(trial_days, int) or trial_days < 1:
             raise self.check.fail(path, "'trial_days' must be a whole number of days, 1 or more")
         return trial_days

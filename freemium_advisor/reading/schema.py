@@ -7,8 +7,10 @@ line); ``schema/inventory.schema.json`` is a copy that a test keeps identical.
 from __future__ import annotations
 
 import json
+import sys
 from typing import Any
 
+from freemium_advisor.base.limits import MAX_INTEGER
 from freemium_advisor.reading.checkcatalog import load_checks
 from freemium_advisor.model.inventory import DEFAULT_TIERS, ID_PATTERN
 from freemium_advisor.model.signals import AUDIENCES, MODELS, SIGNALS
@@ -63,7 +65,8 @@ def inventory_schema() -> dict[str, Any]:
                 "required": ["metric"],
                 "properties": {
                     "metric": {"type": "string", "minLength": 1},
-                    "free": {"type": "number", "minimum": 0},
+                    # The largest finite number: 1e400 (infinity) is refused, as the loader refuses it.
+                    "free": {"type": "number", "minimum": 0, "maximum": sys.float_info.max},
                 },
             },
             "metered": {
@@ -97,7 +100,7 @@ def inventory_schema() -> dict[str, Any]:
                     "name": {"type": "string", "minLength": 1},
                     "description": {"type": "string"},
                     "model": {"enum": list(MODELS), "default": "freemium"},
-                    "trial_days": {"type": "integer", "minimum": 1},
+                    "trial_days": {"type": "integer", "minimum": 1, "maximum": MAX_INTEGER},
                     "collaborative": {
                         "description": "collaboration or one-to-many at the core",
                         "type": "boolean",
@@ -122,8 +125,8 @@ def schema_text() -> str:
     return json.dumps(inventory_schema(), indent=2) + "\n"
 
 
-def result_schema_text() -> str:
-    """The JSON result's schema (see :mod:`freemium_advisor.result.schema`)."""
-    from freemium_advisor.result.schema import result_schema_text as text
+def output_schema_text(kind: str) -> str:
+    """The schema of one JSON output of the tool (see :mod:`freemium_advisor.result.schema`)."""
+    from freemium_advisor.result.schema import output_schema_text as text
 
-    return text()
+    return text(kind)

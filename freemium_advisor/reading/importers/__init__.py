@@ -28,24 +28,35 @@ _TOKEN = re.compile(
 )
 _GLUE_BOTH = frozenset("/.-")  # SSL/TLS, cake.com, ad-free
 _GLUE_LEFT = frozenset("%+")  # 99%, Google+
+# Acronyms a camelCase key writes as words (uiKits, restApis, samlSso): their usual case.
+_ACRONYMS = {word.lower(): word for word in (
+    "AI", "API", "APIs", "CRM", "CSV", "EU", "GDPR", "HIPAA", "HTML", "HTTP", "HTTPS", "IP",
+    "JSON", "KPI", "LDAP", "MFA", "PDF", "PDFs", "QA", "SAML", "SCIM", "SDK", "SEO", "SFTP",
+    "SLA", "SMS", "SQL", "SSL", "SSO", "TLS", "UI", "URL", "URLs", "UX", "VPN", "XML",
+)}
+# Names split in two by their camelCase: oAuth, VsCode.
+_PHRASES = {"o auth": "OAuth", "vs code": "VS Code", "rest api": "REST API", "rest apis": "REST APIs"}
+_PHRASE = re.compile(r"\b(?:" + "|".join(map(re.escape, _PHRASES)) + r")\b", re.IGNORECASE)
 
 
 def humanize(key: str) -> str:
     """A readable name for a key: ``voiceAndVideoCalls`` -> ``Voice and video calls``.
 
     Acronyms keep their case (``SSL/TLSEncryption`` -> ``SSL/TLS encryption``,
-    ``99%uptimeSLA`` -> ``99% uptime SLA``); ``_`` and spaces separate words. A key with
+    ``99%uptimeSLA`` -> ``99% uptime SLA``) and get it when written as words (``uiKits`` ->
+    ``UI kits``, ``oAuthGoogle`` -> ``OAuth google``); ``_`` and spaces separate words. A key with
     nothing readable in it is returned unchanged.
     """
     text = ""
     previous = ""
     for token in _TOKEN.findall(key):
         if token.isalpha() and (len(token) == 1 or not token[:2].isupper()):
-            token = token.lower()  # a word, not an acronym
+            token = _ACRONYMS.get(token.lower(), token.lower())  # a word, or an acronym written as one
         if text and previous not in _GLUE_BOTH and token not in _GLUE_BOTH | _GLUE_LEFT:
             text += " "
         text += token
         previous = token
+    text = _PHRASE.sub(lambda found: _PHRASES[found.group().lower()], text)
     return text[:1].upper() + text[1:] if text else key
 
 

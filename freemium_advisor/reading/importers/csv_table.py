@@ -50,8 +50,8 @@ def import_csv(
     ordered as pricing pages usually order plan names (free, starter, plus, pro, team,
     business, enterprise; other names just below enterprise): a guess, which is said in
     ``notes`` when a name outside free, pro, business and enterprise is involved. ``name`` is
-    the product's name (default: from the file name). Every problem of the header, or else
-    of the rows, is raised together as :class:`~freemium_advisor.base.errors.InputErrors`,
+    the product's name (default: from the file name). Every problem of the header and of
+    the rows is raised together as :class:`~freemium_advisor.base.errors.InputErrors`,
     each at its line (the line the row starts on) and 1-based column.
     """
     check = Checker(_Sheet(path))
@@ -62,8 +62,9 @@ def import_csv(
         raise InputError(
             path, 1, 1, "the CSV file is empty; its first row must name the columns (id, name...)"
         )
+    # The rows are read against the header even when it has problems: a column it lacks or
+    # misnames is reported once, and every problem of the rows in its other columns too.
     columns = _columns(check, *header)
-    check.done()  # rows cannot be read against a header that is wrong
     features: list[dict] = []
     first_line: dict[str, int] = {}
     ladder = {tier.lower(): tier for tier in (tiers or DEFAULT_TIERS)}
@@ -74,13 +75,17 @@ def import_csv(
             break
         with check.each():
             row = _Row(check, line, columns, cells)
-            feature = row.feature()
-            if feature["id"] in first_line:
-                raise row.fail(
-                    "id",
-                    f"duplicate feature id '{feature['id']}' (first used on line {first_line[feature['id']]})",
+            # A row's id is taken, and a second use of it reported, whatever else is wrong in
+            # either row: fixing one problem never reveals another.
+            feature_id = row.get("id")
+            if feature_id in first_line:
+                check.report(
+                    (line, columns.index("id") + 1),
+                    f"duplicate feature id '{feature_id}' (first used on line {first_line[feature_id]})",
                 )
-            first_line[feature["id"]] = line
+            elif feature_id:
+                first_line[feature_id] = line
+            feature = row.feature()
             if "current" in feature:
                 key = feature["current"].lower()
                 if tiers and key not in ladder:
@@ -154,8 +159,8 @@ def _rows(text: str, check: Checker):
 
 
 def _columns(check: Checker, line: int, cells: list[str]) -> list[str | None]:
-    """The field each column holds (``None`` for a column with no header, or a wrong one:
-    every problem is reported)."""
+    """The field each column holds (``None`` for a column with no header, ``""`` for a wrong
+    one: every problem is reported)."""
     columns: list[str | None] = []
     suggested = set()
     for index, cell in enumerate(cells, 1):
@@ -168,8 +173,9 @@ def _columns(check: Checker, line: int, cells: list[str]) -> list[str | None]:
         elif name in columns:
             check.report((line, index), f"duplicate column '{name}' (also column {columns.index(name) + 1})")
             name = ""
-        # An empty header: spreadsheets often save trailing empty columns.
-        columns.append(name or None)
+        # None: an empty header (spreadsheets often save trailing empty columns); "": a
+        # header reported above, whose cells are not reported again.
+        columns.append(name if name or cell else None)
     for required in ("id", "name"):
         # A missing column that an unknown one was taken for ('nmae') is not reported twice.
         if required not in columns and did_you_mean(required, [required]) not in suggested:
@@ -205,7 +211,8 @@ class _Row:
         check, before = self.check, len(self.check.errors)
         feature: dict = {}
         for column in ("id", "name"):
-            if not self.get(column):
+            # A column the header lacks is the header's problem, reported once.
+            if column in self.columns and not self.get(column):
                 check.report((self.line, self.columns.index(column) + 1),
                              f"missing '{column}' (every row needs an id and a name)")
             feature[column] = self.get(column)

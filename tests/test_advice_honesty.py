@@ -110,14 +110,14 @@ def test_a_tier_its_type_says_is_named_as_such_and_marked_a_guess(run, write):
         "barriers", "note", True)
     assert mismatch["message"] == (
         "'Information barriers' sits in 'enterprise'; its type (management), which says admin "
-        "buys it, points to 'business' (a guess: the tier is what its type says; answer "
-        "audience to settle it)")
+        "buys it, points to 'business'. A guess: the tier is what its type says; answer "
+        "audience to settle it.")
 
 
 @pytest.mark.parametrize("example", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
 def test_a_finding_that_says_it_is_a_guess_is_marked_inferred(run, example):
     for finding in analysis(run, str(example))["findings"]:
-        if "(a guess" in finding["message"]:
+        if ". A guess: " in finding["message"]:
             assert finding["inferred"], finding
 
 
@@ -131,9 +131,9 @@ def test_the_default_is_never_a_reason_to_charge_nor_a_guessed_tier_a_placement(
     assert (finding["severity"], finding["inferred"]) == ("note", True)
     assert finding["message"] == (
         "'Zorp frobnicator' is free, but the advice gates it: no reason to give it away is "
-        "known, and freemium needs a strategic reason (a guess: nothing but defaults speak "
+        "known, and freemium needs a strategic reason. A guess: nothing but defaults speak "
         "for the advice; answer virality, commoditized, aha, habit, data_value, landing or "
-        "audience to settle it)")
+        "audience to settle it.")
     data = analysis(run, str(EXAMPLES / "database.yaml"))
     [advisor] = [f for f in findings(data, "free-feature-without-reason")
                  if f["feature"] == "performance-advisor"]

@@ -189,7 +189,7 @@ def test_a_finding_that_rests_on_inferred_signals_only_is_a_note_unless_strict(c
     inventory = parse_inventory(f"product: {{name: X}}\nfeatures: [{feature}]\n", "x.yaml")
     [finding] = [f for f in analyze(inventory, RULESET).findings if f.check == check]
     assert (finding.inferred, finding.severity) == (True, "note")
-    assert "(a guess: we guessed " in finding.message
+    assert ". A guess: we guessed " in finding.message
     assert all(word in finding.message for word in words.split(", "))
     [strict] = [f for f in analyze(inventory, RULESET, strict=True).findings if f.check == check]
     assert (strict.inferred, strict.severity) == (True, spec.severity)

@@ -427,8 +427,8 @@ def test_a_finding_on_inferred_signals_says_it_is_a_guess_and_is_a_note(run, wri
     assert sso == [
         f"{path}:16:5: note [enterprise-control-in-free] 'SAML single sign-on' is an enterprise "
         "control (its buyer is the enterprise) in the free tier 'free'; the advice gates it in "
-        "'pro' (a guess: we guessed audience enterprise from 'saml', 'single sign on'; answer "
-        "audience to settle it)"
+        "'pro'. A guess: we guessed audience enterprise from 'saml', 'single sign on'; answer "
+        "audience to settle it."
     ]
     answered = write("answered.yaml", text.replace(
         "    name: SAML single sign-on\n    current: free\n",
@@ -539,7 +539,7 @@ def test_a_keyword_guess_alone_never_fails_the_default_gate(run, write):
     assert result.exit_code == 0
     assert result.stdout.startswith(f"{path}:5:47: note [gated-growth-feature] 'Invite guests by link' sits in paid tier 'pro'")
     assert result.stdout.endswith(
-        "(a guess: we guessed virality high from 'invite', 'guests'; answer virality to settle it)\n"
+        ". A guess: we guessed virality high from 'invite', 'guests'; answer virality to settle it.\n"
     )
 
 

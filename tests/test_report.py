@@ -335,7 +335,9 @@ def test_a_flip_weighs_a_free_gated_swing_over_a_wall_over_a_tier():
         ("audience", "gated", "business"): (1, True),
     }
     sso = report_.features[9]
-    assert [(v.flip.signal, v.change) for v in sso.flips] == [("audience", 4)]
+    # Its words name the enterprise buyer: only a neighbouring audience is an answer a PM may
+    # give (a single user for SSO is not), and admin moves it a tier, not to free.
+    assert [(v.flip.signal, v.change) for v in sso.flips] == [("audience", 1)]
 
 
 # --- the HTML report's own charts ---------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from freemium_advisor.engine.analysis import analyze_file
+from freemium_advisor.engine.explain import offered_values
 from freemium_advisor.engine.rule_engine import Engine
 from freemium_advisor.model.signals import SIGNALS
 from freemium_advisor.result import EXPLICIT, Signal
@@ -35,7 +36,10 @@ def test_every_flip_is_what_a_full_assessment_gives(tmp_path, case):
     for a in analysis.assessments:
         flips = {f.signal: f for f in a.what_ifs}
         for spec in SIGNALS:
+            offered = offered_values(spec, a.signals[spec.name])
             for value in spec.alternatives(a.signals[spec.name].value):
+                if value not in offered:  # an answer the feature's own words rule out
+                    continue
                 changed = {**a.signals, spec.name: Signal(spec.name, value, EXPLICIT)}
                 outcome = engine.assess(a.feature, product, changed)
                 moved = (outcome.recommendation, outcome.tier) != (a.recommendation, a.tier)

@@ -17,8 +17,8 @@ from dataclasses import replace
 from freemium_advisor.engine.decide import choose_tier
 from freemium_advisor.engine.rule_engine import Engine
 from freemium_advisor.model.inventory import Product
-from freemium_advisor.model.signals import SIGNALS
-from freemium_advisor.result import Analysis, Assessment, Explanation, Flip
+from freemium_advisor.model.signals import AUDIENCE, AUDIENCES, LEVEL, LEVELS, SIGNALS
+from freemium_advisor.result import INFERRED, Analysis, Assessment, Explanation, Flip, Signal
 
 
 def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None) -> Analysis:
@@ -55,6 +55,22 @@ def explain(analysis: Analysis, feature_id: str) -> Explanation:
     return Explanation(analysis, assessment)
 
 
+def offered_values(spec, current: Signal) -> tuple:
+    """The answers a PM may give for a signal: every answer, except for an audience the words
+    name: then the guess and its neighbours only (what ``ask`` offers and the what-ifs weigh).
+    Words that name a buyer (SAML, audit log, admin) say who it is for; a single user
+    for SSO would contradict them. A level guessed from words (virality from 'share') is a
+    judgement of effect, and every answer to it stays open: it is what settles the guess."""
+    if spec.kind == LEVEL:
+        return tuple(range(len(LEVELS)))
+    if spec.kind != AUDIENCE:
+        return (True, False)
+    if current.source != INFERRED:
+        return AUDIENCES
+    at = AUDIENCES.index(current.value)
+    return AUDIENCES[max(at - 1, 0): at + 2]
+
+
 def what_ifs(engine: Engine, assessment: Assessment, product: Product,
              decided: dict | None = None) -> tuple[Flip, ...]:
     """For each signal, the smallest change of its answer that changes the advice (the
@@ -69,14 +85,18 @@ def what_ifs(engine: Engine, assessment: Assessment, product: Product,
     type_audience = engine.ruleset.policy.type_audience(feature.category)
     scored = engine.scoring_key(context)
     key = None if scored is None or decided is None else (
-        scored, values["audience"], values["production"], type_audience,
+        scored, values["audience"], assessment.signals["audience"].source, values["production"],
+        type_audience,
     )
     if key is not None and key in decided:
         return decided[key]
     now = (assessment.recommendation, assessment.tier)
     flips = []
     for spec in SIGNALS:
+        offered = offered_values(spec, assessment.signals[spec.name])
         for value in spec.alternatives(values[spec.name]):
+            if value not in offered:  # an answer the feature's own words rule out
+                continue
             weights, decision = engine.what_if(context, spec.name, value)
             changed = {**values, spec.name: value}
             tier = choose_tier(decision.recommendation, changed["audience"], product,

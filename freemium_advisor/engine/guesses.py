@@ -43,7 +43,7 @@ def settle_guesses(
             # A finding that says it rests on a guess is marked as one, whichever guess it is.
             severity = max(full, GUESS_SEVERITY, key=SEVERITIES.index)
             settled.append(replace(finding, severity=severity, inferred=True,
-                                   message=f"{finding.message} ({guess_note(a, ruleset, finding)})"))
+                                   message=_with_note(finding.message, guess_note(a, ruleset, finding))))
     return tuple(settled)
 
 
@@ -103,3 +103,9 @@ def _tier_from_type(finding: Finding, assessment: Assessment) -> bool:
 def _some(names) -> str:
     names = list(names)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _with_note(message: str, note: str) -> str:
+    """The message, then the note as a sentence of its own (a message may end in a
+    parenthesis of its own: two in a row read badly)."""
+    return f"{message.rstrip('.')}. {note[0].upper()}{note[1:]}."

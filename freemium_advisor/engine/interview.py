@@ -14,15 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from freemium_advisor.engine.explain import offered_values
 from freemium_advisor.engine.rule_engine import Engine
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.model.rules import RuleSet, Source
 from freemium_advisor.model.signals import (
-    AUDIENCE,
-    AUDIENCES,
     CRITERIA,
-    LEVEL,
-    LEVELS,
     SIGNAL_BY_NAME,
     SIGNALS,
 )
@@ -192,7 +189,7 @@ def _question(engine: Engine, ruleset: RuleSet, product, a: Assessment, name: st
     spec = SIGNAL_BY_NAME[name]
     now = Outcome(_display(spec, current), a.recommendation, a.tier)
     outcomes = []
-    for value in _offered(spec, current):
+    for value in offered_values(spec, current):
         changed = {**a.signals, name: Signal(name, value, EXPLICIT)}
         outcome = engine.assess(a.feature, product, changed)
         outcomes.append(Outcome(spec.display(value), outcome.recommendation, outcome.tier))
@@ -216,22 +213,7 @@ def offered_answers(a: Assessment, name: str) -> tuple[str, ...]:
     inventory writes them: every answer, but for an audience its words name (see
     :func:`_offered`). ``ask --answers`` accepts no other."""
     spec = SIGNAL_BY_NAME[name]
-    return tuple(spec.display(value) for value in _offered(spec, a.signals[name]))
-
-
-def _offered(spec, current: Signal) -> tuple:
-    """Every answer, except for an audience the words name: then the guess and its neighbours
-    only. Words that name a buyer (SAML, audit log, admin) say who it is for; a single user
-    for SSO would contradict them. A level guessed from words (virality from 'share') is a
-    judgement of effect, and every answer to it stays open: it is what settles the guess."""
-    if spec.kind == LEVEL:
-        return tuple(range(len(LEVELS)))
-    if spec.kind != AUDIENCE:
-        return (True, False)
-    if current.source != INFERRED:
-        return AUDIENCES
-    at = AUDIENCES.index(current.value)
-    return AUDIENCES[max(at - 1, 0): at + 2]
+    return tuple(spec.display(value) for value in offered_values(spec, a.signals[name]))
 
 
 def _display(spec, signal: Signal) -> str:

@@ -62,6 +62,20 @@ def inventory_text(features: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def changed(features: list[dict], share: float, seed: int = 1) -> list[dict]:
+    """A copy of ``features`` in which ``share`` of them changed: every other one moved to
+    another tier, the rest re-answered a signal."""
+    pick = random.Random(seed)
+    result = [dict(f) for f in features]
+    for n, i in enumerate(pick.sample(range(len(result)), max(1, round(len(result) * share)))):
+        feature = result[i]
+        if n % 2 == 0:
+            feature["current"] = TIERS[(TIERS.index(feature["current"]) + 1) % len(TIERS)]
+        else:
+            feature["signals"] = {**feature.get("signals", {}), "habit": pick.choice(LEVELS)}
+    return result
+
+
 def _block(mapping: dict, first: str, rest: str) -> list[str]:
     lines = []
     for index, (key, value) in enumerate(mapping.items()):

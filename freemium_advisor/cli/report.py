@@ -18,7 +18,7 @@ from freemium_advisor.cli.app import (
     rule_packs,
 )
 from freemium_advisor.formats import RenderOptions, formatter
-from freemium_advisor.render.report import DETAIL_LEVELS
+from freemium_advisor.render import DETAIL_LEVELS
 from freemium_advisor.base.escaping import document
 from freemium_advisor.base.outputs import STDOUT, write_output
 

@@ -26,6 +26,7 @@ from freemium_advisor.model.signals import (
     RECOMMENDATIONS,
     SIGNAL_BY_NAME,
 )
+from freemium_advisor.render import DETAIL_LEVELS
 from freemium_advisor.render.citations import Citation, cite
 from freemium_advisor.result import (
     EXPLICIT,
@@ -40,7 +41,6 @@ from freemium_advisor.result import (
     Signal,
 )
 
-DETAIL_LEVELS = ("changed", "all", "none")
 MAX_MOVES = 7
 MAX_QUESTIONS = 5
 # Names a sentence lists before "and N more": enough to recognise, short enough to read.

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import compileall
 import os
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
+import typer
+import typer.main
+import typer.testing
 from typer.testing import CliRunner
 
 from freemium_advisor.cli import app
@@ -25,11 +29,18 @@ class Result:
         self.stderr = stderr
 
 
+# The command Typer builds from the app, built once for the whole run: Typer's test runner
+# would build it again for every invocation (tens of milliseconds, thousands of times), and a
+# built command holds no state between invocations.
+COMMAND = typer.main.get_command(app)
+
+
 @pytest.fixture
 def run(monkeypatch):
     """Invoke ``freemium-advisor ARGS...`` in-process, as a user would from a shell."""
     monkeypatch.setenv("COLUMNS", "100")
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setattr(typer.testing, "_get_command", lambda _app: COMMAND)
 
     def invoke(*args: str, input: str | None = None) -> Result:
         runner = CliRunner()
@@ -54,6 +65,15 @@ def write(tmp_path):
 
 
 GOLDEN = ROOT / "tests" / "golden"
+
+
+def pytest_configure(config):
+    """Compile the package to bytecode once, as pip does when it installs it: the tests start
+    the real command in a few hundred fresh processes, and where the environment sets
+    PYTHONDONTWRITEBYTECODE (as CI machines often do) each of them would otherwise compile
+    every module again. Done by the main process only, before any worker starts."""
+    if not hasattr(config, "workerinput"):
+        compileall.compile_dir(str(ROOT / "freemium_advisor"), quiet=1)
 
 
 def pytest_addoption(parser):

@@ -119,8 +119,12 @@ def outputs_of(path: Path) -> dict[str, str]:
     return dict(line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
 
 
-def run_action(runner: dict, inputs: dict[str, str], *, summary: str | None = "") -> dict:
-    """Run the action's shell steps in order; return each step's status, outputs and log."""
+def run_action(runner: dict, inputs: dict[str, str], *, summary: str | None = "",
+               installed: dict | None = None) -> dict:
+    """Run the action's shell steps in order; return each step's status, outputs and log.
+    Given ``installed`` (what the install step did once, in the fixture below), that step's
+    outputs are reused instead of installing the tool again: a runner installs it on every
+    run, but the install is tested once and each test is about the steps after it."""
     defaults = {name: spec.get("default", "") for name, spec in ACTION["inputs"].items()}
     context = {"inputs": {**defaults, **inputs}, "github": {"action_path": str(runner["action"])},
                "steps": {}}
@@ -130,6 +134,10 @@ def run_action(runner: dict, inputs: dict[str, str], *, summary: str | None = ""
     done = {}
     for index, step in enumerate(ACTION["runs"]["steps"]):
         if "run" not in step:
+            continue
+        if installed is not None and step.get("id") == "install":
+            context["steps"]["install"] = {"outputs": installed["install"]["outputs"]}
+            done["install"] = installed["install"]
             continue
         output = runner["temp"] / f"output {index}"
         output.write_text("")
@@ -169,7 +177,7 @@ def installed(runner):
 def test_the_action_reads_each_line_as_one_file_and_fails_on_the_new_finding(runner, installed):
     done = run_action(runner, {"files": "\n  pricing plans/features*.yaml  \n\n", "base": "origin/main",
                                "sarif": "true", "sarif-file": "reports dir.sarif"},
-                      summary="### An earlier step's summary\n")
+                      summary="### An earlier step's summary\n", installed=installed)
     check = done["check"]
     assert check["status"] == 1, check["stderr"]
     assert check["stdout"].splitlines() == [
@@ -196,7 +204,7 @@ def test_the_action_passes_when_nothing_is_new_and_writes_no_sarif_unasked(runne
     inventory = runner["workspace"] / "pricing plans" / "features*.yaml"
     inventory.write_text(BASE)  # the pull request, undone: nothing is new since HEAD
     try:
-        done = run_action(runner, {"base": "HEAD"}, summary=None)
+        done = run_action(runner, {"base": "HEAD"}, summary=None, installed=installed)
     finally:
         inventory.write_text(HEAD)
     assert done["check"]["status"] == 0, done["check"]["stderr"]
@@ -205,7 +213,8 @@ def test_the_action_passes_when_nothing_is_new_and_writes_no_sarif_unasked(runne
 
 
 def test_a_base_missing_from_a_shallow_clone_says_to_fetch_the_history(runner, installed):
-    done = run_action(runner, {"files": "pricing plans/features*.yaml", "base": "origin/release"})
+    done = run_action(runner, {"files": "pricing plans/features*.yaml", "base": "origin/release"},
+                      installed=installed)
     assert done["check"]["status"] == 2
     assert done["check"]["stdout"] == (
         "::error title=freemium-advisor::base ref 'origin/release' is not in this clone: check "
@@ -214,7 +223,7 @@ def test_a_base_missing_from_a_shallow_clone_says_to_fetch_the_history(runner, i
 
 
 def test_bad_input_fails_the_step_and_says_so_in_the_summary(runner, installed):
-    done = run_action(runner, {"files": "pricing plans/missing.yaml"})
+    done = run_action(runner, {"files": "pricing plans/missing.yaml"}, installed=installed)
     assert done["check"]["status"] == 2
     assert done["check"]["stderr"] == "pricing plans/missing.yaml: error: no such file\n"
     assert done["check"]["outputs"] == {"failed": "true"}

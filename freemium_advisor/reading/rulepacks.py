@@ -65,17 +65,31 @@ def load_ruleset(extra: list[str] | tuple[str, ...] = (), *, builtin: bool = Tru
             files += [(p, str(p)) for p in found]
         else:
             files.append((path, entry))
-    loader = _Loader()
-    for path, name in files:
-        text = read_text(str(path))[1]
-        with loader.collecting():
-            loader.add_file(load_yaml(text, name))
-    ruleset = loader.finish()
-    return replace(
-        ruleset,
-        packs=(*(("builtin",) if builtin else ()), *extra),
-        files=tuple(str(path) for path, _ in files),
-    )
+    texts = tuple((name, read_text(str(path))[1]) for path, name in files)
+    key = (builtin, tuple(extra), tuple(str(path) for path, _ in files), texts)
+    ruleset = _LOADED.get(key)
+    if ruleset is None:
+        loader = _Loader()
+        for name, text in texts:
+            with loader.collecting():
+                loader.add_file(load_yaml(text, name))
+        ruleset = replace(
+            loader.finish(),
+            packs=(*(("builtin",) if builtin else ()), *extra),
+            files=tuple(str(path) for path, _ in files),
+        )
+        if len(_LOADED) >= _LOADED_MOST:
+            _LOADED.pop(next(iter(_LOADED)))
+        _LOADED[key] = ruleset
+    return ruleset
+
+
+# Rule sets already compiled in this process, by what was read: the same files with the same
+# text give the same (immutable) rule set, so a process that loads a pack more than once (the
+# interview after each answer, a library caller, the test suite) compiles it once. A pack that
+# fails to load is never kept, so its errors are reported every time.
+_LOADED: dict[tuple, RuleSet] = {}
+_LOADED_MOST = 8
 
 
 def _pack_files(folder: Path) -> list[Path]:

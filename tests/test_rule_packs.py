@@ -347,3 +347,31 @@ def advice_for(ruleset, name: str) -> dict:
     inventory = parse_inventory(f"product: {{name: Boardly}}\nfeatures:\n  - {{id: x, name: {name}}}\n", "f.yaml")
     signals = analyze(inventory, ruleset).assessments[0].signals
     return {n: (SIGNAL_BY_NAME[n].display(s.value), s.source) for n, s in signals.items()}
+
+
+def test_a_pack_is_compiled_once_until_its_text_changes(write):
+    """A process that loads the same pack again (the interview after each answer) gets the
+    rule set compiled the first time; an edited file is read afresh; a broken pack is never
+    kept, so its errors come every time."""
+    text = """
+        rules:
+          - id: developer-hooks
+            criterion: production
+            title: Webhooks are for production integrations
+            when: "'endpoint' in feature.text | lower"
+            direction: gated
+            weight: 2
+            message: "{{ feature.name }} is wired into production systems."
+            source: {principle: Our own pricing principle}
+    """
+    pack = write("pack.yaml", text)
+    first = load_ruleset([pack])
+    assert load_ruleset([pack]) is first
+    assert load_ruleset() is load_ruleset() and load_ruleset() is not first
+    write("pack.yaml", text.replace("weight: 2", "weight: 3"))
+    edited = load_ruleset([pack])
+    assert edited is not first and edited.get("developer-hooks").weight == 3
+    write("pack.yaml", text.replace("weight: 2", "weight: many"))
+    for _ in range(2):
+        with pytest.raises(InputError):
+            load_ruleset([pack])

@@ -91,12 +91,4 @@ def net_reasons(reasons: Iterable[Reason], recommendation: str) -> int:
 
 
 def _weights(reasons: list[Reason]) -> Weights:
-    free = limit = gated = 0.0
-    for reason in reasons:
-        if reason.direction == "free":
-            free += reason.weight
-        elif reason.direction == "limit":
-            limit += reason.weight
-        else:
-            gated += reason.weight
-    return Weights(free, limit, gated)
+    return Weights.summed((reason.direction, reason.weight) for reason in reasons)

@@ -275,17 +275,8 @@ class Engine:
 
     def _weights(self, fired: list[bool]) -> Weights:
         """The weights of the score rules that fired, summed in rule order."""
-        free = limit = gated = 0.0
-        for rule, fire in zip(self.score_rules, fired):
-            if not fire:
-                continue
-            if rule.direction == "free":
-                free += rule.weight
-            elif rule.direction == "limit":
-                limit += rule.weight
-            else:
-                gated += rule.weight
-        return Weights(free, limit, gated)
+        return Weights.summed((rule.direction, rule.weight)
+                              for rule, fire in zip(self.score_rules, fired) if fire)
 
     def wall_metric(self, feature: Feature, context: dict) -> tuple[str, str | None]:
         """What a usage wall should count, and the metric rule that named it if one did:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import operator
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, ClassVar
@@ -203,6 +204,19 @@ class Weights:
     free: float = 0.0
     limit: float = 0.0
     gated: float = 0.0
+
+    @classmethod
+    def summed(cls, pulls: Iterable[tuple[str, float]]) -> Weights:
+        """The weights of (direction, weight) pulls: ``free``, ``limit``, else gated."""
+        free = limit = gated = 0.0
+        for direction, weight in pulls:
+            if direction == "free":
+                free += weight
+            elif direction == "limit":
+                limit += weight
+            else:
+                gated += weight
+        return cls(free, limit, gated)
 
     @property
     def score(self) -> float:

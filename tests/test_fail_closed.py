@@ -106,7 +106,7 @@ def test_files_passed_over_are_counted_and_listed_with_verbose(run, tmp_path):
     (folder / "list.json").write_text("[1, 2]\n")
     (folder / ".hidden.yaml").write_text(BLOCK)
     (folder / "notes.txt").write_text("product features\n")  # not YAML or JSON: not a candidate
-    os.mkfifo(folder / "pipe.yaml")
+    (folder / "zone.yaml").symlink_to(tmp_path)
 
     quiet = run("check", str(folder))
     assert quiet.exit_code == 1
@@ -119,7 +119,7 @@ def test_files_passed_over_are_counted_and_listed_with_verbose(run, tmp_path):
         f"{folder / '.hidden.yaml'}: skipped: a hidden file",
         f"{folder / 'compose.yaml'}: skipped: no top-level 'product' and 'features'",
         f"{folder / 'list.json'}: skipped: no top-level 'product' and 'features'",
-        f"{folder / 'pipe.yaml'}: skipped: a FIFO, not a regular file",
+        f"{folder / 'zone.yaml'}: skipped: a link to a folder, not followed",
     ]
     assert verbose.stdout == quiet.stdout
 
@@ -203,6 +203,81 @@ def test_walking_proc_is_one_line_and_exit_2(args):
     assert result.returncode == 2
     assert b"Traceback" not in result.stderr
     assert result.stderr.count(b"\n") == 1 and b": error: " in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16", "utf-32-le", "utf-32"])
+def test_a_utf16_or_utf32_inventory_in_a_folder_fails_as_it_does_given_directly(run, tmp_path, encoding):
+    folder = tmp_path / "pricing"
+    folder.mkdir()
+    (folder / "good.yaml").write_text(BLOCK)
+    wide = folder / "wide.yaml"
+    wide.write_bytes(BLOCK.encode(encoding))  # "utf-16" and "utf-32" write a byte order mark
+    direct = run("check", str(wide))
+    assert (direct.exit_code, direct.stdout) == (2, "")
+    assert direct.stderr.startswith(f"{wide}:1:") and direct.stderr.count("\n") == 1
+    result = run("check", str(folder))
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", direct.stderr)
+
+
+def test_utf16_without_bom_in_a_folder_is_checked_not_skipped(run, tmp_path):
+    (tmp_path / "good.yaml").write_text(BLOCK)
+    (tmp_path / "utf16le.yaml").write_bytes(BLOCK.encode("utf-16-le"))
+    result = run("check", str(tmp_path), "--verbose")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"{tmp_path / 'utf16le.yaml'}:1:2: error: UTF-16 text; save the file as UTF-8\n"
+
+
+def test_suffixes_match_whatever_their_case(run, tmp_path):
+    (tmp_path / "sub").mkdir()
+    deep = tmp_path / "sub" / "deep.YAML"
+    deep.write_text(BLOCK)
+    (tmp_path / "flow.Yml").write_text(FLOW)
+    (tmp_path / "style.JSON").write_text(JSON_STYLE)
+    (tmp_path / "other.Json").write_text("[1]\n")
+    result = run("check", ".", "-f", "json", "--verbose")
+    assert result.exit_code == 1
+    assert checked_files(result.stdout) == ["./flow.Yml", "./style.JSON", "./sub/deep.YAML"]
+    assert result.stderr.splitlines()[0] == "./other.Json: skipped: no top-level 'product' and 'features'"
+    refused = run("check", ".", "-o", "sub/deep.YAML")
+    assert (refused.exit_code, refused.stderr) == (
+        2, "sub/deep.YAML: error: refusing to overwrite an input file; choose another output\n")
+    assert deep.read_text() == BLOCK
+
+
+def test_a_rule_pack_file_is_found_whatever_the_case_of_its_suffix(run, tmp_path):
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "BROKEN.YML").write_text("rules: 3\n")
+    result = run("analyze", str(WHITEBOARD), "--rules", str(pack))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"{pack / 'BROKEN.YML'}:")
+
+
+@pytest.mark.parametrize("make,why", [
+    (lambda path: os.mkfifo(path), "a FIFO, not a regular file"),
+    (lambda path: path.symlink_to(path.parent / "missing.yaml"), "a link to nothing"),
+], ids=["fifo", "dangling-link"])
+@pytest.mark.parametrize("where", ["checked folder", "rule pack"])
+def test_a_fifo_or_a_dangling_link_in_a_folder_is_exit_2_naming_it(run, tmp_path, make, why, where):
+    # Never opened: a FIFO opened for reading would wait for a writer, and the test would hang.
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    odd = folder / "odd.yaml"
+    make(odd)
+    if where == "checked folder":
+        (folder / "features.yaml").write_text(BLOCK)
+        result = run("check", str(folder))
+    else:
+        result = run("analyze", str(WHITEBOARD), "--rules", str(folder))
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == f"{odd}: error: cannot read: {why}\n"
+
+
+def test_stdin_named_twice_is_a_usage_error(run):
+    for command in ("check", "validate"):
+        result = run(command, "-", "-", input=BLOCK)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == "error: '-' (stdin) is named more than once; stdin can be read only once\n"
 
 
 def test_an_output_over_a_file_the_scan_read_is_refused(run, tmp_path):

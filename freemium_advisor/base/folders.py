@@ -5,8 +5,10 @@ subfolder that cannot be read must never drop out of the result quietly (a pack'
 would not load, an inventory would not be checked). Every folder is listed with
 :func:`os.scandir`; an error listing one (permissions, an I/O error, the odd file systems
 such as ``/proc``, where an entry may refuse to be listed or vanish) is one
-:class:`~freemium_advisor.base.errors.InputError` naming it. Links to folders are not
-followed (no loops); links to files are.
+:class:`~freemium_advisor.base.errors.InputError` naming it; so is a matching entry that is
+not a file to read (a FIFO, which is never opened, a device, a link to nothing). Suffixes
+match whatever the case of the name (``deep.YAML``). Links to folders are not followed (no
+loops); links to files are.
 """
 
 from __future__ import annotations
@@ -28,15 +30,17 @@ class Walk:
 
 
 def walk_files(folder: str, suffixes: tuple[str, ...], *, hidden: bool = True) -> Walk:
-    """Every regular file under ``folder`` whose name ends with one of ``suffixes``.
+    """Every regular file under ``folder`` whose name ends with one of ``suffixes`` (in
+    any case: ``.yaml`` matches ``deep.YAML``).
 
     With ``hidden=False``, names starting with ``.`` are passed over (and listed in
-    ``skipped`` when they are files that would have matched). Other matching entries that
-    are not regular files (a FIFO, a device, a link to a folder or to nothing) are listed in
-    ``skipped`` too.
+    ``skipped`` when they are files that would have matched), and so is a matching link to
+    a folder (not followed). Any other matching entry that is not a regular file (a FIFO, a
+    device, a link to nothing) is an :class:`InputError` naming it: what a reader meant as a
+    file and cannot be read fails the walk.
     """
     found = Walk()
-    _walk(folder, suffixes, hidden, found)
+    _walk(folder, tuple(suffix.lower() for suffix in suffixes), hidden, found)
     return found
 
 
@@ -48,7 +52,7 @@ def _walk(folder: str, suffixes: tuple[str, ...], hidden: bool, found: Walk) -> 
         raise InputError(folder, None, None, f"cannot read this folder: {exc.strerror or exc}") from None
     for entry in entries:
         path = os.path.join(folder, entry.name)
-        matches = entry.name.endswith(suffixes)
+        matches = entry.name.lower().endswith(suffixes)
         try:
             is_folder = entry.is_dir(follow_symlinks=False)
         except OSError as exc:
@@ -65,12 +69,18 @@ def _walk(folder: str, suffixes: tuple[str, ...], hidden: bool, found: Walk) -> 
             kind = _kind(path)
             if kind is None:
                 found.files.append(path)
-            else:
+            elif kind == _FOLDER_LINK:
                 found.skipped.append((path, kind))
+            else:
+                raise InputError(path, None, None, f"cannot read: {kind}")
+
+
+_FOLDER_LINK = "a link to a folder, not followed"
 
 
 def _kind(path: str) -> str | None:
-    """``None`` for a regular file (through links), else what the entry is instead."""
+    """``None`` for a regular file (through links), else what the entry is instead; the
+    entry is only looked at (``stat``), never opened: opening a FIFO would wait for a writer."""
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:
@@ -80,7 +90,7 @@ def _kind(path: str) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a link to a folder, not followed"
+        return _FOLDER_LINK
     if stat.S_ISFIFO(mode):
         return "a FIFO, not a regular file"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):

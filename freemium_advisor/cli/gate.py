@@ -26,6 +26,7 @@ from freemium_advisor.cli.app import (
 )
 from freemium_advisor.base.errors import InputError, did_you_mean
 from freemium_advisor.base.escaping import text_line
+from freemium_advisor.base.textfile import STDIN
 from freemium_advisor.formats import formats_for, formatter
 from freemium_advisor.base.outputs import STDOUT, distinct_outputs, write_output, write_outputs
 from freemium_advisor.cli.gateoptions import (
@@ -56,6 +57,8 @@ def read_gate(
     problems = Problems()
     settings = problems.attempt(lambda: _settings(config, problems))
     files = list(files or (settings and settings.files) or (DEFAULT_FILE,))
+    if files.count(STDIN) > 1:  # the second read would find stdin empty
+        raise InputError(None, None, None, "'-' (stdin) is named more than once; stdin can be read only once")
     if base is not None:  # an empty --base is an unknown ref, never "no --base"
         problems.attempt(lambda: verify_ref(base, files[0]))
     packs = rules or (settings and settings.rules) or ()

@@ -174,8 +174,11 @@ def _not_an_inventory(path: str) -> str | None:
 
 
 def _lenient_text(path: str) -> str:
+    """The file's bytes as text that any encoding of the key names can be found in: Latin-1
+    for single-byte encodings, without the NUL bytes that UTF-16 and UTF-32 put between (or
+    around) the letters of ASCII text, with or without a byte order mark."""
     try:
-        return Path(path).read_bytes().decode("latin-1")
+        return Path(path).read_bytes().decode("latin-1").replace("\0", "")
     except OSError as exc:
         raise InputError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
 

@@ -467,6 +467,37 @@ def test_two_outputs_naming_one_file_are_refused(run, tmp_path):
     assert not out.exists()
 
 
+def test_two_outputs_on_stdout_are_refused(run, tmp_path):
+    (tmp_path / "features.yaml").write_text(BLOCK)
+    result = run("check", "features.yaml", "-f", "json", "--write", "sarif=-")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "error: --output and --write sarif=- both write to stdout; give one of them a file\n"
+    both = run("check", "features.yaml", "-o", "report.json", "--write", "sarif=-", "--write", "junit=-")
+    assert (both.exit_code, both.stdout) == (2, "")
+    assert both.stderr == "error: --write sarif=- and --write junit=- both write to stdout; give one of them a file\n"
+
+
+@pytest.mark.parametrize("args", [["-o", "report.json", "--write", "sarif=-"],
+                                  ["--write-baseline", "b.json", "--write", "sarif=-"]])
+def test_one_output_on_stdout_is_allowed(run, tmp_path, args):
+    (tmp_path / "features.yaml").write_text(BLOCK)
+    result = run("check", "features.yaml", *args)
+    assert result.exit_code in (0, 1)
+    assert json.loads(result.stdout)["version"] == "2.1.0"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_failing_device_leaves_every_file_of_the_run_untouched(run, tmp_path):
+    (tmp_path / "features.yaml").write_text(BLOCK)
+    (tmp_path / "s.sarif").write_text("old\n")
+    result = run("check", "features.yaml", "-o", "r.json", "-f", "json",
+                 "--write", "sarif=s.sarif", "--write", "junit=/dev/full")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == "/dev/full: error: cannot write: No space left on device\n"
+    assert (tmp_path / "s.sarif").read_text() == "old\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["features.yaml", "s.sarif"]
+
+
 def test_writing_a_baseline_keeps_the_report_asked_for(run, tmp_path):
     (tmp_path / "features.yaml").write_text(BLOCK)
     result = run("check", "features.yaml", "-f", "json", "-o", "report.json", "--write-baseline", "b.json")

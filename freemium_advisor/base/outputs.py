@@ -185,22 +185,23 @@ def write_outputs(
     outputs: Sequence[tuple[str, str]], *, inputs: tuple[str, ...] = (), replacing: str | None = None,
 ) -> None:
     """Write each ``(text, path)`` of one run, all or none: every file is checked and written
-    whole to its temporary file before any is put in place, so that a failing one (a name
-    too long, a read-only folder, a full disk) leaves every output as it was. Stdout (``-``)
-    is written last. See :func:`write_chunks` for what is refused."""
+    whole to its temporary file; then the streams, which cannot be staged (stdout as ``-``,
+    a device, a FIFO), are written; and only then is every file put in place. A failure on
+    the way (a name too long, a read-only folder, a full disk or device) removes the
+    temporary files and leaves every file as it was. See :func:`write_chunks` for what is
+    refused."""
     pending = []
     try:
         for text, path in outputs:
-            if path != STDOUT:
+            if path == STDOUT:
+                pending.append(_StdoutWrite((text.encode("utf-8"),)))
+            else:
                 pending.append(_prepare((text.encode("utf-8"),), path, inputs, replacing))
-        for write in pending:
+        for write in sorted(pending, key=lambda write: isinstance(write, _Replacement)):
             write.commit()
     finally:
         for write in pending:
             write.discard()
-    for text, path in outputs:
-        if path == STDOUT:
-            _write_stdout((text.encode("utf-8"),))
 
 
 def write_chunks(
@@ -301,6 +302,16 @@ class _StreamWrite:
 
     def discard(self) -> None:
         pass
+
+
+class _StdoutWrite(_StreamWrite):
+    """A write to stdout, in its turn among the streams of a run."""
+
+    def __init__(self, chunks: Iterable[bytes]):
+        super().__init__(chunks, STDOUT)
+
+    def commit(self) -> None:
+        _write_stdout(self.chunks)
 
 
 class _Replacement:
@@ -428,10 +439,20 @@ def _unlocked(path: Path) -> bool:
 
 def distinct_outputs(**outputs: str | None) -> None:
     """Refuse two outputs that name one file (``-o x --write-baseline x``): one would be
-    lost. ``outputs`` maps each option's name to its path (``None`` when not given)."""
+    lost. Two on stdout (``-``) are refused too: one document after another is neither.
+    ``outputs`` maps each option's name to its path (``None`` when not given, or not
+    written)."""
     seen: dict[str, str] = {}
     for option, path in outputs.items():
-        if not path or path == STDOUT:
+        if not path:
+            continue
+        if path == STDOUT:
+            if STDOUT in seen:
+                raise InputError(
+                    None, None, None,
+                    f"{seen[STDOUT]} and {option} both write to stdout; give one of them a file",
+                )
+            seen[STDOUT] = option
             continue
         key = _identity(path)
         if key in seen:

@@ -188,7 +188,9 @@ def check(
             f"is the baseline this run reads; to rewrite it, use --update-baseline {write_baseline} "
             "(it lists the recorded findings it drops)",
         )
-    distinct_outputs(**{"--output": output, "--write-baseline": write_baseline,
+    # Writing a baseline, the report goes only to a file named with -o.
+    report = None if (write_baseline or update_baseline) and output == STDOUT else output or STDOUT
+    distinct_outputs(**{"--output": report, "--write-baseline": write_baseline,
                         "--update-baseline": update_baseline},
                      **{f"--write {name}={path}": path for name, path in writes})
     strict = bool(strict or (settings and settings.strict))

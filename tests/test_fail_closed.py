@@ -373,6 +373,17 @@ def test_the_markdown_comment_leaves_no_tag_link_or_mention_of_a_name(run, tmp_p
     assert "@&#8203;octocat" in body
 
 
+def test_the_markdown_comment_shows_a_newline_in_a_name_as_every_format_does(run, tmp_path):
+    path = tmp_path / "a\nb\t\x1bc.yaml"
+    path.write_text(BLOCK)
+    body = run("check", str(path), "-f", "markdown").stdout
+    text = run("check", str(path), "-f", "text").stdout
+    assert text.startswith(f"{tmp_path}/a\\nb\\t\\u001bc.yaml:3:3: note ")
+    # The same escapes, their backslashes escaped for Markdown (rendered: a\nb\t\u001bc.yaml).
+    assert f"| error | {markdown_escape(tmp_path)}/a\\\\nb\\\\t\\\\u001bc.yaml:8 |" in body
+    assert not [line for line in body.splitlines() if line.startswith("b")]
+
+
 # --- 3. any stdout ---------------------------------------------------------------------------
 
 CSV = ROOT / "tests" / "fixtures" / "import" / "team.csv"

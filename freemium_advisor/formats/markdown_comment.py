@@ -4,7 +4,8 @@ The verdict and counts, a table of the findings that count, and collapsed detail
 check's help and source, and the suppressed findings with the reason they do not count.
 File names, messages and reasons go through
 :func:`~freemium_advisor.base.escaping.markdown_escape` like the report's feature text: no
-tag, link, @mention or table break of theirs reaches the rendered comment.
+tag, link, @mention or table break of theirs reaches the rendered comment, and a control
+character (a newline in a file name) shows as the escape every other format shows (``\\n``).
 """
 
 from __future__ import annotations

@@ -11,8 +11,9 @@ reverses the text around it, so that a name reads as something else).
 The rule is the same everywhere: control characters (C0, DEL, C1), the bidirectional
 embeddings, overrides and isolates (U+202A-202E, U+2066-2069) and the line and paragraph
 separators (U+2028, U+2029) are shown as escapes (``\\n``, ``\\t``, ``\\r``, ``\\u202e``), which
-are also the JSON escapes for them; Markdown too, where a newline would end a table row. HTML
-reads a line break inside a text as a space, as its renderers do.
+are also the JSON escapes for them. Kinds that lay text out in lines (Markdown, HTML) read
+a line break inside prose as a space, as their renderers do; a file name in Markdown
+(``markdown_name``) shows its escapes as every other format does.
 
 =========================  =====================================================
 output kind                function
@@ -85,12 +86,21 @@ def workflow_property(value) -> str:
 
 
 def markdown_escape(value) -> str:
-    """``value`` as one line of literal Markdown text, safe inside a table cell or heading:
-    no tag, link, emphasis, code or @mention, and the controls shown as escapes (``\\n``, a
-    newline that would end a table row, reads as in every other format)."""
-    text = "".join(_HTML.get(c, c) for c in str(value))  # no raw HTML reaches a renderer
+    """``value`` as one line of literal Markdown prose, safe inside a table cell or heading:
+    no tag, link, emphasis, code or @mention, and the controls shown as escapes. A line
+    break or tab in prose (a description written as a YAML block) reads as a space, as a
+    Markdown renderer reads it; a name uses :func:`markdown_name`."""
+    text = " ".join(str(value).split())  # newlines and tabs would end a table row
+    text = "".join(_HTML.get(c, c) for c in text)  # no raw HTML reaches a renderer
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text_line(text))
     return _MENTION.sub("@&#8203;", text)
+
+
+def markdown_name(value) -> str:
+    """A name (a file's) as :func:`markdown_escape` writes prose, but with every control
+    character shown as the escape every other format shows (``\\n``, ``\\t``): a newline in
+    a file name is part of the name, not a line break."""
+    return markdown_escape(text_line(str(value)))
 
 
 def document(text: str) -> str:

@@ -3,14 +3,14 @@
 The verdict and counts, a table of the findings that count, and collapsed details: each
 check's help and source, and the suppressed findings with the reason they do not count.
 File names, messages and reasons go through
-:func:`~freemium_advisor.base.escaping.markdown_escape` like the report's feature text: no
+:func:`~freemium_advisor.base.escaping.markdown_escape` (file names through ``markdown_name``) like the report's feature text: no
 tag, link, @mention or table break of theirs reaches the rendered comment, and a control
 character (a newline in a file name) shows as the escape every other format shows (``\\n``).
 """
 
 from __future__ import annotations
 
-from freemium_advisor.base.escaping import markdown_escape
+from freemium_advisor.base.escaping import markdown_escape, markdown_name
 from freemium_advisor.reading.checkcatalog import check_by_id
 from freemium_advisor.engine.gate import plural
 
@@ -30,7 +30,7 @@ def render_check(run, options=None) -> str:
     if run.findings:
         lines += ["| severity | where | check | message |", "|---|---|---|---|"]
         lines += [
-            f"| {f.severity} | {markdown_escape(f.file)}:{f.line} | `{f.check}` | {markdown_escape(f.message)} |"
+            f"| {f.severity} | {markdown_name(f.file)}:{f.line} | `{f.check}` | {markdown_escape(f.message)} |"
             for f in run.findings
         ]
         lines.append("")
@@ -47,7 +47,7 @@ def render_check(run, options=None) -> str:
     if run.suppressed:
         lines += [f"<details><summary>{len(run.suppressed)} suppressed</summary>", ""]
         lines += [
-            f"- {markdown_escape(f.file)}:{f.line} `{f.check}` "
+            f"- {markdown_name(f.file)}:{f.line} `{f.check}` "
             f"({f.suppression.kind}: {markdown_escape(f.suppression.explained())})"
             for f in run.suppressed
         ]

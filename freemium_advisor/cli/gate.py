@@ -129,7 +129,8 @@ def check(
     ),
     base: Optional[str] = typer.Option(
         None, "--base", metavar="REF",
-        help="Report only findings a change introduced (new, or more severe) since this git ref.",
+        help="Report only findings a change introduced (new, or more severe) since this git "
+        "ref: since its merge base with HEAD, as 'git diff REF...HEAD' compares.",
     ),
     strict: Optional[bool] = typer.Option(
         None, "--strict", show_default=False,
@@ -160,7 +161,7 @@ def check(
     Example: freemium-advisor check features.yaml --base origin/main -f github --write sarif=advisor.sarif
     """
     from freemium_advisor.engine.gate import run_check
-    from freemium_advisor.reading.basediff import file_at_ref
+    from freemium_advisor.reading.basediff import texts_at_base
 
     if write_baseline and update_baseline:
         raise InputError(None, None, None, "--write-baseline and --update-baseline both write a baseline; give one")
@@ -202,7 +203,7 @@ def check(
         _write_baseline(run, new_baseline, inputs.baseline, inputs=read, quiet=quiet)
         return
 
-    base_texts = {p: file_at_ref(p, base) for p in inputs.paths} if base is not None else None
+    base_texts = texts_at_base(inputs.paths, base) if base is not None else None
     run = run_check(inputs, threshold, base_texts=base_texts, base_ref=base, strict=strict)
     _write_reports(run, [(fmt, output or STDOUT), *writes], color, read)
     if not quiet:

@@ -1,5 +1,6 @@
-"""Files as they were at a git ref, read with ``git show``, for ``check --base`` and ``diff``;
-and the inventory a base revision holds, read again only where a change touched it.
+"""Files as they were at a git ref, read with ``git show``, for ``check --base`` (at the merge
+base of the ref and ``HEAD``) and ``diff``; and the inventory a base revision holds, read
+again only where a change touched it.
 """
 
 from __future__ import annotations
@@ -60,6 +61,35 @@ def file_at_ref(path: str, ref: str, *, spec: str | None = None) -> str | None:
     if done.returncode != 0:
         return None
     return decode_text(done.stdout, f"{ref}:{path}")
+
+
+def texts_at_base(paths, ref: str) -> dict[str, str | None]:
+    """Each file's text where ``check --base REF`` compares it (``None``: absent there).
+
+    That is the merge base of ``REF`` and ``HEAD``, as ``git diff REF...HEAD`` compares: what
+    the branch started from, so that a finding fixed on ``REF`` after the branch point is not
+    reported as new by a branch that never touched it. Without a ``HEAD`` (no commit yet) or
+    a common history, it is ``REF`` itself."""
+    commits: dict[Path, str] = {}
+    texts = {}
+    for path in paths:
+        folder = _folder(path).resolve()
+        if folder not in commits:
+            commits[folder] = merge_base(ref, path)
+        texts[path] = file_at_ref(path, commits[folder])
+    return texts
+
+
+def merge_base(ref: str, near: str) -> str:
+    """The merge base of ``ref`` and ``HEAD`` in the repository holding ``near`` (a commit
+    id), else ``ref`` when there is no ``HEAD`` or no common history."""
+    verify_ref(ref, near)  # refuses a ref git would read as an option
+    folder = _folder(near)
+    if _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], folder).returncode != 0:
+        return ref
+    done = _git(["merge-base", "--end-of-options", ref, "HEAD"], folder)
+    found = done.stdout.decode("ascii", "replace").strip()
+    return found if done.returncode == 0 and found else ref
 
 
 def read_revision(spec: str) -> tuple[str, str]:

@@ -91,8 +91,10 @@ class Baseline:
 
     def dropped(self, findings: Iterable) -> list[Entry]:
         """The entries that name none of ``findings`` (fixed, or gone with their feature)."""
-        findings = list(findings)
-        return [e for e in self.entries if not any(e.names(f) for f in findings)]
+        found: dict[str, list] = {}
+        for finding in findings:
+            found.setdefault(finding.fingerprint, []).append(finding)
+        return [e for e in self.entries if not any(e.names(f) for f in found.get(e.fingerprint, ()))]
 
 
 def baseline_text(findings) -> str:

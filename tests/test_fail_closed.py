@@ -545,8 +545,8 @@ def test_updating_a_baseline_lists_what_it_drops(run, tmp_path):
     result = run("check", "features.yaml", "--update-baseline", "b.json")
     assert result.exit_code == 0
     dropped = sorted([
-        (recorded["gated-growth-feature"], "gated-growth-feature on share"),
-        (recorded["empty-tier"], "empty-tier on tier:free"),  # the free tier is used now
+        (recorded["gated-growth-feature"], "gated-growth-feature on share in features.yaml"),
+        (recorded["empty-tier"], "empty-tier on tier:free in features.yaml"),  # the free tier is used now
     ])
     assert result.stderr == "".join(f"b.json: dropped {fingerprint} ({what})\n" for fingerprint, what in dropped) + (
         "Wrote 4 findings to b.json (3 new, 2 dropped).\n"

@@ -471,6 +471,7 @@ def test_validate_lists_waiver_problems_with_the_others(run, write):
     assert result.stderr.splitlines() == [
         f"{path}:13:15: error: unknown signal 'viraltiy' (did you mean 'virality'?)",
         f"{path}:15:9: error: a waiver needs a 'reason'",
+        f"{path}:15:48: error: waiver 'expires' must be a date like 2027-03-31 (YYYY-MM-DD), not 'someday'",
         f"{path}:16:9: error: no check 'x' to waive",
         f"{path}:16:31: error: unknown waiver key 'ownr' (did you mean 'owner'?); expected check, reason, owner or expires",
     ]

@@ -9,6 +9,7 @@ same waivers, as reading the base text in full, and an invalid base is still ref
 from __future__ import annotations
 
 import dataclasses
+import subprocess
 
 import pytest
 import yaml
@@ -18,6 +19,7 @@ from hypothesis import strategies as st
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.reading.basediff import base_inventory
 from freemium_advisor.reading.inventory_reader import parse_inventory
+from tests.conftest import ROOT
 
 HEADER = "version: 1\nproduct:\n  name: Boardly\n  tiers: [free, pro, business]\nfeatures:\n"
 
@@ -119,3 +121,62 @@ def test_a_duplicate_id_at_the_base_is_refused_as_a_full_read_refuses_it():
     base = HEAD + "  - id: share\n    name: Share again\n"
     with pytest.raises(InputError, match="duplicate"):
         base_inventory(parse_inventory(HEAD, "f.yaml"), HEAD, base)
+
+
+# --- --base compares with the merge base, as 'git diff REF...HEAD' does ------------------------
+
+def git(folder, *args) -> str:
+    return subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True, text=True,
+                          env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+                               "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+                               "HOME": str(folder), "PATH": "/usr/bin:/bin:/usr/local/bin"}).stdout
+
+
+@pytest.fixture
+def branched(tmp_path, monkeypatch):
+    """main holds the example; 'feature' renames a template; then main fixes voting-timer."""
+    folder = tmp_path / "repo"
+    (folder / "examples").mkdir(parents=True)
+    example = (ROOT / "examples" / "whiteboard.yaml").read_text()
+    (folder / "examples" / "whiteboard.yaml").write_text(example)
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", ".")
+    git(folder, "commit", "-qm", "base")
+    git(folder, "checkout", "-qb", "feature")
+    (folder / "examples" / "whiteboard.yaml").write_text(
+        example.replace("name: Template library", "name: Template gallery"))
+    git(folder, "commit", "-qam", "rename a template")
+    git(folder, "checkout", "-q", "main")
+    fixed = example.replace("    category: facilitation\n    current: business\n",
+                            "    category: facilitation\n    current: free\n")
+    assert fixed != example
+    (folder / "examples" / "whiteboard.yaml").write_text(fixed)
+    git(folder, "commit", "-qam", "voting-timer is free")
+    git(folder, "checkout", "-q", "feature")
+    monkeypatch.chdir(folder)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    return folder
+
+
+def test_base_compares_with_the_merge_base_not_the_tip_of_the_ref(run, branched):
+    # At main's tip voting-timer is free; the branch never touched it: not new.
+    result = run("check", "examples/whiteboard.yaml", "--base", "main")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "0 errors, 0 warnings, 0 notes, 1 suppressed in 1 file: passed (--fail-on error)\n"
+    merge_base = git(branched, "merge-base", "main", "HEAD").strip()
+    assert run("check", "examples/whiteboard.yaml", "--base", merge_base).stderr == result.stderr
+
+
+def test_base_without_a_common_history_compares_with_the_ref_itself(run, branched):
+    git(branched, "checkout", "-q", "--orphan", "lone")
+    git(branched, "commit", "-qm", "lone")  # the same file, in a history of its own
+    result = run("check", "examples/whiteboard.yaml", "--base", "main")
+    # main's tip has voting-timer free: gated again here, it is new.
+    assert result.exit_code == 1
+    assert [line.split(" [")[1].split("]")[0] for line in result.stdout.splitlines()] == ["gated-growth-feature"]
+
+
+def test_base_refuses_a_ref_git_would_read_as_an_option(run, branched):
+    result = run("check", "examples/whiteboard.yaml", "--base", "--output=x")
+    assert (result.exit_code, result.stderr) == (2, "error: unknown git ref '--output=x'\n")
+    assert not (branched / "x").exists()

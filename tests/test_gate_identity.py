@@ -225,3 +225,80 @@ def test_moving_features_where_the_advice_puts_them_never_adds_a_finding(documen
     run = run_check(inputs, "note", today=dt.date(2026, 1, 1), base_texts={"f.yaml": base_text},
                     base_ref="main", strict=data.draw(st.booleans()))
     assert run.findings == ()
+
+
+# --- a baseline entry is a finding of one file, at one severity --------------------------------
+
+def test_a_baseline_records_each_findings_file_and_severity(run, repo):
+    (repo / "features.yaml").write_text(GUESSED)
+    assert run("check", "--write-baseline", "b.json").exit_code == 0
+    entries = json.loads((repo / "b.json").read_text())["findings"]
+    assert sorted((e["check"], e["subject"], e["file"], e["severity"]) for e in entries) == [
+        ("gated-growth-feature", "invite", "features.yaml", "note"),
+        ("gated-growth-feature", "share", "features.yaml", "error"),
+        ("no-habit-in-free", "", "features.yaml", "warning"),
+        ("not-collaborative", "", "features.yaml", "note"),
+    ]
+    assert list(entries[0]) == ["fingerprint", "check", "subject", "file", "severity"]
+
+
+def test_a_baseline_of_one_product_never_hides_anothers_finding(run, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "block.yaml").write_text(BASE)
+    # Product B, in flow style, with the same viral feature id gated in 'pro'.
+    (tmp_path / "b" / "flow.yml").write_text(
+        "{version: 1, product: {name: Other, tiers: [free, pro]}, features: [\n"
+        "  {id: editor, name: Board editor, current: free, signals: {aha: high, habit: high}},\n"
+        "  {id: share, name: Share boards, current: pro, signals: {virality: high}}]}\n")
+    assert run("check", "a/block.yaml", "--write-baseline", "a.json").exit_code == 0
+    result = run("check", "a/block.yaml", "b/flow.yml", "--baseline", "a.json")
+    assert result.exit_code == 1
+    assert [line.split(": error ")[0] for line in result.stdout.splitlines() if ": error " in line] == [
+        "b/flow.yml:3:35",
+    ]
+    assert "gated-growth-feature" in result.stdout
+    # The same files named another way ('./a/...', an absolute path) are the same files.
+    again = run("check", "./a/block.yaml", str(tmp_path / "a" / "block.yaml"), "--baseline", "a.json",
+                "--fail-on", "note")
+    assert (again.exit_code, again.stdout) == (0, "")
+
+
+def test_a_baseline_entry_stops_hiding_a_finding_that_became_more_severe(run, repo):
+    (repo / "features.yaml").write_text(GUESSED)  # 'invite' rests on a guess: a note
+    assert run("check", "--write-baseline", "b.json").exit_code == 0
+    (repo / "features.yaml").write_text(GUESSED + "    signals: {virality: high}\n")  # an error now
+    result = run("check", "--baseline", "b.json")
+    assert result.exit_code == 1
+    assert [line.split(": ", 1)[1][:34] for line in result.stdout.splitlines()] == [
+        "error [gated-growth-feature] 'Invi",
+    ]
+    assert result.stderr == "1 error, 0 warnings, 0 notes, 3 suppressed in 1 file: failed (--fail-on error)\n"
+    # A finding that became less severe stays hidden.
+    (repo / "features.yaml").write_text(GUESSED)
+    assert run("check", "--baseline", "b.json", "--fail-on", "note").exit_code == 0
+
+
+def test_an_old_baseline_without_file_and_severity_still_hides_its_findings(run, repo):
+    (repo / "features.yaml").write_text(GUESSED)
+    assert run("check", "--write-baseline", "b.json").exit_code == 0
+    data = json.loads((repo / "b.json").read_text())
+    for entry in data["findings"]:
+        del entry["file"], entry["severity"]
+    (repo / "b.json").write_text(json.dumps(data))
+    (repo / "features.yaml").write_text(GUESSED + "    signals: {virality: high}\n")
+    result = run("check", "--baseline", "b.json", "--fail-on", "note")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "0 errors, 0 warnings, 0 notes, 4 suppressed in 1 file: passed (--fail-on note)\n"
+
+
+@pytest.mark.parametrize("entry, message", [
+    ('"file": 3', "findings[0].file must be text, not 3"),
+    ('"severity": "fatal"', "findings[0].severity must be one of error, warning, note, not 'fatal'"),
+])
+def test_a_baseline_entry_with_a_bad_file_or_severity_is_bad_input(run, repo, entry, message):
+    (repo / "b.json").write_text(
+        '{"baseline_version": 1, "findings": [{"fingerprint": "0123456789abcdef", %s}]}' % entry)
+    result = run("check", "--baseline", "b.json")
+    assert (result.exit_code, result.stderr) == (2, f"b.json: error: not a baseline: {message}\n")

@@ -247,3 +247,43 @@ def test_init_writes_the_schema_its_editor_line_names_beside_the_inventory(run, 
     again = run("init", "pricing/other.yaml")
     assert again.stderr == "Wrote pricing/other.yaml. Next: freemium-advisor analyze pricing/other.yaml\n"
     assert (tmp_path / "pricing" / "inventory.schema.json").read_text() == "{}\n"
+
+
+# --- every check format shows what a feature's finding rests on --------------------------------
+
+GUESSED = INVENTORY + "  - id: invite\n    name: Invite guests by link\n    current: pro\n"
+
+
+def test_the_check_formats_show_each_feature_findings_evidence(run, tmp_path):
+    (tmp_path / "features.yaml").write_text(GUESSED)
+    result = run("check", "--fail-on", "note", "-f", "json",
+                 "--write", "sarif=a.sarif", "--write", "junit=j.xml", "--write", "gitlab=g.json")
+    assert result.exit_code == 1
+    features = json.loads(result.stdout)["results"][0]["features"]
+    evidence = {f["id"]: f["evidence"] for f in features}
+    assert (evidence["share"], evidence["invite"]) == ("answered", "inferred")
+
+    log = json.loads((tmp_path / "a.sarif").read_text())
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(log)
+    sarif = [(r["ruleId"], r.get("properties")) for r in log["runs"][0]["results"]]
+    assert sorted(sarif, key=str) == sorted([
+        ("gated-growth-feature", {"evidence": "answered"}),   # share
+        ("gated-growth-feature", {"evidence": "inferred"}),   # invite, a guess
+        ("no-habit-in-free", None),                           # catalog checks rest on no advice
+        ("not-collaborative", None),
+    ], key=str)
+
+    junit = ET.parse(tmp_path / "j.xml").getroot()
+    properties = {case.get("name"): [(p.get("name"), p.get("value")) for p in case.iter("property")]
+                  for case in junit.iter("testcase")}
+    assert properties["feature share"] == [("evidence", "answered")]
+    assert properties["feature invite"] == [("evidence", "inferred")]
+    assert properties["feature editor"] == []  # no finding
+    assert properties["check no-habit-in-free"] == []
+
+    gitlab = json.loads((tmp_path / "g.json").read_text())
+    said = sorted((i["check_name"], i["description"].rpartition(" (evidence: ")[2]) for i in gitlab
+                  if i["description"].endswith(")") and " (evidence: " in i["description"])
+    assert said == [("gated-growth-feature", "answered)"), ("gated-growth-feature", "inferred)")]
+    assert len(gitlab) == 4  # the two catalog findings say nothing of evidence
+    assert {key for issue in gitlab for key in issue} == {"description", "check_name", "fingerprint", "severity", "location"}

@@ -83,3 +83,37 @@ def test_two_waiver_errors_are_both_listed(run, monkeypatch):
         "features.yaml:7:7: error: 'gated-growth-feature' is a feature check: waive it on the feature it is about",
         "features.yaml:14:9: error: no check 'gated-growth' to waive (did you mean 'gated-growth-feature'?)",
     ]
+
+
+def test_every_problem_of_one_waiver_is_listed(run, tmp_path):
+    (tmp_path / "features.yaml").write_text(
+        "version: 1\nproduct:\n  name: Boardly\n  tiers: [free, pro]\nfeatures:\n"
+        "  - id: share\n    name: Share boards\n    current: pro\n    signals: {virality: high}\n"
+        "    waive:\n"
+        "      - check: gated-growth-featur\n"
+        '        reason: ""\n'
+        "        expires: 2027-13-01\n"
+        "        owner: [1]\n"
+        "        bogus: x\n")
+    code, stderr = agree(run, "features.yaml")
+    assert code == 2
+    assert stderr.splitlines() == [
+        "features.yaml:11:9: error: no check 'gated-growth-featur' to waive (did you mean 'gated-growth-feature'?)",
+        "features.yaml:12:17: error: 'reason' must not be empty",
+        "features.yaml:13:18: error: waiver 'expires' must be a date like 2027-03-31 (YYYY-MM-DD), not '2027-13-01'",
+        "features.yaml:14:16: error: 'owner' must be text, not a list",
+        "features.yaml:15:9: error: unknown waiver key 'bogus'; expected check, reason, owner or expires",
+    ]
+
+
+def test_a_waiver_missing_both_check_and_reason_says_both(run, tmp_path):
+    (tmp_path / "features.yaml").write_text(
+        "version: 1\nproduct:\n  name: Boardly\n  tiers: [free, pro]\nfeatures:\n"
+        "  - id: share\n    name: Share boards\n    current: pro\n"
+        "    waive: [{owner: me}]\n")
+    code, stderr = agree(run, "features.yaml")
+    assert code == 2
+    assert stderr.splitlines() == [
+        "features.yaml:9:13: error: a waiver needs the 'check' it accepts",
+        "features.yaml:9:13: error: a waiver needs a 'reason'",
+    ]

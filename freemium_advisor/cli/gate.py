@@ -132,7 +132,8 @@ def check(
     ),
     base: Optional[str] = typer.Option(
         None, "--base", metavar="REF",
-        help="Report only findings a change introduced (new, or more severe) since this git ref.",
+        help="Report only findings a change introduced (new, or more severe) since this git "
+        "ref: since its merge base with HEAD, as 'git diff REF...HEAD' compares.",
     ),
     strict: Optional[bool] = typer.Option(
         None, "--strict", show_default=False,
@@ -163,7 +164,7 @@ def check(
     Example: freemium-advisor check features.yaml --base origin/main -f github --write sarif=advisor.sarif
     """
     from freemium_advisor.engine.gate import run_check
-    from freemium_advisor.reading.basediff import file_at_ref
+    from freemium_advisor.reading.basediff import texts_at_base
 
     if write_baseline and update_baseline:
         raise InputError(None, None, None, "--write-baseline and --update-baseline both write a baseline; give one")
@@ -207,7 +208,7 @@ def check(
         _write_baseline(run, new_baseline, inputs.baseline, inputs=read, quiet=quiet)
         return
 
-    base_texts = {p: file_at_ref(p, base) for p in inputs.paths} if base is not None else None
+    base_texts = texts_at_base(inputs.paths, base) if base is not None else None
     run = run_check(inputs, threshold, base_texts=base_texts, base_ref=base, strict=strict)
     _write_reports(run, [(fmt, output or STDOUT), *writes], color, read)
     if not quiet:
@@ -237,40 +238,26 @@ def _write_reports(run, reports: list[tuple[str, str]], color: bool | None, read
     write_outputs(texts, inputs=read)
 
 
-def _write_baseline(run, path: str, old: frozenset[str] | None, *, inputs: tuple[str, ...],
-                    quiet: bool = False) -> None:
+def _write_baseline(run, path: str, old, *, inputs: tuple[str, ...], quiet: bool = False) -> None:
     """Write ``run``'s findings as the baseline ``path``; with the ``old`` baseline that
     file held, list each recorded finding the new one drops (fixed, or gone with its
     feature), so that an update never forgets anything silently."""
     from freemium_advisor.reading.baseline import baseline_text
     from freemium_advisor.engine.gate import plural
 
-    kept = {f.fingerprint for f in run.findings}
-    dropped = sorted(old - kept) if old is not None else []
-    names = _recorded_names(path) if dropped else {}
-    write_output(baseline_text(run.findings), path, inputs=inputs, replacing=path if old is not None else None)
-    for fingerprint in dropped:
-        typer.echo(text_line(f"{path}: dropped {fingerprint} ({names.get(fingerprint, 'no longer found')})"), err=True)
+    findings = run.findings
+    dropped = old.dropped(findings) if old is not None else []
+    write_output(baseline_text(findings), path, inputs=inputs, replacing=path if old is not None else None)
+    for entry in sorted(dropped, key=lambda e: (e.fingerprint, e.file or "")):
+        typer.echo(text_line(f"{path}: dropped {entry.fingerprint} ({entry.described()})"), err=True)
     if quiet:
         return
-    added = len(kept - old) if old is not None else len(kept)
-    summary = f"Wrote {plural(len(kept), 'finding')} to {path}"
+    kept = len({(f.file, f.fingerprint) for f in findings})
+    summary = f"Wrote {plural(kept, 'finding')} to {path}"
     if old is not None:
+        added = len({(f.file, f.fingerprint) for f in findings if not old.accepts(f)})
         summary += f" ({added} new, {len(dropped)} dropped)"
     typer.echo(text_line(summary + "."), err=True)
-
-
-def _recorded_names(path: str) -> dict[str, str]:
-    """What each fingerprint of a valid baseline file stood for: ``check on subject``."""
-    import json
-
-    from freemium_advisor.base.textfile import read_text
-
-    entries = json.loads(read_text(path)[1])["findings"]
-    return {
-        e["fingerprint"]: f"{e.get('check')} on {e.get('subject') or 'the product'}"
-        for e in entries
-    }
 
 
 def _same_path(first: str, second: str) -> bool:

@@ -40,7 +40,7 @@ from freemium_advisor.base.limits import MAX_FILE_BYTES
 from freemium_advisor.model.inventory import Feature, Inventory
 from freemium_advisor.model.waivers import utc_today
 from freemium_advisor.reading.basediff import base_inventory
-from freemium_advisor.reading.baseline import read_baseline
+from freemium_advisor.reading.baseline import Baseline, read_baseline
 from freemium_advisor.reading.rulepacks import load_ruleset
 from freemium_advisor.result import SEVERITIES, Analysis, Assessment, Finding, Suppression
 from freemium_advisor.model.rules import RuleSet
@@ -253,12 +253,12 @@ class Problems:
 
 @dataclass(frozen=True)
 class GateInputs:
-    """What a check reads, read and validated: the rules, the check choice, the baseline's
-    fingerprints (``None`` without one), each inventory found and the text it was read from."""
+    """What a check reads, read and validated: the rules, the check choice, the baseline
+    (``None`` without one), each inventory found and the text it was read from."""
 
     ruleset: RuleSet
     choice: CheckChoice
-    baseline: frozenset[str] | None
+    baseline: Baseline | None
     inventories: tuple[Inventory, ...]
     skipped: tuple[tuple[str, str], ...] = ()
     texts: tuple[str, ...] = ()
@@ -334,7 +334,7 @@ def run_check(
         if inputs.baseline is not None:
             baseline = inputs.baseline
             analysis = _suppress(analysis, lambda f: Suppression("baseline", "recorded in the baseline")
-                                 if f.fingerprint in baseline else None)
+                                 if baseline.accepts(f) else None)
         results.append(analysis)
     compared = inputs.baseline is not None or base_texts is not None
     return CheckRun(tuple(results), fail_on, compared, inputs.skipped)

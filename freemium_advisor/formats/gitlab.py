@@ -1,10 +1,15 @@
-"""``check --format gitlab``: a GitLab Code Quality report (JSON array of issues)."""
+"""``check --format gitlab``: a GitLab Code Quality report (JSON array of issues).
+
+The report has no field for what a finding rests on, so a feature's finding says it at the
+end of its description: ``(evidence: inferred)``, the ``evidence`` of the feature's advice.
+"""
 
 from __future__ import annotations
 
 import json
 
 from freemium_advisor.base.escaping import json_document, text_line
+from freemium_advisor.formats.sarif import finding_evidence
 
 SEVERITY = {"error": "critical", "warning": "major", "note": "info"}
 
@@ -14,9 +19,11 @@ def render_check(run, options=None) -> str:
 
     The description is shown by the merge request's widget as a line of text, so its
     controls are escapes in the text itself; the path stays the file's own."""
+    evidence = finding_evidence(run)
     issues = [
         {
-            "description": text_line(f"[{f.check}] {f.message}"),
+            "description": text_line(f"[{f.check}] {f.message}" + (
+                f" (evidence: {evidence[id(f)]})" if id(f) in evidence else "")),
             "check_name": f.check,
             "fingerprint": f"{f.fingerprint}-{f.file}",
             "severity": SEVERITY[f.severity],

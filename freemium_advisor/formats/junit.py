@@ -1,8 +1,10 @@
 """``check --format junit``: JUnit XML, a test case per feature and per catalog check.
 
 A finding at or above ``--fail-on`` is a ``<failure>``; a finding below it is written to the
-test case's ``system-out``; a suppressed one too, saying why. A file is a test suite. XML 1.0
-allows no control character: names and messages show them as escapes.
+test case's ``system-out``; a suppressed one too, saying why. A feature's test case with a
+finding has the property ``evidence``: what its advice rests on (``answered``, ``inferred`` or ``none``, the
+``evidence`` of the feature in the JSON). A file is a test suite. XML 1.0 allows no control
+character: names and messages show them as escapes.
 """
 
 from __future__ import annotations
@@ -13,8 +15,12 @@ from freemium_advisor.base.escaping import text_line
 from freemium_advisor.reading.checkcatalog import load_checks
 
 
-def _case(suite: ET.Element, classname: str, name: str, findings, run) -> tuple[int, int]:
+def _case(suite: ET.Element, classname: str, name: str, findings, run,
+          evidence: str | None = None) -> tuple[int, int]:
     case = ET.SubElement(suite, "testcase", classname=text_line(classname), name=text_line(name))
+    if evidence is not None:
+        properties = ET.SubElement(case, "properties")
+        ET.SubElement(properties, "property", name="evidence", value=evidence)
     failures = 0
     notes = []
     for f in findings:
@@ -44,7 +50,8 @@ def render_check(run, options=None) -> str:
         for a in analysis.assessments:
             mine = [f for f in everything if f.feature == a.feature.id and f.check != "stale-waiver"
                     and f.check != "expired-waiver"]
-            t, fl = _case(suite, analysis.path, f"feature {a.feature.id}", mine, run)
+            t, fl = _case(suite, analysis.path, f"feature {a.feature.id}", mine, run,
+                          a.evidence if mine else None)
             tests, failures = tests + t, failures + fl
         for spec in catalog:
             mine = [f for f in everything if f.check == spec.id]

@@ -1,7 +1,9 @@
 """``check --format sarif``: SARIF 2.1.0, for GitHub code scanning and other viewers.
 
 Rules come from the check catalog (id, title, help); each result carries its rule, level,
-location and the finding's fingerprint; waived findings carry a suppression, and with a
+location and the finding's fingerprint, and a feature's finding the evidence its feature's
+advice rests on (``properties.evidence``: ``answered``, ``inferred`` or ``none``, the
+``evidence`` of the feature in the JSON); waived findings carry a suppression, and with a
 baseline or ``--base`` every result says whether it is new, unchanged or updated (reworded).
 Messages are shown by code-scanning viewers as text: their controls are escapes in the text
 itself.
@@ -68,7 +70,19 @@ def artifact_location(path: str, root: Path) -> dict:
     return {"uri": quote(PurePath(relative).as_posix(), safe="/"), "uriBaseId": ROOT_ID}
 
 
-def _result(finding, index: dict[str, int], compared: bool, root: Path) -> dict:
+def finding_evidence(run) -> dict[int, str]:
+    """The evidence kind of each feature finding of ``run`` (active or suppressed), by the
+    finding's ``id()``: that of its feature's assessment. Catalog findings have none."""
+    evidence = {}
+    for analysis in run.results:
+        kinds = {a.feature.id: a.evidence for a in analysis.assessments}
+        for finding in (*analysis.findings, *analysis.suppressed):
+            if finding.feature in kinds:
+                evidence[id(finding)] = kinds[finding.feature]
+    return evidence
+
+
+def _result(finding, index: dict[str, int], compared: bool, root: Path, evidence: str | None) -> dict:
     result = {
         "ruleId": finding.check,
         "ruleIndex": index[finding.check],
@@ -82,6 +96,8 @@ def _result(finding, index: dict[str, int], compared: bool, root: Path) -> dict:
         }],
         "partialFingerprints": {"freemiumAdvisor/v1": finding.fingerprint},
     }
+    if evidence is not None:
+        result["properties"] = {"evidence": evidence}
     kind = finding.suppression.kind if finding.suppression else None
     if kind == "waiver":
         result["suppressions"] = [{"kind": "inSource", "justification": text_line(finding.suppression.reason)}]
@@ -99,7 +115,9 @@ def render_check(run, options=None) -> str:
     index = {spec.id: i for i, spec in enumerate(specs)}
     tool = run.results[0].tool if run.results else None
     root = repository_root()
-    results = [_result(f, index, run.compared, root) for f in (*run.findings, *run.suppressed)]
+    evidence = finding_evidence(run)
+    results = [_result(f, index, run.compared, root, evidence.get(id(f)))
+               for f in (*run.findings, *run.suppressed)]
     log = {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",

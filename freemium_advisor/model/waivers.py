@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from freemium_advisor.base.validate import Checker
+from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.base.yamlpos import type_name
 
 WAIVER_KEYS = ("check", "reason", "owner", "expires")
@@ -58,11 +59,15 @@ class Waiver:
         return self.expires is not None and self.expires < today
 
 
-def parse_waivers(check: Checker, path: tuple, value: Any) -> tuple[Waiver, ...]:
+def parse_waivers(
+    check: Checker, path: tuple, value: Any, check_problem: Callable[[str], str | None] | None = None,
+) -> tuple[Waiver, ...]:
     """Validate a ``waive:`` list at ``path``; every problem is reported with line and column.
 
     Problems go to ``check`` (the reader's :class:`~freemium_advisor.base.validate.Checker`), so a
-    file with several mistakes lists them all; a broken waiver is left out.
+    file with several mistakes lists them all, every problem of each waiver included;
+    ``check_problem`` says what is wrong with the check a waiver names (one the catalog lacks),
+    if anything. A broken waiver is left out.
     """
     if value is None:
         return ()
@@ -72,21 +77,31 @@ def parse_waivers(check: Checker, path: tuple, value: Any) -> tuple[Waiver, ...]
     waivers = []
     for index, item in enumerate(value):
         with check.each():
-            waivers.append(_waiver(check, (*path, index), item))
+            waivers.append(_waiver(check, (*path, index), item, check_problem))
     return tuple(waivers)
 
 
-def _waiver(check: Checker, path: tuple, item: Any) -> Waiver:
+def _waiver(check: Checker, path: tuple, item: Any, check_problem: Callable[[str], str | None] | None) -> Waiver:
     item = check.mapping(item, path, "a waiver")
+    before = len(check.errors)
     check.keys(item, path, WAIVER_KEYS, (), "waiver")
     if "check" not in item:
-        raise check.fail(path, "a waiver needs the 'check' it accepts")
+        check.report(path, "a waiver needs the 'check' it accepts")
     if "reason" not in item:
-        raise check.fail(path, "a waiver needs a 'reason'")
-    name = check.text(item["check"], (*path, "check"), "check")
-    reason = check.text(item["reason"], (*path, "reason"), "reason")
-    owner = check.text(item["owner"], (*path, "owner"), "owner") if "owner" in item else None
-    expires = _date(check, (*path, "expires"), item["expires"]) if "expires" in item else None
+        check.report(path, "a waiver needs a 'reason'")
+
+    def field(key: str, read: Callable[[Any, tuple], Any]) -> Any:
+        return check.attempt(lambda: read(item[key], (*path, key)), None) if key in item else None
+
+    name = field("check", lambda v, at: check.text(v, at, "check"))
+    reason = field("reason", lambda v, at: check.text(v, at, "reason"))
+    owner = field("owner", lambda v, at: check.text(v, at, "owner"))
+    expires = field("expires", lambda v, at: _date(check, at, v))
+    problem = check_problem(name) if name is not None and check_problem is not None else None
+    if problem:
+        check.report(path, problem)
+    if len(check.errors) > before:
+        raise Invalid()
     mark = check.doc.value_mark(path)
     return Waiver(name, " ".join(reason.split()), owner, expires, check.path, mark.line, mark.column)
 

@@ -1,5 +1,6 @@
-"""Files as they were at a git ref, read with ``git show``, for ``check --base`` and ``diff``;
-and the inventory a base revision holds, read again only where a change touched it.
+"""Files as they were at a git ref, read with ``git show``, for ``check --base`` (at the merge
+base of the ref and ``HEAD``) and ``diff``; and the inventory a base revision holds, read
+again only where a change touched it.
 """
 
 from __future__ import annotations
@@ -41,10 +42,12 @@ def verify_ref(ref: str, near: str, *, spec: str | None = None) -> None:
         raise InputError(None, None, None, f"unknown git ref '{ref}'{hint}")
 
 
-def file_at_ref(path: str, ref: str, *, spec: str | None = None) -> str | None:
-    """The text of ``path`` at ``ref``, or ``None`` when the file did not exist there."""
+def file_at_ref(path: str, ref: str, *, spec: str | None = None, shown: str | None = None) -> str | None:
+    """The text of ``path`` at ``ref``, or ``None`` when the file did not exist there;
+    messages name the commit ``shown`` (``ref`` itself when not given)."""
     file = Path(path)
     verify_ref(ref, path, spec=spec)
+    shown = shown or ref
     blob = f"{ref}:./{file.name}"
     # "<object> <type> <size>", or "<name> missing": one question for both, before git
     # writes anything out.
@@ -53,13 +56,47 @@ def file_at_ref(path: str, ref: str, *, spec: str | None = None) -> str | None:
         return None
     if found[1] != b"blob":  # git would print a folder's listing, or a submodule's commit
         kind = {b"tree": "a folder", b"commit": "a submodule"}.get(found[1], "not a file")
-        raise InputError(f"{ref}:{path}", None, None, f"is {kind} at {ref}, not a file")
+        raise InputError(f"{shown}:{path}", None, None, f"is {kind} at {shown}, not a file")
     if int(found[2]) > MAX_FILE_BYTES:  # refused before git writes it all out
-        raise too_large(f"{ref}:{path}")
+        raise too_large(f"{shown}:{path}")
     done = _git(["show", blob], _folder(path))
     if done.returncode != 0:
         return None
-    return decode_text(done.stdout, f"{ref}:{path}")
+    return decode_text(done.stdout, f"{shown}:{path}")
+
+
+def texts_at_base(paths, ref: str) -> dict[str, str | None]:
+    """Each file's text where ``check --base REF`` compares it (``None``: absent there).
+
+    That is the merge base of ``REF`` and ``HEAD``, as ``git diff REF...HEAD`` compares: what
+    the branch started from, so that a finding fixed on ``REF`` after the branch point is not
+    reported as new by a branch that never touched it. Without a ``HEAD`` (no commit yet) or
+    a common history, it is ``REF`` itself."""
+    commits: dict[Path, tuple[str, str]] = {}
+    texts = {}
+    for path in paths:
+        folder = _folder(path).resolve()
+        if folder not in commits:
+            commits[folder] = merge_base(ref, path)
+        commit, shown = commits[folder]
+        texts[path] = file_at_ref(path, commit, shown=shown)
+    return texts
+
+
+def merge_base(ref: str, near: str) -> tuple[str, str]:
+    """The merge base of ``ref`` and ``HEAD`` in the repository holding ``near``, and how
+    messages name it: ``ref`` when it is that commit, else its short id. ``(ref, ref)`` when
+    there is no ``HEAD`` or no common history."""
+    verify_ref(ref, near)  # refuses a ref git would read as an option
+    folder = _folder(near)
+    if _git(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], folder).returncode != 0:
+        return ref, ref
+    done = _git(["merge-base", "--end-of-options", ref, "HEAD"], folder)
+    found = done.stdout.decode("ascii", "replace").strip()
+    if done.returncode != 0 or not found:
+        return ref, ref
+    tip = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"], folder)
+    return found, ref if tip.stdout.decode("ascii", "replace").strip() == found else found[:12]
 
 
 def read_revision(spec: str) -> tuple[str, str]:

@@ -119,12 +119,7 @@ def _example_product() -> Product:
 def _waivers(check: Checker, path: tuple, value: Any, *, on_feature: bool) -> tuple:
     """The waivers at ``path``; each naming a check the catalog lacks, or a check of the
     other scope, is a problem of the file, reported with the rest of them."""
-    waivers = parse_waivers(check, path, value)
-    for waiver in waivers:
-        problem = waiver_problem(waiver.check, on_feature)
-        if problem:
-            check.errors.append(InputError(waiver.file, waiver.line, waiver.column, problem))
-    return waivers
+    return parse_waivers(check, path, value, lambda name: waiver_problem(name, on_feature))
 
 
 def _looks_like_csv(path: str, data: Any) -> bool:

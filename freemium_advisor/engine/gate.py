@@ -73,6 +73,18 @@ class CheckRun:
     def suppressed(self) -> tuple[Finding, ...]:
         return tuple(f for a in self.results for f in a.suppressed)
 
+    def evidence(self) -> dict[int, str]:
+        """The evidence kind of each feature finding (active or suppressed), by the finding's
+        ``id()``: that of its feature's assessment (``answered``, ``inferred`` or ``none``,
+        the feature's ``evidence`` in the JSON). Catalog findings have none."""
+        evidence = {}
+        for analysis in self.results:
+            kinds = {a.feature.id: a.evidence for a in analysis.assessments}
+            for finding in (*analysis.findings, *analysis.suppressed):
+                if finding.feature in kinds:
+                    evidence[id(finding)] = kinds[finding.feature]
+        return evidence
+
     def fails(self, finding: Finding) -> bool:
         """Whether this finding is at or above the threshold."""
         return self.fail_on != "never" and (

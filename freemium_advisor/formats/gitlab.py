@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 
 from freemium_advisor.base.escaping import json_document, text_line
-from freemium_advisor.formats.sarif import finding_evidence
 
 SEVERITY = {"error": "critical", "warning": "major", "note": "info"}
 
@@ -19,7 +18,7 @@ def render_check(run, options=None) -> str:
 
     The description is shown by the merge request's widget as a line of text, so its
     controls are escapes in the text itself; the path stays the file's own."""
-    evidence = finding_evidence(run)
+    evidence = run.evidence()
     issues = [
         {
             "description": text_line(f"[{f.check}] {f.message}" + (

@@ -70,18 +70,6 @@ def artifact_location(path: str, root: Path) -> dict:
     return {"uri": quote(PurePath(relative).as_posix(), safe="/"), "uriBaseId": ROOT_ID}
 
 
-def finding_evidence(run) -> dict[int, str]:
-    """The evidence kind of each feature finding of ``run`` (active or suppressed), by the
-    finding's ``id()``: that of its feature's assessment. Catalog findings have none."""
-    evidence = {}
-    for analysis in run.results:
-        kinds = {a.feature.id: a.evidence for a in analysis.assessments}
-        for finding in (*analysis.findings, *analysis.suppressed):
-            if finding.feature in kinds:
-                evidence[id(finding)] = kinds[finding.feature]
-    return evidence
-
-
 def _result(finding, index: dict[str, int], compared: bool, root: Path, evidence: str | None) -> dict:
     result = {
         "ruleId": finding.check,
@@ -115,7 +103,7 @@ def render_check(run, options=None) -> str:
     index = {spec.id: i for i, spec in enumerate(specs)}
     tool = run.results[0].tool if run.results else None
     root = repository_root()
-    evidence = finding_evidence(run)
+    evidence = run.evidence()
     results = [_result(f, index, run.compared, root, evidence.get(id(f)))
                for f in (*run.findings, *run.suppressed)]
     log = {

@@ -100,6 +100,17 @@ SHARED = "range(1000)|map('attr', 'nope')|map('default', 'x' * 100000)|list"  # 
     ("{{ (" + SHARED + ")|md }}", "md would write more than 67,108,864 characters"),
     ("{{ '{}'.format(" + SHARED + ") }}", "format would write more than 67,108,864 characters"),
     ("{{ lipsum(10**9) }}", "'lipsum' is undefined"),
+    # A case mapping may turn one character into three: checked on what it built.
+    ("{{ ('\u00df' * 150000).upper() }}", f"{BIG} by 'upper'"),
+    ("{{ ('\ufb03' * 70000).upper() }}", f"{BIG} by 'upper'"),
+    ("{{ ('\u0130' * 150000).lower() }}", f"{BIG} by 'lower'"),
+    ("{{ ('\u00df ' * 100000).title() }}", f"{BIG} by 'title'"),
+    ("{{ ('\u00df' * 150000).casefold() }}", f"{BIG} by 'casefold'"),
+    ("{{ ('\u00df' * 150000).swapcase() }}", f"{BIG} by 'swapcase'"),
+    ("{{ ('\ufb03' + 'a' * 199998).capitalize() }}", f"{BIG} by 'capitalize'"),
+    ("{{ ('\u00df' * 150000)|upper }}", f"{BIG} by 'upper'"),
+    ("{{ ('\u00df ' * 100000)|title }}", f"{BIG} by 'title'"),
+    ("{{ ('\ufb03' + 'a' * 199998)|capitalize }}", f"{BIG} by 'capitalize'"),
 ])
 def test_a_template_cannot_grow_a_value_through_methods_and_filters(run, write, body, message):
     template = write("t.j2", body + "\n")
@@ -116,13 +127,14 @@ def test_bounded_operations_work_within_their_bounds(run, write):
         "|{{ 'a\tb'.expandtabs(2) }}|{{ 'ab' * 2 }}|{{ 7 % 4 }}|{{ '%05.1f'|format(2.25) }}"
         "|{{ product.tiers|map(attribute='name')|join('/') }}|{{ 'x'|center(3) }}|{{ 'a b'|replace(' ', '_') }}"
         "|{{ product.name ~ '!' }}|{{ [1, 2, 3]|sum }}|{{ [1, 2, 3]|batch(2, 0)|list }}"
-        "|{{ 'a\nb'|indent(2) }}|{{ {'k': 1}|tojson(indent=1) }}]\n"
+        "|{{ 'a\nb'|indent(2) }}|{{ {'k': 1}|tojson(indent=1) }}"
+        "|{{ 'stra\u00dfe'.upper() }}|{{ 'stra\u00dfe'|upper }}|{{ 'aB'.swapcase() }}]\n"
     ))
     result = run("report", WHITEBOARD, "--template", template)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "[ab  |..ab|**ab**|007|a to b|x, y|   1|2.50|a b|abab|3|002.2|free/starter/business/enterprise"
-        "| x |a_b|Boardly!|6|[[1, 2], [3, 0]]|a\n  b|{\n \"k\": 1\n}]\n"
+        "| x |a_b|Boardly!|6|[[1, 2], [3, 0]]|a\n  b|{\n \"k\": 1\n}|STRASSE|STRASSE|Ab]\n"
     )
 
 

@@ -12,6 +12,10 @@ it starts from are checked *before* the call:
   ``format_map``) and ``int.to_bytes``, and ``dict.fromkeys``;
 * the filters that can grow text or lists (``center``, ``replace``, ``join``, ``format``,
   ``indent``, ``wordwrap``, ``urlize``, ``batch``, ``slice``, ``tojson``, ``sum``);
+* the case-changing string methods and filters (``upper``, ``lower``, ``title``,
+  ``capitalize``, ``casefold``, ``swapcase``): one character may become three (``ß`` is
+  ``SS``, ``ﬃ`` is ``FFI``), so their result, at most three times what they start from, is
+  checked *after* the call;
 * every value printed or turned into text, and the whole output.
 
 No operation builds a value of more than :data:`MAX_VALUE` characters or items (nested lists
@@ -100,6 +104,17 @@ def _bounded(value: Any) -> Any:
 
 def _text_length(value: Any) -> int:
     return len(value) if isinstance(value, (str, bytes)) else _size(value, MAX_RENDER)
+
+
+# Case mappings that may turn one character into up to three (Unicode's SpecialCasing).
+_CASE_METHODS = frozenset({"upper", "lower", "title", "capitalize", "casefold", "swapcase"})
+
+
+def _case_changed(result: Any, start: Any, by: str) -> Any:
+    """Refuse the result of a case mapping that grew ``start`` past the bound."""
+    if isinstance(result, str) and isinstance(start, str):
+        _grows(len(result), len(start), by)
+    return result
 
 
 def _number(value: Any) -> int:
@@ -323,7 +338,7 @@ def _first_printable(function: Callable, name: str) -> Callable[[dict], None]:
 _PASSED = ("eval_ctx", "environment", "env", "context")
 
 
-def _checked_filter(original: Callable, check: Callable[[dict], None]) -> Callable:
+def _checked_filter(original: Callable, check: Callable[[dict], None], name: str = "") -> Callable:
     signature = inspect.signature(original)
     # Jinja2 passes a filter marked with jinja_pass_arg one argument first, which the
     # signature shown lacks where an async variant wraps the filter (slice, list...).
@@ -338,7 +353,10 @@ def _checked_filter(original: Callable, check: Callable[[dict], None]) -> Callab
             return original(*args, **kwargs)  # wrong arguments: Jinja2's own error
         bound.apply_defaults()
         check(bound.arguments)
-        return original(*args[:skip], *bound.args, **bound.kwargs)
+        result = original(*args[:skip], *bound.args, **bound.kwargs)
+        if name in _CASE_METHODS:
+            return _case_changed(result, bound.arguments[first], name)
+        return result
 
     return bounded
 
@@ -374,7 +392,7 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         self.globals.pop("lipsum", None)
         for name, check in _filter_checks(self).items():
             if name in self.filters:
-                self.filters[name] = _checked_filter(self.filters[name], check)
+                self.filters[name] = _checked_filter(self.filters[name], check, name)
 
     def add_filters(self, filters: Mapping[str, Callable]) -> None:
         """Add filters of one's own; what each turns into text is bounded like the rest."""
@@ -407,7 +425,12 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return markup_join(texts) if autoescape else str_join(texts)
 
     def call(self, context, obj, /, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
-        return super().call(context, obj, *_check_call(obj, args, kwargs), **kwargs)
+        result = super().call(context, obj, *_check_call(obj, args, kwargs), **kwargs)
+        owner = getattr(obj, "__self__", None)
+        name = getattr(obj, "__name__", "")
+        if isinstance(owner, str) and name in _CASE_METHODS:
+            return _case_changed(result, owner, name)
+        return result
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` and ``format_map``, as Jinja2's sandbox runs them, bounded."""

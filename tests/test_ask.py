@@ -484,3 +484,21 @@ def test_ask_completes_feature_ids(tmp_path):
 def test_ask_help_ends_with_an_example(run):
     help_text = run("ask", "--help").stdout
     assert "Example: freemium-advisor ask features.yaml --limit 5" in help_text
+
+
+def test_the_interview_quotes_a_flag_answered_with_a_word(write):
+    path = write("features.yaml", GUESSES)
+    before = Path(path).read_bytes()
+    send, expect, wait = interview(path, "--feature", "board", "--no-color")
+    expect("Answer (none/low/medium/high; s to skip, ? to explain): ")
+    send("s\n")
+    expect("Answer (user/team/admin/enterprise; s to skip, ? to explain): ")
+    send("s\n")
+    expect("Answer (true/false; s to skip, ? to explain): ")
+    send("yes\n")
+    out = expect("'yes' is not one of true, false.")
+    assert "explain): yes\n  'yes' is not one of true, false." in out
+    assert "[3] Boards [board]: production" in out
+    send("\x03")
+    assert wait() == 130
+    assert Path(path).read_bytes() == before

@@ -109,6 +109,28 @@ def test_markdown_export_is_a_table(run, write, tmp_path):
     assert len(lines) - header - 2 == len(questionnaire(run, path, tmp_path))
 
 
+def test_the_csv_export_shows_controls_as_escapes_and_writes_no_formula(run, write, tmp_path):
+    """Bidirectional controls are escapes, as in every output; a cell a spreadsheet would run
+    as a formula starts with a quote; the rows still come back as answers."""
+    path = write("features.yaml", GUESSES.replace(
+        "name: 'Invite guests by link'", 'name: "=HYPERLINK(\\"x\\") guests \\u202egnp.exe \\u2066"'
+    ).replace("current: pro", "current: '-pro'").replace("name: Zorblax", "name: '@Zorblax'").replace("tiers: [free, pro, enterprise]",
+                                                          "tiers: [free, '-pro', enterprise]"))
+    rows = questionnaire(run, path, tmp_path)
+    invite = next(r for r in rows if r["feature"] == "invite")
+    assert invite["name"] == "'=HYPERLINK(\"x\") guests \\u202egnp.exe \\u2066"
+    zorblax = next(r for r in rows if r["feature"] == "zorblax")
+    assert zorblax["name"] == "'@Zorblax"
+    text = (tmp_path / "q.csv").read_text(encoding="utf-8")
+    assert not any(c in text for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row.values()), row
+    # The feature, signal and answer columns never carry the quote: answers map back.
+    answers = fill(rows, {("invite", "production"): "true", ("zorblax", "aha"): "high"}, tmp_path / "a.csv")
+    result = run("ask", path, "--answers", answers)
+    assert (result.exit_code, result.stderr) == (0, f"Wrote 2 answers into {path}.\n")
+
+
 def fill(rows: list[dict], answers: dict[tuple[str, str], str], path: Path) -> str:
     with open(path, "w", newline="", encoding="utf-8") as stream:
         writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
@@ -176,6 +198,33 @@ def test_rows_out_of_shape_unknown_features_and_signals_are_all_reported(run, wr
     assert (csv_only.exit_code, csv_only.stderr) == (
         2, f"{tmp_path / 'a.md'}: error: answers are read from a CSV file (ask --export q.csv writes one)\n",
     )
+
+
+def test_a_flag_answered_with_a_word_names_the_word(run, write):
+    path = write("features.yaml", GUESSES)
+    before = Path(path).read_bytes()
+    answers = write("a.csv", "feature,signal,answer\ninvite,production,yes\nsso,production,True\n")
+    result = run("ask", path, "--answers", answers)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        2, "", f"{answers}:2:1: error: 'invite': 'production' must be true or false, not 'yes'\n",
+    )
+    assert Path(path).read_bytes() == before
+
+
+@pytest.mark.parametrize("text,error", [
+    # A last row whose quote is never closed would read to the end of the file as "true\n".
+    ('feature,signal,answer\ninvite,virality,high\nboard,production,"true\n',
+     "3:1: error: malformed row: a quoted field is never closed"),
+    ('feature,signal,answer\ninvite,virality,"hi"gh\n', "2:1: error: malformed row: ',' expected after '\"'"),
+    ('feature,signal,"answer\n', "1:1: error: malformed row: a quoted field is never closed"),
+])
+def test_a_row_that_is_not_csv_is_refused_at_its_line(run, write, text, error):
+    path = write("features.yaml", GUESSES)
+    before = Path(path).read_bytes()
+    answers = write("a.csv", text)
+    result = run("ask", path, "--answers", answers)
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"{answers}:{error}\n")
+    assert Path(path).read_bytes() == before
 
 
 def test_an_answer_the_interview_would_not_offer_is_refused(run, write, tmp_path):
@@ -435,3 +484,21 @@ def test_ask_completes_feature_ids(tmp_path):
 def test_ask_help_ends_with_an_example(run):
     help_text = run("ask", "--help").stdout
     assert "Example: freemium-advisor ask features.yaml --limit 5" in help_text
+
+
+def test_the_interview_quotes_a_flag_answered_with_a_word(write):
+    path = write("features.yaml", GUESSES)
+    before = Path(path).read_bytes()
+    send, expect, wait = interview(path, "--feature", "board", "--no-color")
+    expect("Answer (none/low/medium/high; s to skip, ? to explain): ")
+    send("s\n")
+    expect("Answer (user/team/admin/enterprise; s to skip, ? to explain): ")
+    send("s\n")
+    expect("Answer (true/false; s to skip, ? to explain): ")
+    send("yes\n")
+    out = expect("'yes' is not one of true, false.")
+    assert "explain): yes\n  'yes' is not one of true, false." in out
+    assert "[3] Boards [board]: production" in out
+    send("\x03")
+    assert wait() == 130
+    assert Path(path).read_bytes() == before

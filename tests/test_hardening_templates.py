@@ -3,10 +3,12 @@ within bounds: never read forever, never overwritten, never left to run or grow 
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
 import pytest
+import yaml
 
 import freemium_advisor.render.user_template
 from tests.conftest import EXAMPLES
@@ -100,6 +102,17 @@ SHARED = "range(1000)|map('attr', 'nope')|map('default', 'x' * 100000)|list"  # 
     ("{{ (" + SHARED + ")|md }}", "md would write more than 67,108,864 characters"),
     ("{{ '{}'.format(" + SHARED + ") }}", "format would write more than 67,108,864 characters"),
     ("{{ lipsum(10**9) }}", "'lipsum' is undefined"),
+    # A case mapping may turn one character into three: checked on what it built.
+    ("{{ ('\u00df' * 150000).upper() }}", f"{BIG} by 'upper'"),
+    ("{{ ('\ufb03' * 70000).upper() }}", f"{BIG} by 'upper'"),
+    ("{{ ('\u0130' * 150000).lower() }}", f"{BIG} by 'lower'"),
+    ("{{ ('\u00df ' * 100000).title() }}", f"{BIG} by 'title'"),
+    ("{{ ('\u00df' * 150000).casefold() }}", f"{BIG} by 'casefold'"),
+    ("{{ ('\u00df' * 150000).swapcase() }}", f"{BIG} by 'swapcase'"),
+    ("{{ ('\ufb03' + 'a' * 199998).capitalize() }}", f"{BIG} by 'capitalize'"),
+    ("{{ ('\u00df' * 150000)|upper }}", f"{BIG} by 'upper'"),
+    ("{{ ('\u00df ' * 100000)|title }}", f"{BIG} by 'title'"),
+    ("{{ ('\ufb03' + 'a' * 199998)|capitalize }}", f"{BIG} by 'capitalize'"),
 ])
 def test_a_template_cannot_grow_a_value_through_methods_and_filters(run, write, body, message):
     template = write("t.j2", body + "\n")
@@ -116,18 +129,61 @@ def test_bounded_operations_work_within_their_bounds(run, write):
         "|{{ 'a\tb'.expandtabs(2) }}|{{ 'ab' * 2 }}|{{ 7 % 4 }}|{{ '%05.1f'|format(2.25) }}"
         "|{{ product.tiers|map(attribute='name')|join('/') }}|{{ 'x'|center(3) }}|{{ 'a b'|replace(' ', '_') }}"
         "|{{ product.name ~ '!' }}|{{ [1, 2, 3]|sum }}|{{ [1, 2, 3]|batch(2, 0)|list }}"
-        "|{{ 'a\nb'|indent(2) }}|{{ {'k': 1}|tojson(indent=1) }}]\n"
+        "|{{ 'a\nb'|indent(2) }}|{{ {'k': 1}|tojson(indent=1) }}"
+        "|{{ 'stra\u00dfe'.upper() }}|{{ 'stra\u00dfe'|upper }}|{{ 'aB'.swapcase() }}]\n"
     ))
     result = run("report", WHITEBOARD, "--template", template)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == (
         "[ab  |..ab|**ab**|007|a to b|x, y|   1|2.50|a b|abab|3|002.2|free/starter/business/enterprise"
-        "| x |a_b|Boardly!|6|[[1, 2], [3, 0]]|a\n  b|{\n \"k\": 1\n}]\n"
+        "| x |a_b|Boardly!|6|[[1, 2], [3, 0]]|a\n  b|{\n \"k\": 1\n}|STRASSE|STRASSE|Ab]\n"
     )
 
 
+STEPS = "the template would take more than {:,} steps (loop items, calls and items read by filters)"
+
+
+@pytest.mark.parametrize("body", [
+    "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+    "{% for a in range(100000) %}{% for b in range(100000) if false %}{% endfor %}{% endfor %}",
+    "{% for a in range(100000) %}{{ range(100000)|sum }}{% endfor %}",
+    "{% for a in range(100000) %}{{ range(100000)|map('string')|join }}{% endfor %}",
+    "{% for a in range(100000) %}{{ ('x' * 100000).replace('x', 'y') }}{% endfor %}",
+    "{% macro f(n) %}{% if n %}{{ f(n - 1) }}{{ f(n - 1) }}{% endif %}{% endmacro %}{{ f(40) }}",
+    "{% for x in range(2) recursive %}{% if loop.depth < 40 %}{{ loop(range(2)) }}{% endif %}{% endfor %}",
+])
+def test_a_template_that_would_run_too_long_is_stopped_by_its_steps(run, write, body):
+    template = write("t.j2", body + "\n")
+    started = time.perf_counter()
+    result = run("report", WHITEBOARD, "--template", template)
+    assert time.perf_counter() - started < 5  # about 1 s; Deliver 7 asks for 2 s
+    steps = freemium_advisor.render.user_template.render_steps(
+        json.loads(run("analyze", WHITEBOARD, "-f", "json").stdout))
+    assert steps == 500_000 + 20 * 1311
+    assert_bad_input(result, f"{template}:1: error: template error: ", STEPS.format(steps))
+
+
+def test_the_steps_grow_with_the_inventory(run, write, tmp_path):
+    """A template that takes more steps than the base on a small inventory is fine on a
+    large one: 2,000 features allow 500,000 steps plus 20 per value of the result."""
+    inventory = yaml.safe_load(open(WHITEBOARD, encoding="utf-8"))
+    features = inventory["features"]
+    inventory["features"] = [{**features[i % len(features)], "id": f"f{i}"} for i in range(2000)]
+    path = tmp_path / "big.yaml"
+    path.write_text(yaml.safe_dump(inventory, sort_keys=False), encoding="utf-8")
+    # 600,000 loop items: more than the whiteboard's 526,220 steps.
+    template = write("t.j2", "{% for a in range(6) %}{% for b in range(100000) %}{% endfor %}{% endfor %}"
+                             "{{ features|length }}\n")
+    assert run("report", WHITEBOARD, "--template", template).exit_code == 2
+    result = run("report", str(path), "--template", template)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "2000\n"
+
+
 def test_a_template_that_runs_too_long_is_stopped(run, write, monkeypatch):
+    """The time limit stays as a backstop behind the steps."""
     monkeypatch.setattr(freemium_advisor.render.user_template, "RENDER_SECONDS", 1)
+    monkeypatch.setattr(freemium_advisor.render.user_template, "RENDER_STEPS", 10**12)
     template = write("t.j2", "{% for a in range(100000) %}{% for b in range(100000) %}"
                              "{% endfor %}{% endfor %}\n")
     started = time.perf_counter()

@@ -109,3 +109,22 @@ def test_every_field_of_the_result_schema_says_what_it_means():
     schema = result_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
     assert undescribed(schema, "") == []
+
+
+def test_an_unknown_confidence_has_no_number(run, write):
+    """A label with no measured band shows no number: null, never 0.0 ("0% right")."""
+    path = write("features.yaml", (
+        "version: 1\nproduct: {name: Acme, tiers: [free, pro]}\nfeatures:\n"
+        "  - {id: zorblax, name: Zorblax, current: pro}\n"
+        "  - {id: sso, name: SAML single sign-on, signals: {audience: enterprise}}\n"
+    ))
+    result = run("analyze", path, "-f", "json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    jsonschema.validate(data, result_schema())  # which allows null (it said number)
+    by_id = {f["id"]: f for f in data["features"]}
+    assert (by_id["zorblax"]["confidence"], by_id["zorblax"]["confidence_label"]) == (None, "unknown")
+    assert by_id["sso"]["confidence_label"] != "unknown"
+    assert 0.65 <= by_id["sso"]["confidence"] <= 1
+    explained = json.loads(run("explain", path, "zorblax", "-f", "json").stdout)
+    assert (explained["confidence"], explained["confidence_label"]) == (None, "unknown")

@@ -29,3 +29,7 @@ MAX_POWER_BITS = 4_096  # size of a whole number a template's ``*`` or ``**`` ma
 MAX_INDENT = 64  # a template's ``tojson(indent=...)``
 MAX_RENDER = 64 * 1024 * 1024  # characters a user's report template writes, or prints at once
 RENDER_SECONDS = 10  # a user's report template (loops allowed) renders within this
+# Steps (loop items, calls, items filters read) a user's report template may take: a base
+# that runs in well under 2 s, and more per value of its context (the JSON result).
+RENDER_STEPS = 500_000
+RENDER_STEPS_PER_VALUE = 20

@@ -194,7 +194,7 @@ def _feature(a: Assessment, ctx: Context) -> dict[str, Any]:
 def _advice(a: Assessment, ctx: Context) -> dict[str, Any]:
     return {
         "recommendation": a.recommendation, "tier": a.tier, "wall": a.limit_metric,
-        "confidence": f"{a.confidence:.2f}", "label": a.confidence_label,
+        "confidence": f"{a.confidence:.2f}" if a.known else None, "label": a.confidence_label,
         "why": reasons_text(_main(a)) or "no rule fired",
         "evidence": a.evidence, "tier_from": tier_from(a),
         "free_weight": f"{a.weights.free:g}",

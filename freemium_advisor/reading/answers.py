@@ -55,8 +55,8 @@ def read_answers(path: str, inventory: Inventory, offered: Offered | None = None
     if path != STDIN and not path.lower().endswith(".csv"):
         raise InputError(path, None, None, "answers are read from a CSV file (ask --export q.csv writes one)")
     name, text = read_text(path)
-    rows = csv.reader(io.StringIO(text, newline=""))
-    header = next(rows, None)
+    rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header = _next_row(rows, name)
     if header is None:
         raise InputError(name, 1, 1, "the questionnaire is empty; expected a header row")
     header = [cell.strip() for cell in header]
@@ -69,7 +69,14 @@ def read_answers(path: str, inventory: Inventory, offered: Offered | None = None
     answers: list[Answer] = []
     unchanged = 0
     seen: dict[tuple[str, str], int] = {}
-    for row in rows:
+    while True:
+        try:
+            row = _next_row(rows, name)
+        except InputError as exc:
+            errors.append(exc)  # the rest of the file cannot be read row by row
+            break
+        if row is None:
+            break
         line = rows.line_num
         if not any(cell.strip() for cell in row):
             continue
@@ -113,14 +120,29 @@ def read_answers(path: str, inventory: Inventory, offered: Offered | None = None
     return Answers(answers, unchanged)
 
 
+def _next_row(rows, name: str) -> list[str] | None:
+    """The next row of ``rows`` (``None`` at the end); a row that is not CSV (a quote never
+    closed, text after a closing quote) is an error at the line the row starts on."""
+    start = rows.line_num + 1
+    try:
+        return next(rows, None)
+    except csv.Error as exc:
+        reason = "a quoted field is never closed" if "end of data" in str(exc) else str(exc)
+        raise InputError(name, start, 1, f"malformed row: {reason}") from None
+
+
 def _problem(feature_id: str, signal: str, answer: str, features: dict, where: str) -> str | None:
     if feature_id not in features:
         return f"no feature '{feature_id}' in {where}{did_you_mean(feature_id, features)}"
     spec = SIGNAL_BY_NAME.get(signal)
     if spec is None:
         return f"unknown signal '{signal}'{did_you_mean(signal, SIGNAL_BY_NAME)}"
+    typed = _typed(spec, answer)
+    if spec.kind == "flag" and not isinstance(typed, bool):
+        # The answer as written: "not text" would not say which cell is wrong.
+        return f"'{feature_id}': '{signal}' must be true or false, not {answer!r}"
     try:
-        spec.parse(_typed(spec, answer), booleans_as_levels=False)
+        spec.parse(typed, booleans_as_levels=False)
     except ValueError as exc:
         return f"'{feature_id}': {exc}"
     return None

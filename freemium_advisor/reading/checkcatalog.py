@@ -67,8 +67,9 @@ ADVICE_FIELDS = {
     "recommendation": "`free`, `free-limited` or `gated`",
     "tier": "the tier the advice places it in",
     "wall": "the usage wall a `free-limited` advice names (none otherwise)",
-    "confidence": "the advice's confidence as text, two decimals (`0.83`)",
-    "label": "the confidence in words: `low`, `medium` or `high`",
+    "confidence": "the advice's confidence as text, two decimals (`0.83`); none when its "
+                  "label is `unknown`",
+    "label": "the confidence in words: `low`, `medium`, `high` or `unknown`",
     "why": "the main reason, as `rule: message` (`no rule fired` when none did)",
     "evidence": "what the decisive reasons rest on: `answered`, `inferred`, or `none` "
                 "(defaults alone)",

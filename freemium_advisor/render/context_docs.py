@@ -23,7 +23,10 @@ INTRO = """\
 
 `freemium-advisor report FILE --template PATH` renders your own Jinja2 template instead of
 the built-in report. The template runs in Jinja2's immutable sandbox, with undefined names as
-errors (the message names the template, its line and the missing name; exit 2). With
+errors (the message names the template, its line and the missing name; exit 2), and within
+bounds: no value over 200,000 characters or items, at most 500,000 steps (loop items, calls,
+items read by filters) plus 20 per value of the result, at most 10 seconds; the README's
+"Your own template" says how each is counted. Past a bound the render is exit 2. With
 `--format html` its output is autoescaped; with `--format markdown` (the default) it is not, so
 pass feature text through the `md` filter.
 

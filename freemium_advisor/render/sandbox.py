@@ -12,12 +12,20 @@ it starts from are checked *before* the call:
   ``format_map``) and ``int.to_bytes``, and ``dict.fromkeys``;
 * the filters that can grow text or lists (``center``, ``replace``, ``join``, ``format``,
   ``indent``, ``wordwrap``, ``urlize``, ``batch``, ``slice``, ``tojson``, ``sum``);
+* the case-changing string methods and filters (``upper``, ``lower``, ``title``,
+  ``capitalize``, ``casefold``, ``swapcase``): one character may become three (``ß`` is
+  ``SS``, ``ﬃ`` is ``FFI``), so their result, at most three times what they start from, is
+  checked *after* the call;
 * every value printed or turned into text, and the whole output.
 
 No operation builds a value of more than :data:`MAX_VALUE` characters or items (nested lists
 counted in full) unless it is no larger than what it started from; ``%`` formatting is
 refused; an exponent is at most :data:`MAX_EXPONENT` and a number at most
 :data:`MAX_POWER_BITS` bits; nothing printed, and no output, exceeds :data:`MAX_RENDER`.
+Its work is bounded too, in steps (:meth:`BoundedSandbox.charge`): every item a loop draws,
+every call and every filter costs steps, so that a template looping too much fails in about a
+second, long before the caller's time limit.
+
 A template that breaks a bound fails at once with a :class:`SecurityError` saying which.
 """
 
@@ -28,9 +36,10 @@ import inspect
 import operator
 import re
 from itertools import chain
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from jinja2 import nodes
 from jinja2.compiler import CodeGenerator, optimizeconst
 from jinja2.exceptions import SecurityError
 from jinja2.filters import make_attrgetter
@@ -100,6 +109,17 @@ def _bounded(value: Any) -> Any:
 
 def _text_length(value: Any) -> int:
     return len(value) if isinstance(value, (str, bytes)) else _size(value, MAX_RENDER)
+
+
+# Case mappings that may turn one character into up to three (Unicode's SpecialCasing).
+_CASE_METHODS = frozenset({"upper", "lower", "title", "capitalize", "casefold", "swapcase"})
+
+
+def _case_changed(result: Any, start: Any, by: str) -> Any:
+    """Refuse the result of a case mapping that grew ``start`` past the bound."""
+    if isinstance(result, str) and isinstance(start, str):
+        _grows(len(result), len(start), by)
+    return result
 
 
 def _number(value: Any) -> int:
@@ -323,7 +343,7 @@ def _first_printable(function: Callable, name: str) -> Callable[[dict], None]:
 _PASSED = ("eval_ctx", "environment", "env", "context")
 
 
-def _checked_filter(original: Callable, check: Callable[[dict], None]) -> Callable:
+def _checked_filter(original: Callable, check: Callable[[dict], None], name: str = "") -> Callable:
     signature = inspect.signature(original)
     # Jinja2 passes a filter marked with jinja_pass_arg one argument first, which the
     # signature shown lacks where an async variant wraps the filter (slice, list...).
@@ -338,16 +358,33 @@ def _checked_filter(original: Callable, check: Callable[[dict], None]) -> Callab
             return original(*args, **kwargs)  # wrong arguments: Jinja2's own error
         bound.apply_defaults()
         check(bound.arguments)
-        return original(*args[:skip], *bound.args, **bound.kwargs)
+        result = original(*args[:skip], *bound.args, **bound.kwargs)
+        if name in _CASE_METHODS:
+            return _case_changed(result, bound.arguments[first], name)
+        return result
 
     return bounded
 
 
 # --- the environment ------------------------------------------------------------------------
 
+# What a call and a filter cost, in steps of about what drawing a loop item costs (0.15 us):
+# a macro call takes about 8 us, a filter whose arguments are bound about 2 us.
+_CALL_STEPS = 50
+_FILTER_STEPS = 15
+
 
 class _CodeGenerator(CodeGenerator):
-    """Jinja2's code generator, with ``~`` joining through the environment, which bounds it."""
+    """Jinja2's code generator, with ``~`` joining through the environment, which bounds it,
+    and every ``for`` loop drawing its items through the environment, which counts them."""
+
+    def visit_For(self, node: nodes.For, frame) -> None:  # noqa: N802 - Jinja2's visitor name
+        node.iter = nodes.Call(nodes.EnvironmentAttribute("counted"), [node.iter], [], None, None)
+        if node.recursive:
+            # loop(children) iterates without going through node.iter: count in the body.
+            step = nodes.Call(nodes.EnvironmentAttribute("step"), [], [], None, None)
+            node.body = [nodes.ExprStmt(step), *node.body]
+        super().visit_For(node, frame)
 
     @optimizeconst
     def visit_Concat(self, node, frame) -> None:  # noqa: N802 - Jinja2's visitor name
@@ -368,18 +405,71 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
     intercepted_binops = frozenset({"*", "**", "%", "+"})
     code_generator_class = _CodeGenerator
 
-    def __init__(self, **options: Any):
+    def __init__(self, *, steps: int, **options: Any):
+        """``steps``: how many steps the template may take (see :meth:`charge`)."""
         super().__init__(finalize=self._finalize, **options)
+        self.steps = steps
+        self._left = steps
         # lipsum writes any amount of random text; nothing else is taken away.
         self.globals.pop("lipsum", None)
         for name, check in _filter_checks(self).items():
             if name in self.filters:
-                self.filters[name] = _checked_filter(self.filters[name], check)
+                self.filters[name] = _checked_filter(self.filters[name], check, name)
+        for name, function in self.filters.items():
+            self.filters[name] = self._charged_filter(function)
 
     def add_filters(self, filters: Mapping[str, Callable]) -> None:
         """Add filters of one's own; what each turns into text is bounded like the rest."""
         for name, function in filters.items():
-            self.filters[name] = _checked_filter(function, _first_printable(function, name))
+            self.filters[name] = self._charged_filter(
+                _checked_filter(function, _first_printable(function, name)))
+
+    # Time: each loop item, call and filter costs steps, so that a template doing too much
+    # fails in well under a second, long before the time limit (a backstop for single slow
+    # C calls): a nested range(100000) loop is 10**10 steps.
+
+    def charge(self, steps: int = 1) -> None:
+        """Spend ``steps``: one per item a loop draws (filtered out or not), per call and per
+        filter, plus one per item of a list a call or filter reads (a text: per 64
+        characters)."""
+        self._left -= steps
+        if self._left < 0:
+            raise SecurityError(f"the template would take more than {self.steps:,} steps "
+                                "(loop items, calls and items read by filters)")
+
+    def step(self) -> str:
+        """One step (a recursive loop's body); writes nothing."""
+        self.charge()
+        return ""
+
+    def counted(self, iterable: Any) -> Iterator[Any]:
+        """The items of a loop's ``iterable``, each charged one step as it is drawn."""
+        for item in iterable:
+            self.charge()
+            yield item
+
+    def _cost(self, value: Any) -> int:
+        if isinstance(value, (str, bytes)):
+            return 1 + len(value) // 64
+        if isinstance(value, _CONTAINERS + (range,)):
+            return 1 + len(value)
+        return 1
+
+    def _charged_filter(self, function: Callable) -> Callable:
+        passed = 1 if getattr(function, "jinja_pass_arg", None) else 0
+
+        @functools.wraps(function)  # keeps jinja_pass_arg
+        def charged(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > passed:
+                value = args[passed]
+                self.charge(_FILTER_STEPS - 1 + self._cost(value))
+                if isinstance(value, Iterator):  # a lazy map or select: charged per item
+                    args = (*args[:passed], self.counted(value), *args[passed + 1:])
+            else:
+                self.charge(_FILTER_STEPS)
+            return function(*args, **kwargs)
+
+        return charged
 
     @staticmethod
     def _finalize(value: Any) -> Any:
@@ -407,7 +497,15 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
         return markup_join(texts) if autoescape else str_join(texts)
 
     def call(self, context, obj, /, *args: Any, **kwargs: Any) -> Any:  # noqa: D102
-        return super().call(context, obj, *_check_call(obj, args, kwargs), **kwargs)
+        owner = getattr(obj, "__self__", None)
+        if owner is self:  # counted() or step(), which the code generator calls
+            return obj(*args)
+        self.charge(_CALL_STEPS + sum(self._cost(value) - 1 for value in (owner, *args, *kwargs.values())))
+        result = super().call(context, obj, *_check_call(obj, args, kwargs), **kwargs)
+        name = getattr(obj, "__name__", "")
+        if isinstance(owner, str) and name in _CASE_METHODS:
+            return _case_changed(result, owner, name)
+        return result
 
     def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
         """``str.format`` and ``format_map``, as Jinja2's sandbox runs them, bounded."""

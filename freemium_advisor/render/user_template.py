@@ -4,7 +4,7 @@ The template sees the JSON result (``analyze --format json``) as its context, fi
 as ``docs/report-context.md`` documents it, plus the report filters (``md``, ``mermaid``,
 ``signed``, ``number``). It runs in :class:`~freemium_advisor.render.sandbox.BoundedSandbox`
 (Jinja2's immutable sandbox, with every value it builds bounded) for at most
-``RENDER_SECONDS``: no attribute of Python internals, no mutation of the context, no value
+:func:`render_steps` steps and ``RENDER_SECONDS``: no attribute of Python internals, no mutation of the context, no value
 or output past its bound. Anything that goes wrong in it
 (a syntax error, a missing name, a forbidden operation) is the template's fault: an
 :class:`~freemium_advisor.base.errors.InputError` naming the template and its line, exit 2.
@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from jinja2 import FunctionLoader, StrictUndefined, TemplateSyntaxError
 
 from freemium_advisor.base.errors import InputError
-from freemium_advisor.base.limits import RENDER_SECONDS
+from freemium_advisor.base.limits import RENDER_SECONDS, RENDER_STEPS, RENDER_STEPS_PER_VALUE
 from freemium_advisor.base.textfile import read_text
 from freemium_advisor.render.sandbox import BoundedSandbox
 from freemium_advisor.render.templating import FILTERS
@@ -38,6 +38,7 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
             path, exc.line, exc.column, f"cannot read the template: {exc.message}"
         ) from None
     environment = BoundedSandbox(
+        steps=render_steps(context),
         # Only this one file: an include or import names it in the error instead of reading
         # whatever else lies on disk.
         loader=FunctionLoader(lambda name: (source, path, lambda: True) if name == path else None),
@@ -57,6 +58,25 @@ def render_user_template(path: str, context: dict, *, html: bool = False) -> str
         raise
     except Exception as exc:  # noqa: BLE001 - whatever the template does wrong is bad input
         raise InputError(path, _template_line(exc, path), None, f"template error: {_message(exc)}") from None
+
+
+def render_steps(context: dict) -> int:
+    """The steps a template may take on ``context``: :data:`RENDER_STEPS` plus
+    :data:`RENDER_STEPS_PER_VALUE` for each value in it (so a bigger inventory may be looped
+    over more, as the built-in report's per-feature, per-reason loops would)."""
+    return RENDER_STEPS + RENDER_STEPS_PER_VALUE * _values(context)
+
+
+def _values(value: object) -> int:
+    stack, count = [value], 0
+    while stack:
+        item = stack.pop()
+        count += 1
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return count
 
 
 @contextmanager

@@ -300,8 +300,10 @@ class Assessment:
             lambda a: a.feature.current, per_feature=True),
         Out("score", NUMBER, "free weight minus limit and gated weight"),
         Out("margin", NUMBER, "the weight that would have to move to change the advice"),
-        Out("confidence", kind(type="number", minimum=0, maximum=1),
-            "the measured accuracy of the advice's confidence band (0 when unknown)"),
+        Out("confidence", nullable(kind(type="number", minimum=0, maximum=1)),
+            "the measured accuracy of the advice's confidence band; null when the label is "
+            "unknown (no band measured: the advice is a guess)",
+            lambda a: a.confidence if a.known else None),
         Out("confidence_label", one_of(CONFIDENCE_LABELS),
             "the confidence band in words (bands measured on the benchmark, in the policy)"),
         Out("evidence", one_of(EVIDENCE_KINDS),

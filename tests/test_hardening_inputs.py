@@ -152,7 +152,7 @@ FEATURE_WRONG_TYPES = [
     ("id: a\n    name: b\n    description: [x]", "'description' must be text, not a list"),
     ("id: a\n    name: b\n    category: {}", "'category' must be text, not a mapping"),
     ("id: a\n    name: b\n    current: [free]", "unknown tier \"['free']\" in 'current'"),
-    ("id: a\n    name: b\n    addon: 'no'", "'addon' must be true or false, not text"),
+    ("id: a\n    name: b\n    addon: 'no'", "'addon' must be true or false, not 'no'"),
     ("id: a\n    name: b\n    limit: 3", "'limit' must be a mapping, not a number"),
     ("id: a\n    name: b\n    limit: {metric: []}", "'metric' must be text, not a list"),
     ("id: a\n    name: b\n    limit: {metric: x, free: 'ten'}", "'free' must be a number"),

@@ -232,7 +232,7 @@ def test_validate_lists_every_problem_in_one_run(run, write):
         "expected none, low, medium or high (or true/false)",
         f"{path}:12:5: error: unknown feature key 'nmae' (did you mean 'name'?); expected id, "
         "name, description, category, current, addon, limit, metered, signals or waive",
-        f"{path}:15:12: error: 'addon' must be true or false, not text",
+        f"{path}:15:12: error: 'addon' must be true or false, not 'maybe'",
         f"{path}:16:5: error: feature is missing 'name'",
     ]
 

@@ -118,7 +118,8 @@ class Checker:
 
     def boolean(self, value: Any, path: tuple, what: str) -> bool:
         if not isinstance(value, bool):
-            raise self.fail(path, f"'{what}' must be true or false, not {type_name(value)}")
+            written = repr(value) if isinstance(value, str) else type_name(value)  # which word
+            raise self.fail(path, f"'{what}' must be true or false, not {written}")
         return value
 
     def number(self, value: Any, path: tuple, what: str, *, minimum: float = 0) -> float | int:

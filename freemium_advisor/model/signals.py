@@ -114,7 +114,8 @@ class SignalSpec:
             )
         if isinstance(raw, bool):
             return raw
-        raise ValueError(f"'{self.name}' must be true or false, not {type_name(raw)}")
+        written = repr(raw) if isinstance(raw, str) else type_name(raw)  # which word, if a word
+        raise ValueError(f"'{self.name}' must be true or false, not {written}")
 
     def display(self, value: Any) -> str:
         """A value as the PM writes it in the inventory (``high``, ``admin``, ``true``)."""

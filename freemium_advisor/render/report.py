@@ -9,8 +9,9 @@ the changed features, all, or none), with the default rule explained once in a l
 one source entry per passage.
 
 Every sentence is composed here as plain text; the Markdown and HTML templates only lay it
-out and escape it. Nothing here runs the engine: the report is a view over an analysis built
-with what-ifs (``analyze(..., what_ifs=True)``).
+out and escape it. The report is a view over an analysis; of the engine it asks only the
+what-ifs (:class:`~freemium_advisor.engine.explain.WhatIfSearch`), and only of the features it
+shows them for: the appendix's sections and the candidates for what to confirm.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from freemium_advisor.engine.explain import WhatIfSearch
 from freemium_advisor.model.rules import Source
 from freemium_advisor.model.signals import (
     AUDIENCES,
@@ -118,6 +120,7 @@ class FeatureReport:
     today_recommendation: str | None
     changed: bool
     cite: object  # the report's memo of citations, one per source
+    search: object  # the report's what-if search, one per analysis
 
     @property
     def feature(self):
@@ -169,7 +172,7 @@ class FeatureReport:
 
     @cached_property
     def flips(self) -> tuple[FlipView, ...]:
-        return tuple(_flip_view(self.assessment, f) for f in self.assessment.what_ifs)
+        return tuple(_flip_view(self.assessment, f) for f in self.search(self.assessment))
 
     @property
     def flip_outcomes(self) -> tuple[FlipOutcome, ...]:
@@ -442,18 +445,17 @@ LOOPS = (
 
 
 def build_report(analysis: Analysis, detail: str = "changed") -> Report:
-    """Compute everything a report prints from one analysis built with what-ifs
-    (deterministic: input order); without them, ``ValueError``. ``detail`` says which
+    """Compute everything a report prints from one analysis (deterministic: input order),
+    searching the what-ifs of the features that need them unless the analysis carries
+    them (``analyze(..., what_ifs=True)``). ``detail`` says which
     features get a section in the appendix: ``changed`` (default: those whose advice differs
     from today, at most :data:`MAX_SECTIONS`, the biggest moves first), ``all`` or ``none``."""
-    if any(a.what_ifs is None for a in analysis.assessments):
-        raise ValueError("a report needs the analysis built with what-ifs: analyze(..., what_ifs=True)")
     if detail not in DETAIL_LEVELS:
         raise ValueError(f"detail must be one of {', '.join(DETAIL_LEVELS)}, not {detail!r}")
     product = analysis.inventory.product
-    citations = _Citations()
+    citations, search = _Citations(), WhatIfSearch(analysis)
     features = tuple(
-        _feature_report(number, a, product.free_tier.name, citations)
+        _feature_report(number, a, product.free_tier.name, citations, search)
         for number, a in enumerate(analysis.assessments, start=1)
     )
     candidates = {f.number: _move(f) for f in features if f.changed}
@@ -517,12 +519,13 @@ def _today(feature, free_tier: str) -> tuple[str | None, str | None]:
     return "free", "free"
 
 
-def _feature_report(number: int, a: Assessment, free_tier: str, citations: _Citations) -> FeatureReport:
+def _feature_report(number: int, a: Assessment, free_tier: str, citations: _Citations,
+                    search: WhatIfSearch) -> FeatureReport:
     today, today_recommendation = _today(a.feature, free_tier)
     changed = today is not None and (
         a.feature.current != a.tier or today_recommendation != a.recommendation
     )
-    return FeatureReport(number, a, today, today_recommendation, changed, citations)
+    return FeatureReport(number, a, today, today_recommendation, changed, citations, search)
 
 
 def _evidence(signal: Signal) -> SignalEvidence:
@@ -695,25 +698,45 @@ def _move_order(move: Move) -> tuple:
 def _confirmations(features: tuple[FeatureReport, ...], moves: set[int], path: str) -> tuple[Confirmation, ...]:
     """The answers worth confirming: per feature, the unanswered signal whose answer would
     change the advice most; ranked by that change, weighed by how unsure the advice is (and
-    twice for a top move), at most :data:`MAX_QUESTIONS`."""
-    found = []
+    twice for a top move), at most :data:`MAX_QUESTIONS`.
+
+    A feature's what-ifs are searched only while it may still rank: features are taken by
+    the most their answer could weigh (the biggest change its recommendation allows), and
+    the search stops when none left could outrank the questions found."""
+    candidates = []
     for f in features:
+        a = f.assessment
+        unsure = 1 - (a.confidence if a.known else 0.0)
+        twice = 2 if f.number in moves else 1
+        bound = _biggest_change(a.recommendation) * unsure * twice
+        if bound > 0:
+            candidates.append((-bound, f.number, f, unsure, twice))
+    candidates.sort(key=lambda item: item[:2])
+    found: list[tuple] = []
+    for least, number, f, unsure, twice in candidates:
+        if len(found) >= MAX_QUESTIONS and found[MAX_QUESTIONS - 1][:2] < (least, number):
+            break
         a = f.assessment
         views = [v for v in f.flips if v.flip.signal not in a.feature.signals
                  and not _contradicts_words(a, v.flip)]
         if not views:
             continue
         view = max(views, key=lambda v: v.change)
-        unsure = 1 - (a.confidence if a.known else 0.0)
-        weight = view.change * unsure * (2 if f.number in moves else 1)
+        weight = view.change * unsure * twice
         if weight > 0:
-            found.append((-weight, f.number, f, view))
-    found.sort(key=lambda item: item[:2])
+            found.append((-weight, number, f, view))
+            found.sort(key=lambda item: item[:2])
     command = f"freemium-advisor ask {_shell(path)} --feature "
     return tuple(
         Confirmation(f, view, _question_text(f, view), command + _shell(f.feature.id))
         for _, _, f, view in found[:MAX_QUESTIONS]
     )
+
+
+def _biggest_change(recommendation: str) -> int:
+    """The biggest change (:func:`_flip_view`) any answer can make of this recommendation."""
+    at = RECOMMENDATIONS.index(recommendation)
+    return 2 * max(at, len(RECOMMENDATIONS) - 1 - at)
 
 
 def _contradicts_words(a: Assessment, flip: Flip) -> bool:

@@ -208,6 +208,26 @@ def test_plan_marks_a_feature_taken_out_of_a_tier(imported, run):
     assert "| Custom properties | ✓ | **–** | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |" in plan.splitlines()
 
 
+def test_plan_shows_changes_the_top_moves_do_not_advise_as_not_advised(imported, run):
+    """The top moves say a change only the defaults speak for is not advised yet; the plan
+    says the same: its cells carry a "?", never the bold (or highlight) of advice."""
+    text = report(run, imported["notion"])
+    assert ("so they are not advised yet: Private team spaces, Workspace consolidation and "
+            "Guest invite requests.") in section(text, "Top moves")
+    lines = section(text, "The plan").splitlines()
+    assert lines[3].endswith("bold: the advice changes it (– takes it out); ?: a change only the "
+                             "defaults speak for, not advised yet.")
+    assert "| Private team spaces |  |  |  | ✓? | ✓ | ✓ | ✓ | ✓ |" in lines
+    assert "| Workspace consolidation |  |  |  | ✓? |  | ✓? | ✓ | ✓ |" in lines
+    assert "| Guest invite requests |  |  |  | ✓? |  | ✓? | ✓ | ✓ |" in lines
+    assert "| Export entire workspace as PDF |  | **✓** |  | **✓** | ✓ | ✓ | ✓ | ✓ |" in lines
+    page = report(run, imported["notion"], "-f", "html")
+    assert ('<a href="#feature-12">Private team spaces</a><span class="brief">today gated in '
+            'BUSINESS</span></th><td><td><td><td>✓?<td>✓<td>✓<td>✓<td>✓</tr>') in page
+    # Without such a change, the legend has no "?".
+    assert "?: a change" not in report(run, WHITEBOARD)
+
+
 # --- details on demand -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("detail,expected", [

@@ -58,9 +58,11 @@ CHART_LABEL = 40
 MAX_SECTIONS = 300
 CLAIM_WORDS = 4  # words a reason's claim needs to stand without its justification  # characters of a point's label; the full names are in the appendix
 
-# The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice.
+# The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice;
+# after a change only the defaults speak for (not advised yet).
 MARKS = {"yes": "✓", "wall": "wall", "no": ""}
 REMOVED = "–"
+UNADVISED = "?"
 
 CRITERION_TITLES = {c.id: c.title for c in CRITERIA}
 QUESTIONS = {c.id: c.question for c in CRITERIA}
@@ -224,27 +226,37 @@ class Confirmation:
 class PlanRow:
     """One feature of the plan: a cell per tier, today's and the advice's, and which changed.
 
-    A cell is ``yes`` (included), ``wall`` (free behind a usage wall) or ``no``."""
+    A cell is ``yes`` (included), ``wall`` (free behind a usage wall) or ``no``. A change
+    only the defaults speak for (``unadvised``) is not advised yet, as the top moves say."""
 
     feature: FeatureReport
     today: tuple[str, ...]
     advised: tuple[str, ...]
+    unadvised: bool = False
 
     @property
-    def changed(self) -> tuple[bool, ...]:
-        """Per tier: whether the advice changes the cell (never for a feature without a tier
-        today, which has nothing to change)."""
+    def differs(self) -> tuple[bool, ...]:
+        """Per tier: whether the advice's cell differs from today's (never for a feature
+        without a tier today, which has nothing to change)."""
         if self.feature.today is None:
             return tuple(False for _ in self.advised)
         return tuple(t != a for t, a in zip(self.today, self.advised))
 
     @property
+    def changed(self) -> tuple[bool, ...]:
+        """Per tier: whether the advice changes the cell, as advice (a change only the
+        defaults speak for does not)."""
+        return tuple(d and not self.unadvised for d in self.differs)
+
+    @property
     def cells(self) -> tuple[tuple[str, str, bool], ...]:
         """(today, advised, changed) per tier, side by side, as marks: ``✓`` included,
-        ``wall`` free behind a usage wall, ``–`` taken out by the advice, else nothing."""
+        ``wall`` free behind a usage wall, ``–`` taken out by the advice, else nothing; a
+        cell a change not advised yet would alter is followed by ``?`` and not changed."""
         return tuple(
-            (MARKS[t], REMOVED if changed and a == "no" else MARKS[a], changed)
-            for t, a, changed in zip(self.today, self.advised, self.changed)
+            (MARKS[t], (REMOVED if a == "no" else MARKS[a]) + (UNADVISED if self.unadvised else ""),
+             not self.unadvised) if differs else (MARKS[t], MARKS[a], False)
+            for t, a, differs in zip(self.today, self.advised, self.differs)
         )
 
 
@@ -477,7 +489,7 @@ def build_report(analysis: Analysis, detail: str = "changed") -> Report:
         analysis, features, detail, appendix, len(candidates) - len(appendix) if detail == "changed" else 0,
         basis, _verdicts(features, basis), ranked, max(len(moves) - MAX_MOVES, 0), default_only,
         _confirmations(features, {m.feature.number for m in ranked}, analysis.path),
-        _plan(features, product), _tier_counts(analysis), _defaults(analysis, citations),
+        _plan(features, product, {f.number for f in default_only}), _tier_counts(analysis), _defaults(analysis, citations),
         _sources(analysis, citations),
     )
 
@@ -770,14 +782,17 @@ def _shell(text: str) -> str:
 
 # --- the plan, features by tier ----------------------------------------------------------------
 
-def _plan(features: tuple[FeatureReport, ...], product) -> tuple[PlanGroup, ...]:
+def _plan(features: tuple[FeatureReport, ...], product, unadvised: set[int]) -> tuple[PlanGroup, ...]:
+    """The features by category, today beside the advice; ``unadvised``: the numbers of the
+    changes only the defaults speak for."""
     names = product.tier_names()
     groups: dict[str, list[PlanRow]] = {}
     for f in features:
         a, feature = f.assessment, f.feature
         today = _cells(names, feature.current, feature.limit is not None)
         advised = _cells(names, a.tier, a.recommendation == "free-limited")
-        groups.setdefault(feature.category.strip(), []).append(PlanRow(f, today, advised))
+        groups.setdefault(feature.category.strip(), []).append(
+            PlanRow(f, today, advised, f.number in unadvised))
     # Categories in the order they first appear; features without one last.
     return tuple(PlanGroup(category or "without a category", tuple(rows))
                  for category, rows in sorted(groups.items(), key=lambda item: not item[0]))

@@ -276,6 +276,53 @@ def test_sources_list_each_passage_once(imported, run):
         assert moments == sorted(moments)
 
 
+def appendix_section(text: str, name: str) -> str:
+    """One feature's collapsed section of the Markdown appendix."""
+    start = text.index(f". {name}</b>")
+    return text[start:text.index("</details>", start)]
+
+
+def test_appendix_says_the_one_evidence_kind_of_the_advice(write, run):
+    """Each section says what the advice rests on as the result does (answers, a guess and
+    from what, or the defaults), and each guessed reason says what it guesses from."""
+    path = write("evidence.yaml", """
+        version: 1
+        product: {name: X, tiers: [free, pro]}
+        features:
+          - {id: a, name: Alpha, current: pro, signals: {virality: high, aha: high}}
+          - {id: m, name: Exports, current: free, metered: exports per month}
+          - {id: s, name: Shared links, description: share with guests by link, current: pro}
+          - {id: n, name: Zeta thing, current: free}
+    """)
+    text = report(run, path, "--detail", "all")
+    lines = {name: [line for line in appendix_section(text, name).splitlines() if line.startswith("- ")]
+             for name in ("Alpha", "Exports", "Shared links", "Zeta thing")}
+    assert lines["Alpha"][:2] == ["- The advice rests on answers: it stands without any guess.",
+                                  "- Answered: virality high, aha high."]
+    assert lines["Exports"][0] == "- The advice rests on a guess from its metering: no answer settles it yet."
+    assert lines["Shared links"][:2] == [
+        "- The advice rests on a guess from words: no answer settles it yet.",
+        '- Guessed from words: virality high (from "links", by infer-virality-sharing).',
+    ]
+    assert lines["Zeta thing"][0] == "- Nothing answered or inferred decides it: the advice rests on the defaults."
+    reasons = [line for line in appendix_section(text, "Exports").splitlines() if line.startswith("| -1 ")]
+    assert reasons[0].endswith("production use above it is paid, as with MongoDB's free shared "
+                               "cluster. (a guess from its metering) | `metered-usage-wall` | "
+                               "[Usage-based freemium (MongoDB's free shared cluster) (00:43:57)]"
+                               "(https://www.youtube.com/watch?v=UTmFuSZfJ9U&t=2637s) |")
+    page = report(run, path, "--detail", "all", "-f", "html")
+    assert page.count('<span class="guess">(a guess from its metering)</span>') == 2
+    assert "<li>The advice rests on a guess from its metering: no answer settles it yet.</li>" in page
+
+
+def test_notion_site_domain_rests_on_its_metering_not_on_the_defaults(imported, run):
+    section_ = appendix_section(report(run, imported["notion"]), "Notion site domain")
+    assert "evidence inferred)" in section_
+    assert "Nothing answered or inferred" not in section_ and "(a guess from words)" not in section_
+    assert section_.count("(a guess from its metering)") == 2
+    assert "- The advice rests on a guess from its metering: no answer settles it yet." in section_.splitlines()
+
+
 # --- charts that scale -----------------------------------------------------------------------------
 
 def test_chart_points_are_named_up_to_25_features(run):

@@ -31,6 +31,7 @@ from freemium_advisor.model.signals import (
 from freemium_advisor.render import DETAIL_LEVELS
 from freemium_advisor.render.citations import Citation, cite
 from freemium_advisor.result import (
+    AGREEING,
     EXPLICIT,
     INFERRED,
     SEVERITIES,
@@ -64,6 +65,12 @@ MARKS = {"yes": "✓", "wall": "wall", "no": ""}
 REMOVED = "–"
 UNADVISED = "?"
 
+# What a guess rests on, by the feature's own field a rule reads as one (engine/evidence.py);
+# a signal inferred from words is a guess from words.
+GUESS_BASES = {"name": "words", "description": "words", "text": "words", "name_words": "words",
+               "category": "its type", "metered": "its metering"}
+BASES_ORDER = ("words", "its type", "its metering")
+
 CRITERION_TITLES = {c.id: c.title for c in CRITERIA}
 QUESTIONS = {c.id: c.question for c in CRITERIA}
 MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier verdict
@@ -71,10 +78,11 @@ MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier ver
 
 @dataclass(frozen=True)
 class CitedReason:
-    """A reason that fired, with its citation."""
+    """A reason that fired, with its citation and, for a guess, what it guesses from."""
 
     reason: Reason
     citation: Citation | None
+    guess: str  # "a guess from its metering"; "" when it rests on no guess
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,7 @@ class FeatureReport:
     changed: bool
     cite: object  # the report's memo of citations, one per source
     search: object  # the report's what-if search, one per analysis
+    guesses: object  # the report's reading of what a guess rests on (_Guesses)
 
     @property
     def feature(self):
@@ -149,10 +158,24 @@ class FeatureReport:
         """The reasons that fired, heaviest first, without the default (the legend explains
         it once for every feature)."""
         return tuple(
-            CitedReason(r, self.cite(r.source))
+            CitedReason(r, self.cite(r.source), self.guesses.tag(r))
             for r in sorted(self.assessment.reasons, key=lambda r: (-r.weight, r.rule))
             if r.criterion != DEFAULT_CRITERION.id
         )
+
+    @property
+    def evidence_line(self) -> str:
+        """What the advice rests on, in one sentence: the assessment's one evidence kind."""
+        a = self.assessment
+        if a.evidence == "answered":
+            return "The advice rests on answers: it stands without any guess."
+        if a.evidence == "inferred":
+            agreeing = AGREEING[a.recommendation]
+            basis = self.guesses.basis(r for r in a.reasons if r.direction in agreeing)
+            settles = ("the answers alone do not settle it" if self.answered
+                       else "no answer settles it yet")
+            return f"The advice rests on a guess{' from ' + basis if basis else ''}: {settles}."
+        return "Nothing answered or inferred decides it: the advice rests on the defaults."
 
     @cached_property
     def evidence(self) -> tuple[SignalEvidence, ...]:
@@ -465,9 +488,9 @@ def build_report(analysis: Analysis, detail: str = "changed") -> Report:
     if detail not in DETAIL_LEVELS:
         raise ValueError(f"detail must be one of {', '.join(DETAIL_LEVELS)}, not {detail!r}")
     product = analysis.inventory.product
-    citations, search = _Citations(), WhatIfSearch(analysis)
+    citations, search, guesses = _Citations(), WhatIfSearch(analysis), _Guesses(analysis.ruleset)
     features = tuple(
-        _feature_report(number, a, product.free_tier.name, citations, search)
+        _feature_report(number, a, product.free_tier.name, citations, search, guesses)
         for number, a in enumerate(analysis.assessments, start=1)
     )
     candidates = {f.number: _move(f) for f in features if f.changed}
@@ -509,6 +532,34 @@ class _Citations:
         return found
 
 
+class _Guesses:
+    """What reasons that rest on a guess guess from, in words: the words of the inferences
+    behind the signals they read, and the feature's own fields their rules read."""
+
+    def __init__(self, ruleset):
+        self._fields = {r.id: r.when.fields if r.when else () for r in ruleset.rules}
+
+    def basis(self, reasons) -> str:
+        """``words``, ``its metering``, ``words and its type``; "" when nothing says."""
+        found = set()
+        for r in reasons:
+            if not r.inferred:
+                continue
+            if r.evidence:
+                found.add("words")
+            for field in self._fields.get(r.rule) or ():
+                if field[0] == "feature" and len(field) > 1 and field[1] in GUESS_BASES:
+                    found.add(GUESS_BASES[field[1]])
+        return _names([b for b in BASES_ORDER if b in found])
+
+    def tag(self, reason: Reason) -> str:
+        """``a guess from its metering``, ``a guess``; "" for a reason that rests on no guess."""
+        if not reason.inferred:
+            return ""
+        basis = self.basis((reason,))
+        return f"a guess from {basis}" if basis else "a guess"
+
+
 # --- placements and advice, in words ---------------------------------------------------------
 
 def advice_phrase(recommendation: str, tier: str | None, metric: str | None) -> str:
@@ -532,12 +583,12 @@ def _today(feature, free_tier: str) -> tuple[str | None, str | None]:
 
 
 def _feature_report(number: int, a: Assessment, free_tier: str, citations: _Citations,
-                    search: WhatIfSearch) -> FeatureReport:
+                    search: WhatIfSearch, guesses: _Guesses) -> FeatureReport:
     today, today_recommendation = _today(a.feature, free_tier)
     changed = today is not None and (
         a.feature.current != a.tier or today_recommendation != a.recommendation
     )
-    return FeatureReport(number, a, today, today_recommendation, changed, citations, search)
+    return FeatureReport(number, a, today, today_recommendation, changed, citations, search, guesses)
 
 
 def _evidence(signal: Signal) -> SignalEvidence:
@@ -673,7 +724,8 @@ def _move(f: FeatureReport) -> Move | None:
         guess = all(r.inferred for r in separating)
         if guess:
             words = _words(separating)
-            why += f"; a guess from the words {_quoted(words)}" if words else "; a guess from its type or metering"
+            basis = f.guesses.basis(separating)
+            why += f"; a guess from the words {_quoted(words)}" if words else f"; a guess from {basis or 'its type or metering'}"
     elif a.recommendation == "gated" and f.today_recommendation == "gated" and a.type_audience \
             and a.signals["audience"].source == UNSET:
         # The tier comes from the feature's type: who buys features of that type.

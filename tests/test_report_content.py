@@ -152,9 +152,26 @@ def test_moves_rank_by_impact_weighed_by_confidence(imported):
 def test_a_guessed_move_says_so_in_words(imported, run):
     moves = section(report(run, imported["notion"]), "Top moves")
     assert ("1. **Permission groups**: free → gated in BUSINESS. Admins, not everyday users, value it; "
-            "a guess from the words “permission”. (confidence medium)") in moves
+            "a guess from the words “permission”. (confidence medium that it is paid)") in moves
     assert ("3 more changes rest on defaults alone, no evidence either way, so they are not advised "
             "yet: Private team spaces, Workspace consolidation and Guest invite requests.") in moves
+
+
+def test_a_move_between_paid_tiers_says_its_confidence_is_not_the_tiers(imported, run):
+    """Confidence measures free, a wall or paid: of a gated feature it says that it is paid,
+    and of a move between paid tiers that the tier is a reading of who buys it."""
+    text = report(run, imported["notion"])
+    moves = [line for line in section(text, "Top moves").splitlines() if line[:1].isdigit()]
+    assert moves[6] == ("7. **Priority support**: gated in PLUS → gated in BUSINESS. Admins, not everyday "
+                         "users, value it; a guess from the words “priority”. (confidence high that it is "
+                         "paid; the tier is a reading of who buys it)")
+    assert moves[2].endswith("(confidence low)")  # free: no tier, nothing to add
+    assert ("<summary><b>12. Private team spaces</b>: gated in BUSINESS → gated in PLUS (confidence "
+            "medium that it is paid, evidence inferred)</summary>") in text
+    assert ("(high, medium, low; unknown when nothing but defaults speak), not of the paid tier, "
+            "which is a reading of who buys it.") in text
+    page = report(run, imported["notion"], "-f", "html")
+    assert ("(confidence high that it is paid; the tier is a reading of who buys it)</li>") in page
 
 
 # --- what to confirm ---------------------------------------------------------------------------------
@@ -253,7 +270,7 @@ def test_each_section_has_advice_reasons_evidence_and_each_flip_outcome_once(run
     text = report(run, WHITEBOARD, "--detail", "all")
     sso = text[text.index("<details><summary><b>10. "): text.index("<details><summary><b>11. ")]
     assert sso.startswith("<details><summary><b>10. SAML single sign-on (SSO)</b>: gated in enterprise → "
-                          "gated in enterprise (confidence medium, evidence inferred)</summary>")
+                          "gated in enterprise (confidence medium that it is paid, evidence inferred)</summary>")
     assert "| Audience (user or buyer) | -3.5 |" in sso
     assert re.findall(r"^\| ([+-][\d.]+) \| ", sso, re.MULTILINE) == ["-3.5"]  # no default row
     assert '- Guessed from words: audience enterprise (from "saml", "single sign on", "sso", by infer-enterprise-identity).' in sso

@@ -144,6 +144,16 @@ class FeatureReport:
         return advice_phrase(a.recommendation, a.tier, a.limit_metric)
 
     @property
+    def confidence(self) -> str:
+        """``confidence high``; for gated advice, ``confidence high that it is paid``: the
+        confidence measures free, a wall or paid, never which paid tier."""
+        a = self.assessment
+        if not a.known:
+            return "confidence unknown"
+        paid = " that it is paid" if a.recommendation == "gated" else ""
+        return f"confidence {a.confidence_label}{paid}"
+
+    @property
     def growth(self) -> float:
         """Weight towards free: the growth value the quadrant chart plots upwards."""
         return self.assessment.weights.free
@@ -233,6 +243,14 @@ class Move:
     why: str
     guess: bool
     impact: int
+
+    @property
+    def confidence(self) -> str:
+        """The feature's confidence; for a move between paid tiers, with what the tier is."""
+        f = self.feature
+        if f.today_recommendation == f.assessment.recommendation == "gated":
+            return f"{f.confidence}; the tier is a reading of who buys it"
+        return f.confidence
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,8 @@ def test_no_why_of_a_move_is_the_default_alone_or_argues_against_it(imported):
     for path in [f"examples/{n}" for n in EXAMPLE_NAMES] + list(imported.values()):
         r = analysed(path)
         assert len(r.moves) <= MAX_MOVES
-        default = {d.message for d in r.defaults}
+        default = {reason.message for a in r.analysis.assessments for reason in a.reasons
+                   if reason.criterion == DEFAULT_CRITERION.id}
         for move in r.moves:
             seen += 1
             separating = _separating(move.feature)
@@ -263,7 +264,25 @@ def test_the_default_is_explained_once_in_the_legend(run):
     text = report(run, WHITEBOARD, "--detail", "all")
     assert text.count("needs-strategic-reason") == 1
     legend = section(text, "Appendix: the details")
-    assert "`needs-strategic-reason` (gated, weight 0.5): Default, not evidence:" in legend
+    assert "`needs-strategic-reason` (gated, weight 0.5, every feature): Default, not evidence:" in legend
+
+
+def test_the_legend_says_a_default_of_some_features_in_words_for_every_one(imported, run):
+    """A default whose message names the feature ("'Guests' is a one-word name...") is
+    explained by its title, with how many features carry it, never by one feature's name."""
+    legend = section(report(run, imported["notion"]), "Appendix: the details").splitlines()
+    assert legend[3] == "How to read them. Left out of each feature's reasons below, the defaults:"
+    assert legend[4] == (
+        "`aha-bare-head-noun` (free, weight 1.5, 5 of 58 features): Default: a one-word name of the "
+        "product's own type names one of its objects. ([Aha moment / proof of concept (00:50:51)]"
+        "(https://www.youtube.com/watch?v=UTmFuSZfJ9U&t=3051s))"
+    )
+    assert legend[5].startswith("`needs-strategic-reason` (gated, weight 0.5, every feature): Default, "
+                                "not evidence: a feature goes free only for a strategic reason")
+    page = report(run, imported["notion"], "-f", "html")
+    assert ("<li><code>aha-bare-head-noun</code> (free, weight 1.5, 5 of 58 features): Default: a "
+            "one-word name of the product&#39;s own type names one of its objects.") in page
+    assert "is a one-word name" not in page
 
 
 def test_each_section_has_advice_reasons_evidence_and_each_flip_outcome_once(run):

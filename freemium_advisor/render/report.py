@@ -338,13 +338,16 @@ class ChartPoint:
 
 @dataclass(frozen=True)
 class DefaultRule:
-    """A default rule, explained once in the legend instead of on every feature."""
+    """A default rule, explained once in the legend instead of on every feature that
+    carries it: in its message's words when they are the same for every feature, else in
+    its title's (a message that names the feature would name one feature for all)."""
 
     rule: str
     direction: str
     weight: float
     message: str
     citation: Citation | None
+    carried: str  # "every feature", "5 of 58 features"
 
 
 @dataclass(frozen=True)
@@ -935,16 +938,24 @@ def _tier_counts(analysis: Analysis) -> tuple[TierCount, ...]:
 
 def _defaults(analysis: Analysis, citations: _Citations) -> tuple[DefaultRule, ...]:
     """The default rules that fired for some feature, once each, in rule order, for the
-    legend (a default reads nothing of a feature: its message is the same for all)."""
+    legend, with how many features carry each."""
     fired: dict[str, Reason] = {}
+    counts: dict[str, int] = {}
     for a in analysis.assessments:
         for r in a.reasons:
             if r.criterion == DEFAULT_CRITERION.id:
                 fired.setdefault(r.rule, r)
-    return tuple(
-        DefaultRule(r.rule, r.direction, r.weight, r.message, citations(r.source))
-        for r in sorted(fired.values(), key=lambda r: r.rule)
-    )
+                counts[r.rule] = counts.get(r.rule, 0) + 1
+    total = len(analysis.assessments)
+    rules = {rule.id: rule for rule in analysis.ruleset.rules}
+    defaults = []
+    for r in sorted(fired.values(), key=lambda r: r.rule):
+        rule = rules.get(r.rule)
+        per_feature = rule is not None and any(f[0] in ("feature", "signals") for f in rule.message.fields)
+        message = rule.title.rstrip(".") + "." if per_feature else r.message
+        carried = "every feature" if counts[r.rule] == total else f"{counts[r.rule]} of {total} features"
+        defaults.append(DefaultRule(r.rule, r.direction, r.weight, message, citations(r.source), carried))
+    return tuple(defaults)
 
 
 def _severity_order(severity: str) -> int:

@@ -9,7 +9,14 @@ import pytest
 
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.base.escaping import mermaid_label
-from freemium_advisor.formats.markdown_report import mermaid_points
+from benchmarks.shapes import inventory_text, realistic_features
+from freemium_advisor.formats.markdown_report import (
+    MERMAID_CHARACTER,
+    MERMAID_LEFT,
+    MERMAID_LINE,
+    MERMAID_RIGHT,
+    mermaid_points,
+)
 from freemium_advisor.model.signals import DEFAULT_CRITERION
 from freemium_advisor.render.report import MAX_MOVES, MAX_QUESTIONS, _claim, _separating, build_report
 from tests.conftest import ROOT
@@ -364,10 +371,11 @@ def test_notion_site_domain_rests_on_its_metering_not_on_the_defaults(imported, 
 def test_chart_points_are_named_up_to_25_features(run):
     quadrant = section(report(run, WHITEBOARD), "Growth value against friction and cost")
     names = re.findall(r'^    "(.+)": \[', quadrant, re.MULTILINE)
-    # A point's label is the name of its best move (then its first feature), and how many more
-    # share it; a label that would overlap a more important one is left blank.
+    # A point's label names its top moves (else its first feature), and how many more share
+    # it; cut short where the view box leaves no room; blank where it would overlap a more
+    # important one.
     assert names == ["Voting and timer +1", "Share boards with guests", " ", "Template library",
-                     "Export boards as image or PDF", "Private boards", "Unlimited version history +2",
+                     "Export boards as image...", "Private boards", "Unlimited version history +2",
                      " "]
 
 
@@ -376,10 +384,78 @@ def test_above_25_features_only_top_moves_are_named(imported):
     moves = {m.feature.number for m in r.moves}
     labelled = [p for p in r.quadrant if p.label]
     assert labelled and all(any(f.number in moves for f in p.features) for p in labelled)
-    drawn = [label for label, _, _ in mermaid_points(r.quadrant)]
-    # Drawn as Mermaid can quote them (a name cut short loses its ellipsis).
-    assert {mermaid_label(p.label) for p in labelled} >= {
-        d for d in drawn if not re.fullmatch(r" |\(\d+\)", d)}
+    drawn = mermaid_points(r.quadrant)
+    # Only those points say more than how many features share them.
+    assert all(p.label for (d, _, _), p in zip(drawn, r.quadrant) if not re.fullmatch(r" |\(\d+\)", d))
+
+
+def quadrant_labels(text: str) -> list[tuple[str, float, float]]:
+    """The Markdown report's quadrant chart: (label, x, y) per point."""
+    chart = text[text.index("quadrantChart"):]
+    chart = chart[:chart.index("```")]
+    return [(label, float(x), float(y))
+            for label, x, y in re.findall(r'^    "(.*)": \[([\d.]+), ([\d.]+)\]$', chart, re.MULTILINE)]
+
+
+def named_ranks(label: str, point) -> set[int]:
+    """The top moves a drawn label names: by their ranks (``move 3``, ``moves 4-6``) or by
+    their names, whole or cut short (``Export entire...``)."""
+    if re.fullmatch(r"(moves? )?[\d, -]+", label):
+        ranks = set()
+        for part in re.sub(r"^moves? ", "", label).split(", "):
+            first, _, last = part.partition("-")
+            ranks |= set(range(int(first), int(last or first) + 1))
+        return ranks
+    return {rank for rank, name in zip(point.ranks, point.named)
+            if any(mermaid_label(name).startswith(part.removesuffix("...").split(" +")[0])
+                   for part in label.split(", "))}
+
+
+@pytest.mark.parametrize("case", ["whiteboard", "notion", "github", "realistic"])
+def test_mermaid_labels_stay_in_the_view_box_apart_and_name_every_top_move(imported, tmp_path, run, case):
+    """Mermaid centres a label under its point and cannot move it: each label fits between
+    the view box's edges (31 px left of 0 and 5 px right of 1 in a 500-pixel box, 7 px a
+    character), no two overlap, and every top move is named: by name, by rank, or, with no
+    room at all, in the line under the chart."""
+    if case == "realistic":
+        path = tmp_path / "catalog.yaml"
+        path.write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
+        path = str(path)
+    else:
+        path = WHITEBOARD if case == "whiteboard" else imported[case]
+    text = report(run, path)
+    r = analysed(path)
+    drawn = quadrant_labels(text)
+    assert [(x, y) for _, x, y in drawn] == [(p.x, p.y) for p in r.quadrant]
+    boxes = []
+    for label, x, y in drawn:
+        if label == " ":
+            continue
+        half = len(label) * MERMAID_CHARACTER / 2
+        assert MERMAID_LEFT <= x - half and x + half <= MERMAID_RIGHT, label
+        box = (x - half, y - MERMAID_LINE, x + half, y)
+        assert not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in boxes), label
+        boxes.append(box)
+    named = set()
+    for (label, _, _), point in zip(drawn, r.quadrant):
+        if point.ranks:
+            named |= named_ranks(label, point)
+    below = re.search(r"^Top moves with no room for a label on this chart: (.*)\.$", text, re.MULTILINE)
+    if below:
+        named |= {int(item.split(".")[0]) for item in below.group(1).split(", ")}
+    assert named == set(range(1, len(r.moves) + 1))
+
+
+def test_notions_chart_names_its_seven_top_moves_inside_the_box(imported, run):
+    drawn = [(label, x, y) for label, x, y in quadrant_labels(report(run, imported["notion"]))
+             if not re.fullmatch(r" |\(\d+\)", label)]
+    assert drawn == [
+        ("Permission groups, Custom properties", 0.44, 0.05),  # moves 1 and 2 share a point
+        ("moves 3, 4", 0.11, 0.37),  # no room for "Export entire workspace as PDF" at 0.11
+        ("move 5", 0.24, 0.37),
+        ("Dynamic link previews", 0.44, 0.76),
+        ("move 7", 0.76, 0.05),
+    ]
 
 
 def test_thousands_of_features_make_small_mermaid_blocks(tmp_path, run):

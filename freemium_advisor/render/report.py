@@ -330,6 +330,10 @@ class ChartPoint:
     # Whose label goes first where labels compete for room: the best-ranked move it holds,
     # then input order.
     priority: tuple[int, int]
+    # The names a label should give: every top move the point holds, best first (else the
+    # label's feature, or none), and those moves' ranks.
+    named: tuple[str, ...] = ()
+    ranks: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
@@ -909,7 +913,10 @@ def _quadrant(features: tuple[FeatureReport, ...], moves: dict[int, int]) -> tup
                 label += f" +{len(members) - 1}"
         priority = (min((moves[f.number] for f in members if f.number in moves), default=MAX_MOVES + 1),
                     members[0].number)
-        drawn.append(ChartPoint(x, y, recommendation, tuple(members), _clip(label, CHART_LABEL), priority))
+        held = sorted((moves[f.number], f.feature.name) for f in members if f.number in moves)
+        named = tuple(name for _, name in held) or ((named[0].feature.name,) if named else ())
+        drawn.append(ChartPoint(x, y, recommendation, tuple(members), _clip(label, CHART_LABEL), priority,
+                                named, tuple(rank for rank, _ in held)))
     # Labelled points last, so a name is drawn over the dots, the most important first.
     return tuple(sorted(drawn, key=lambda p: (bool(p.label), p.priority)))
 

@@ -537,8 +537,8 @@ def build_report(analysis: Analysis, detail: str = "changed") -> Report:
         analysis, features, detail, appendix, len(candidates) - len(appendix) if detail == "changed" else 0,
         basis, _verdicts(features, basis), ranked, max(len(moves) - MAX_MOVES, 0), default_only,
         _confirmations(features, {m.feature.number for m in ranked}, analysis.path),
-        _plan(features, product, {f.number for f in default_only}), _tier_counts(analysis), _defaults(analysis, citations),
-        _sources(analysis, citations),
+        _plan(features, product, {f.number for f in default_only}), _tier_counts(analysis),
+        _defaults(analysis, citations), _sources(analysis, citations),
     )
 
 
@@ -749,8 +749,8 @@ def _move(f: FeatureReport) -> Move | None:
         guess = all(r.inferred for r in separating)
         if guess:
             words = _words(separating)
-            basis = f.guesses.basis(separating)
-            why += f"; a guess from the words {_quoted(words)}" if words else f"; a guess from {basis or 'its type or metering'}"
+            basis = f.guesses.basis(separating) or "its type or metering"
+            why += f"; a guess from the words {_quoted(words)}" if words else f"; a guess from {basis}"
     elif a.recommendation == "gated" and f.today_recommendation == "gated" and a.type_audience \
             and a.signals["audience"].source == UNSET:
         # The tier comes from the feature's type: who buys features of that type.

@@ -1,6 +1,6 @@
 """End-to-end speed and memory against PyYAML on the same machine, in one run.
 
-    python benchmarks/perf.py [--features 1000 10000 100000] [--repeat 3]
+    python benchmarks/perf.py [--features 1000 10000 100000] [--repeat 3] [--only ROW ...]
 
 Generates inventories of N features (names and descriptions of the real pricings in
 tests/data, cycled, with unique ids) and, for each, runs in fresh processes:
@@ -16,12 +16,16 @@ resident set). The generated features repeat every few hundred, and the advisor 
 distinct feature once; a last row measures 10,000 features of which no two say the same, which
 is what a real catalog of that size costs. ``freemium-advisor report --format html`` is
 compared with ``analyze --format json`` at each size up to 10,000 features, with the page's
-size. ``freemium-advisor check`` of 10,000 features is compared with ``yamllint`` (its default
+size, on those inventories and on inventories of a real shape (benchmarks/shapes.py: every
+feature distinct, in a tier, some walled or metered, a few signals answered).
+``freemium-advisor check`` of 10,000 features is compared with ``yamllint`` (its default
 rules) on the same file, and ``check --base`` of a pull request that changed 1% of 1,000 and
 10,000 features of a real shape (benchmarks/shapes.py) with a plain ``check`` of the same file
 (the goal: at most 1.2x). Start-up is compared with ``python -c "import typer, rich, yaml"``:
 ``freemium-advisor --version`` and ``analyze`` of a 300-feature inventory. A script, not a
-test: tests assert behaviour and never time anything.
+test: tests assert behaviour and never time anything. ``--only`` runs the rows named
+(``sizes``, ``report``, ``report-realistic``, ``distinct``, ``check``, ``check-base``,
+``start-up``) and no other.
 """
 
 from __future__ import annotations
@@ -53,6 +57,12 @@ GENERATE_CHANGE = (
     "features = realistic_features(int(sys.argv[3])); "
     "open(sys.argv[2] + '/base.yaml', 'w', encoding='utf-8').write(inventory_text(features)); "
     "open(sys.argv[2] + '/head.yaml', 'w', encoding='utf-8').write(inventory_text(changed(features, 0.01)))"
+)
+# An inventory of a real shape (the report's and the gate's harder case).
+GENERATE_REALISTIC = (
+    "import sys; sys.path.insert(0, sys.argv[1]); "
+    "from benchmarks.shapes import inventory_text, realistic_features; "
+    "open(sys.argv[2], 'w', encoding='utf-8').write(inventory_text(realistic_features(int(sys.argv[3]))))"
 )
 REFERENCE = "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), Loader=yaml.CSafeLoader)"
 IMPORT_FLOOR = "import typer, rich, yaml"
@@ -92,6 +102,21 @@ def generate(path: Path, count: int, distinct: bool = False) -> None:
     )
 
 
+def generate_realistic(path: Path, count: int) -> None:
+    """Write an inventory of ``count`` features of a real shape to ``path``, in a child process."""
+    subprocess.run([sys.executable, "-c", GENERATE_REALISTIC, str(ROOT), str(path), str(count)], check=True)
+
+
+def report_against_json(path: Path, out: str, cli: list[str], repeat: int) -> str:
+    """``report --format html`` (the default --detail) against ``analyze --format json`` of
+    the same file: the report's budget is twice that time, and 5 MB of page at 10,000."""
+    json_time, _ = best([*cli, "analyze", str(path), "-f", "json", "-o", out], repeat)
+    report_time, report_mb = best([*cli, "report", str(path), "-f", "html", "-o", out], repeat)
+    return (f"json {json_time:.2f}s, report --format html {report_time:.2f}s "
+            f"({report_time / json_time:.2f}x), page {Path(out).stat().st_size / 1e6:.1f} MB, "
+            f"{report_mb:.0f} MB")
+
+
 def base_against_plain(folder: Path, cli: list[str], count: int, repeat: int) -> tuple[float, float]:
     """CPU time of ``check`` and of ``check --base HEAD`` on a git repository whose working
     copy changed 1% of ``count`` features since HEAD (both write a text report to a file)."""
@@ -111,83 +136,98 @@ def base_against_plain(folder: Path, cli: list[str], count: int, repeat: int) ->
     return plain, based
 
 
+ROWS = ("sizes", "report", "report-realistic", "distinct", "check", "check-base", "start-up")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--only", nargs="+", choices=ROWS, default=list(ROWS),
+                        help="run these rows alone")
     args = parser.parse_args(argv)
+    rows = set(args.only)
     python = sys.executable
     cli = [python, "-m", "freemium_advisor"]
     print(f"python {sys.version.split()[0]}; {os.cpu_count()} cores; best CPU time of {args.repeat}")
+    with tempfile.TemporaryDirectory() as folder:
+        out = str(Path(folder) / "out")
+        if "sizes" in rows:
+            sizes(Path(folder), cli, args.features, args.repeat)
+        if "report" in rows:
+            for count in (c for c in args.features if c <= 10000):
+                path = Path(folder) / f"inventory-{count}.yaml"
+                generate(path, count)
+                print(f"report {count} features: {report_against_json(path, out, cli, args.repeat)}")
+        if "report-realistic" in rows:
+            for count in (c for c in args.features if c <= 10000):
+                path = Path(folder) / f"realistic-{count}.yaml"
+                generate_realistic(path, count)
+                print(f"report {count} features of a real shape: "
+                      f"{report_against_json(path, out, cli, args.repeat)}")
+        count = 10000
+        if "distinct" in rows:
+            # What a real catalog costs: no two features say the same (the rows above cycle a
+            # few hundred real features, and each distinct one is assessed once).
+            path = Path(folder) / f"inventory-{count}-distinct.yaml"
+            generate(path, count, distinct=True)
+            reference, _ = best([python, "-c", REFERENCE, str(path)], args.repeat)
+            json_time, json_mb = best([*cli, "analyze", str(path), "-f", "json", "-o", out], args.repeat)
+            print(f"{count} distinct features: yaml.load {reference:.2f}s, json {json_time:.2f}s "
+                  f"({json_time / reference:.2f}x), {json_mb:.0f} MB")
+        if "check" in rows:
+            # The CI gate against a YAML linter reading the same file: both exit 1 on findings.
+            path = Path(folder) / f"inventory-{count}.yaml"
+            generate(path, count)
+            if importlib.util.find_spec("yamllint") is None:
+                print("check: yamllint is not installed here (pip install yamllint) to compare with")
+            else:
+                lint, _ = best([python, "-m", "yamllint", "-f", "parsable", str(path)], args.repeat, (0, 1))
+                check, check_mb = best([*cli, "check", str(path), "-o", out], args.repeat, (0, 1))
+                print(f"check {count} features: yamllint {lint:.2f}s, check {check:.2f}s "
+                      f"({check / lint:.2f}x), {check_mb:.0f} MB")
+        if "check-base" in rows:
+            for count in (1000, 10000):
+                plain, based = base_against_plain(Path(folder), cli, count, args.repeat)
+                print(f"check --base, 1% of {count} features changed: check {plain:.2f}s, "
+                      f"--base {based:.2f}s ({based / plain:.2f}x)")
+        if "start-up" in rows:
+            floor, _ = best([python, "-c", IMPORT_FLOOR], args.repeat)
+            version, _ = best([*cli, "--version"], args.repeat)
+            small = Path(folder) / "inventory-300.yaml"
+            generate(small, 300)
+            analyze_small, _ = best([*cli, "analyze", str(small), "-f", "json", "-o", out], args.repeat)
+            print(f"start-up: import typer, rich, yaml {floor:.3f}s; --version {version:.3f}s "
+                  f"({version / floor:.2f}x); analyze 300 features {analyze_small:.3f}s "
+                  f"({analyze_small / floor:.2f}x)")
+    return 0
+
+
+def sizes(folder: Path, cli: list[str], counts: list[int], repeat_all: int) -> None:
+    """``analyze`` (json and table) of cycled inventories of each size against the bare load,
+    and how the time grows with the size."""
     header = (f"{'features':>9} {'MB':>6} {'yaml.load':>10} {'json':>8} {'ratio':>6} "
               f"{'table':>8} {'ratio':>6} {'json MB':>8} {'table MB':>9}")
     print(header)
+    out = str(folder / "out")
     previous: tuple[int, float] | None = None
     linear = []
-    with tempfile.TemporaryDirectory() as folder:
-        for count in args.features:
-            path = Path(folder) / f"inventory-{count}.yaml"
-            generate(path, count)
-            out = str(Path(folder) / "out")
-            repeat = args.repeat if count <= 10000 else max(1, args.repeat - 1)
-            reference, _ = best([python, "-c", REFERENCE, str(path)], repeat)
-            json_time, json_mb = best([*cli, "analyze", str(path), "-f", "json", "-o", out], repeat)
-            table_time, table_mb = best([*cli, "analyze", str(path), "-f", "table", "-o", out], repeat)
-            size = path.stat().st_size / 1e6
-            print(f"{count:>9} {size:>6.1f} {reference:>9.2f}s {json_time:>7.2f}s "
-                  f"{json_time / reference:>5.2f}x {table_time:>7.2f}s {table_time / reference:>5.2f}x "
-                  f"{json_mb:>8.0f} {table_mb:>9.0f}")
-            if previous:
-                linear.append(f"{count}/{previous[0]} features: json time x{json_time / previous[1]:.1f}")
-            previous = (count, json_time)
-        for line in linear:
-            print(line)
-
-        # The rationale report (HTML, the default --detail) against analyze --format json of
-        # the same file: the report's budget is twice that time, and 5 MB of page at 10,000.
-        for count in (c for c in args.features if c <= 10000):
-            path = Path(folder) / f"inventory-{count}.yaml"
-            json_time, _ = best([*cli, "analyze", str(path), "-f", "json", "-o", out], args.repeat)
-            report_time, report_mb = best([*cli, "report", str(path), "-f", "html", "-o", out], args.repeat)
-            print(f"report {count} features: json {json_time:.2f}s, report --format html "
-                  f"{report_time:.2f}s ({report_time / json_time:.2f}x), page "
-                  f"{Path(out).stat().st_size / 1e6:.1f} MB, {report_mb:.0f} MB")
-
-        # What a real catalog costs: no two features say the same (the rows above cycle a few
-        # hundred real features, and each distinct one is assessed once).
-        count = 10000
-        path = Path(folder) / f"inventory-{count}-distinct.yaml"
-        generate(path, count, distinct=True)
-        reference, _ = best([python, "-c", REFERENCE, str(path)], args.repeat)
-        json_time, json_mb = best([*cli, "analyze", str(path), "-f", "json", "-o", out], args.repeat)
-        print(f"{count} distinct features: yaml.load {reference:.2f}s, json {json_time:.2f}s "
-              f"({json_time / reference:.2f}x), {json_mb:.0f} MB")
-
-        # The CI gate against a YAML linter reading the same file: both exit 1 on findings.
-        path = Path(folder) / f"inventory-{count}.yaml"
+    for count in counts:
+        path = folder / f"inventory-{count}.yaml"
         generate(path, count)
-        if importlib.util.find_spec("yamllint") is None:
-            print("check: yamllint is not installed here (pip install yamllint) to compare with")
-        else:
-            lint, _ = best([python, "-m", "yamllint", "-f", "parsable", str(path)], args.repeat, (0, 1))
-            check, check_mb = best([*cli, "check", str(path), "-o", out], args.repeat, (0, 1))
-            print(f"check {count} features: yamllint {lint:.2f}s, check {check:.2f}s "
-                  f"({check / lint:.2f}x), {check_mb:.0f} MB")
-
-        for count in (1000, 10000):
-            plain, based = base_against_plain(Path(folder), cli, count, args.repeat)
-            print(f"check --base, 1% of {count} features changed: check {plain:.2f}s, "
-                  f"--base {based:.2f}s ({based / plain:.2f}x)")
-
-        floor, _ = best([python, "-c", IMPORT_FLOOR], args.repeat)
-        version, _ = best([*cli, "--version"], args.repeat)
-        small = Path(folder) / "inventory-300.yaml"
-        generate(small, 300)
-        analyze_small, _ = best([*cli, "analyze", str(small), "-f", "json", "-o", out], args.repeat)
-    print(f"start-up: import typer, rich, yaml {floor:.3f}s; --version {version:.3f}s "
-          f"({version / floor:.2f}x); analyze 300 features {analyze_small:.3f}s "
-          f"({analyze_small / floor:.2f}x)")
-    return 0
+        repeat = repeat_all if count <= 10000 else max(1, repeat_all - 1)
+        reference, _ = best([sys.executable, "-c", REFERENCE, str(path)], repeat)
+        json_time, json_mb = best([*cli, "analyze", str(path), "-f", "json", "-o", out], repeat)
+        table_time, table_mb = best([*cli, "analyze", str(path), "-f", "table", "-o", out], repeat)
+        size = path.stat().st_size / 1e6
+        print(f"{count:>9} {size:>6.1f} {reference:>9.2f}s {json_time:>7.2f}s "
+              f"{json_time / reference:>5.2f}x {table_time:>7.2f}s {table_time / reference:>5.2f}x "
+              f"{json_mb:>8.0f} {table_mb:>9.0f}")
+        if previous:
+            linear.append(f"{count}/{previous[0]} features: json time x{json_time / previous[1]:.1f}")
+        previous = (count, json_time)
+    for line in linear:
+        print(line)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,14 @@ import pytest
 
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.base.escaping import mermaid_label
-from freemium_advisor.formats.markdown_report import mermaid_points
+from benchmarks.shapes import inventory_text, realistic_features
+from freemium_advisor.formats.markdown_report import (
+    MERMAID_CHARACTER,
+    MERMAID_LEFT,
+    MERMAID_LINE,
+    MERMAID_RIGHT,
+    mermaid_points,
+)
 from freemium_advisor.model.signals import DEFAULT_CRITERION
 from freemium_advisor.render.report import MAX_MOVES, MAX_QUESTIONS, _claim, _separating, build_report
 from tests.conftest import ROOT
@@ -122,7 +129,8 @@ def test_no_why_of_a_move_is_the_default_alone_or_argues_against_it(imported):
     for path in [f"examples/{n}" for n in EXAMPLE_NAMES] + list(imported.values()):
         r = analysed(path)
         assert len(r.moves) <= MAX_MOVES
-        default = {d.message for d in r.defaults}
+        default = {reason.message for a in r.analysis.assessments for reason in a.reasons
+                   if reason.criterion == DEFAULT_CRITERION.id}
         for move in r.moves:
             seen += 1
             separating = _separating(move.feature)
@@ -152,9 +160,26 @@ def test_moves_rank_by_impact_weighed_by_confidence(imported):
 def test_a_guessed_move_says_so_in_words(imported, run):
     moves = section(report(run, imported["notion"]), "Top moves")
     assert ("1. **Permission groups**: free → gated in BUSINESS. Admins, not everyday users, value it; "
-            "a guess from the words “permission”. (confidence medium)") in moves
+            "a guess from the words “permission”. (confidence medium that it is paid)") in moves
     assert ("3 more changes rest on defaults alone, no evidence either way, so they are not advised "
             "yet: Private team spaces, Workspace consolidation and Guest invite requests.") in moves
+
+
+def test_a_move_between_paid_tiers_says_its_confidence_is_not_the_tiers(imported, run):
+    """Confidence measures free, a wall or paid: of a gated feature it says that it is paid,
+    and of a move between paid tiers that the tier is a reading of who buys it."""
+    text = report(run, imported["notion"])
+    moves = [line for line in section(text, "Top moves").splitlines() if line[:1].isdigit()]
+    assert moves[6] == ("7. **Priority support**: gated in PLUS → gated in BUSINESS. Admins, not everyday "
+                         "users, value it; a guess from the words “priority”. (confidence high that it is "
+                         "paid; the tier is a reading of who buys it)")
+    assert moves[2].endswith("(confidence low)")  # free: no tier, nothing to add
+    assert ("<summary><b>12. Private team spaces</b>: gated in BUSINESS → gated in PLUS (confidence "
+            "medium that it is paid, evidence inferred)</summary>") in text
+    assert ("(high, medium, low; unknown when nothing but defaults speak), not of the paid tier, "
+            "which is a reading of who buys it.") in text
+    page = report(run, imported["notion"], "-f", "html")
+    assert ("(confidence high that it is paid; the tier is a reading of who buys it)</li>") in page
 
 
 # --- what to confirm ---------------------------------------------------------------------------------
@@ -208,6 +233,26 @@ def test_plan_marks_a_feature_taken_out_of_a_tier(imported, run):
     assert "| Custom properties | ✓ | **–** | ✓ | ✓ | ✓ | ✓ | ✓ | ✓ |" in plan.splitlines()
 
 
+def test_plan_shows_changes_the_top_moves_do_not_advise_as_not_advised(imported, run):
+    """The top moves say a change only the defaults speak for is not advised yet; the plan
+    says the same: its cells carry a "?", never the bold (or highlight) of advice."""
+    text = report(run, imported["notion"])
+    assert ("so they are not advised yet: Private team spaces, Workspace consolidation and "
+            "Guest invite requests.") in section(text, "Top moves")
+    lines = section(text, "The plan").splitlines()
+    assert lines[3].endswith("bold: the advice changes it (– takes it out); ?: a change only the "
+                             "defaults speak for, not advised yet.")
+    assert "| Private team spaces |  |  |  | ✓? | ✓ | ✓ | ✓ | ✓ |" in lines
+    assert "| Workspace consolidation |  |  |  | ✓? |  | ✓? | ✓ | ✓ |" in lines
+    assert "| Guest invite requests |  |  |  | ✓? |  | ✓? | ✓ | ✓ |" in lines
+    assert "| Export entire workspace as PDF |  | **✓** |  | **✓** | ✓ | ✓ | ✓ | ✓ |" in lines
+    page = report(run, imported["notion"], "-f", "html")
+    assert ('<a href="#feature-12">Private team spaces</a><span class="brief">today gated in '
+            'BUSINESS</span></th><td><td><td><td>✓?<td>✓<td>✓<td>✓<td>✓</tr>') in page
+    # Without such a change, the legend has no "?".
+    assert "?: a change" not in report(run, WHITEBOARD)
+
+
 # --- details on demand -----------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("detail,expected", [
@@ -226,14 +271,32 @@ def test_the_default_is_explained_once_in_the_legend(run):
     text = report(run, WHITEBOARD, "--detail", "all")
     assert text.count("needs-strategic-reason") == 1
     legend = section(text, "Appendix: the details")
-    assert "`needs-strategic-reason` (gated, weight 0.5): Default, not evidence:" in legend
+    assert "`needs-strategic-reason` (gated, weight 0.5, every feature): Default, not evidence:" in legend
+
+
+def test_the_legend_says_a_default_of_some_features_in_words_for_every_one(imported, run):
+    """A default whose message names the feature ("'Guests' is a one-word name...") is
+    explained by its title, with how many features carry it, never by one feature's name."""
+    legend = section(report(run, imported["notion"]), "Appendix: the details").splitlines()
+    assert legend[3] == "How to read them. Left out of each feature's reasons below, the defaults:"
+    assert legend[4] == (
+        "`aha-bare-head-noun` (free, weight 1.5, 5 of 58 features): Default: a one-word name of the "
+        "product's own type names one of its objects. ([Aha moment / proof of concept (00:50:51)]"
+        "(https://www.youtube.com/watch?v=UTmFuSZfJ9U&t=3051s))"
+    )
+    assert legend[5].startswith("`needs-strategic-reason` (gated, weight 0.5, every feature): Default, "
+                                "not evidence: a feature goes free only for a strategic reason")
+    page = report(run, imported["notion"], "-f", "html")
+    assert ("<li><code>aha-bare-head-noun</code> (free, weight 1.5, 5 of 58 features): Default: a "
+            "one-word name of the product&#39;s own type names one of its objects.") in page
+    assert "is a one-word name" not in page
 
 
 def test_each_section_has_advice_reasons_evidence_and_each_flip_outcome_once(run):
     text = report(run, WHITEBOARD, "--detail", "all")
     sso = text[text.index("<details><summary><b>10. "): text.index("<details><summary><b>11. ")]
     assert sso.startswith("<details><summary><b>10. SAML single sign-on (SSO)</b>: gated in enterprise → "
-                          "gated in enterprise (confidence medium, evidence inferred)</summary>")
+                          "gated in enterprise (confidence medium that it is paid, evidence inferred)</summary>")
     assert "| Audience (user or buyer) | -3.5 |" in sso
     assert re.findall(r"^\| ([+-][\d.]+) \| ", sso, re.MULTILINE) == ["-3.5"]  # no default row
     assert '- Guessed from words: audience enterprise (from "saml", "single sign on", "sso", by infer-enterprise-identity).' in sso
@@ -256,15 +319,63 @@ def test_sources_list_each_passage_once(imported, run):
         assert moments == sorted(moments)
 
 
+def appendix_section(text: str, name: str) -> str:
+    """One feature's collapsed section of the Markdown appendix."""
+    start = text.index(f". {name}</b>")
+    return text[start:text.index("</details>", start)]
+
+
+def test_appendix_says_the_one_evidence_kind_of_the_advice(write, run):
+    """Each section says what the advice rests on as the result does (answers, a guess and
+    from what, or the defaults), and each guessed reason says what it guesses from."""
+    path = write("evidence.yaml", """
+        version: 1
+        product: {name: X, tiers: [free, pro]}
+        features:
+          - {id: a, name: Alpha, current: pro, signals: {virality: high, aha: high}}
+          - {id: m, name: Exports, current: free, metered: exports per month}
+          - {id: s, name: Shared links, description: share with guests by link, current: pro}
+          - {id: n, name: Zeta thing, current: free}
+    """)
+    text = report(run, path, "--detail", "all")
+    lines = {name: [line for line in appendix_section(text, name).splitlines() if line.startswith("- ")]
+             for name in ("Alpha", "Exports", "Shared links", "Zeta thing")}
+    assert lines["Alpha"][:2] == ["- The advice rests on answers: it stands without any guess.",
+                                  "- Answered: virality high, aha high."]
+    assert lines["Exports"][0] == "- The advice rests on a guess from its metering: no answer settles it yet."
+    assert lines["Shared links"][:2] == [
+        "- The advice rests on a guess from words: no answer settles it yet.",
+        '- Guessed from words: virality high (from "links", by infer-virality-sharing).',
+    ]
+    assert lines["Zeta thing"][0] == "- Nothing answered or inferred decides it: the advice rests on the defaults."
+    reasons = [line for line in appendix_section(text, "Exports").splitlines() if line.startswith("| -1 ")]
+    assert reasons[0].endswith("production use above it is paid, as with MongoDB's free shared "
+                               "cluster. (a guess from its metering) | `metered-usage-wall` | "
+                               "[Usage-based freemium (MongoDB's free shared cluster) (00:43:57)]"
+                               "(https://www.youtube.com/watch?v=UTmFuSZfJ9U&t=2637s) |")
+    page = report(run, path, "--detail", "all", "-f", "html")
+    assert page.count('<span class="guess">(a guess from its metering)</span>') == 2
+    assert "<li>The advice rests on a guess from its metering: no answer settles it yet.</li>" in page
+
+
+def test_notion_site_domain_rests_on_its_metering_not_on_the_defaults(imported, run):
+    section_ = appendix_section(report(run, imported["notion"]), "Notion site domain")
+    assert "evidence inferred)" in section_
+    assert "Nothing answered or inferred" not in section_ and "(a guess from words)" not in section_
+    assert section_.count("(a guess from its metering)") == 2
+    assert "- The advice rests on a guess from its metering: no answer settles it yet." in section_.splitlines()
+
+
 # --- charts that scale -----------------------------------------------------------------------------
 
 def test_chart_points_are_named_up_to_25_features(run):
     quadrant = section(report(run, WHITEBOARD), "Growth value against friction and cost")
     names = re.findall(r'^    "(.+)": \[', quadrant, re.MULTILINE)
-    # A point's label is the name of its best move (then its first feature), and how many more
-    # share it; a label that would overlap a more important one is left blank.
+    # A point's label names its top moves (else its first feature), and how many more share
+    # it; cut short where the view box leaves no room; blank where it would overlap a more
+    # important one.
     assert names == ["Voting and timer +1", "Share boards with guests", " ", "Template library",
-                     "Export boards as image or PDF", "Private boards", "Unlimited version history +2",
+                     "Export boards as image...", "Private boards", "Unlimited version history +2",
                      " "]
 
 
@@ -273,10 +384,78 @@ def test_above_25_features_only_top_moves_are_named(imported):
     moves = {m.feature.number for m in r.moves}
     labelled = [p for p in r.quadrant if p.label]
     assert labelled and all(any(f.number in moves for f in p.features) for p in labelled)
-    drawn = [label for label, _, _ in mermaid_points(r.quadrant)]
-    # Drawn as Mermaid can quote them (a name cut short loses its ellipsis).
-    assert {mermaid_label(p.label) for p in labelled} >= {
-        d for d in drawn if not re.fullmatch(r" |\(\d+\)", d)}
+    drawn = mermaid_points(r.quadrant)
+    # Only those points say more than how many features share them.
+    assert all(p.label for (d, _, _), p in zip(drawn, r.quadrant) if not re.fullmatch(r" |\(\d+\)", d))
+
+
+def quadrant_labels(text: str) -> list[tuple[str, float, float]]:
+    """The Markdown report's quadrant chart: (label, x, y) per point."""
+    chart = text[text.index("quadrantChart"):]
+    chart = chart[:chart.index("```")]
+    return [(label, float(x), float(y))
+            for label, x, y in re.findall(r'^    "(.*)": \[([\d.]+), ([\d.]+)\]$', chart, re.MULTILINE)]
+
+
+def named_ranks(label: str, point) -> set[int]:
+    """The top moves a drawn label names: by their ranks (``move 3``, ``moves 4-6``) or by
+    their names, whole or cut short (``Export entire...``)."""
+    if re.fullmatch(r"(moves? )?[\d, -]+", label):
+        ranks = set()
+        for part in re.sub(r"^moves? ", "", label).split(", "):
+            first, _, last = part.partition("-")
+            ranks |= set(range(int(first), int(last or first) + 1))
+        return ranks
+    return {rank for rank, name in zip(point.ranks, point.named)
+            if any(mermaid_label(name).startswith(part.removesuffix("...").split(" +")[0])
+                   for part in label.split(", "))}
+
+
+@pytest.mark.parametrize("case", ["whiteboard", "notion", "github", "realistic"])
+def test_mermaid_labels_stay_in_the_view_box_apart_and_name_every_top_move(imported, tmp_path, run, case):
+    """Mermaid centres a label under its point and cannot move it: each label fits between
+    the view box's edges (31 px left of 0 and 5 px right of 1 in a 500-pixel box, 7 px a
+    character), no two overlap, and every top move is named: by name, by rank, or, with no
+    room at all, in the line under the chart."""
+    if case == "realistic":
+        path = tmp_path / "catalog.yaml"
+        path.write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
+        path = str(path)
+    else:
+        path = WHITEBOARD if case == "whiteboard" else imported[case]
+    text = report(run, path)
+    r = analysed(path)
+    drawn = quadrant_labels(text)
+    assert [(x, y) for _, x, y in drawn] == [(p.x, p.y) for p in r.quadrant]
+    boxes = []
+    for label, x, y in drawn:
+        if label == " ":
+            continue
+        half = len(label) * MERMAID_CHARACTER / 2
+        assert MERMAID_LEFT <= x - half and x + half <= MERMAID_RIGHT, label
+        box = (x - half, y - MERMAID_LINE, x + half, y)
+        assert not any(b[0] < box[2] and box[0] < b[2] and b[1] < box[3] and box[1] < b[3] for b in boxes), label
+        boxes.append(box)
+    named = set()
+    for (label, _, _), point in zip(drawn, r.quadrant):
+        if point.ranks:
+            named |= named_ranks(label, point)
+    below = re.search(r"^Top moves with no room for a label on this chart: (.*)\.$", text, re.MULTILINE)
+    if below:
+        named |= {int(item.split(".")[0]) for item in below.group(1).split(", ")}
+    assert named == set(range(1, len(r.moves) + 1))
+
+
+def test_notions_chart_names_its_seven_top_moves_inside_the_box(imported, run):
+    drawn = [(label, x, y) for label, x, y in quadrant_labels(report(run, imported["notion"]))
+             if not re.fullmatch(r" |\(\d+\)", label)]
+    assert drawn == [
+        ("Permission groups, Custom properties", 0.44, 0.05),  # moves 1 and 2 share a point
+        ("moves 3, 4", 0.11, 0.37),  # no room for "Export entire workspace as PDF" at 0.11
+        ("move 5", 0.24, 0.37),
+        ("Dynamic link previews", 0.44, 0.76),
+        ("move 7", 0.76, 0.05),
+    ]
 
 
 def test_thousands_of_features_make_small_mermaid_blocks(tmp_path, run):

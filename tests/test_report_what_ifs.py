@@ -9,8 +9,14 @@ from __future__ import annotations
 
 import pytest
 
+from benchmarks.shapes import inventory_text, realistic_features
+from freemium_advisor.engine import explain as explain_module
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.engine.explain import offered_values
+from freemium_advisor.formats import RenderOptions
+from freemium_advisor.formats.markdown_report import render_report
+from freemium_advisor.render import DETAIL_LEVELS
+from freemium_advisor.render.report import build_report
 from freemium_advisor.engine.rule_engine import Engine
 from freemium_advisor.model.signals import SIGNALS
 from freemium_advisor.result import EXPLICIT, Signal
@@ -53,3 +59,38 @@ def test_every_flip_is_what_a_full_assessment_gives(tmp_path, case):
                 break
         assert flips == {}, a.feature.id  # no flip the full assessments did not find
     assert checked > len(analysis.assessments)
+
+
+def searched_by_report(run, monkeypatch, path: str, detail: str) -> tuple[list[str], str]:
+    """The features whose what-ifs ``report PATH --detail DETAIL`` searched, and the page."""
+    searched = []
+    search = explain_module.what_ifs
+
+    def counting(engine, assessment, product, decided=None):
+        searched.append(assessment.feature.id)
+        return search(engine, assessment, product, decided)
+
+    monkeypatch.setattr(explain_module, "what_ifs", counting)
+    result = run("report", path, "--detail", detail)
+    assert (result.exit_code, result.stderr) == (0, "")
+    return list(searched), result.stdout
+
+
+@pytest.mark.parametrize("detail", DETAIL_LEVELS)
+def test_the_report_searches_what_ifs_only_for_the_features_it_shows_them_for(
+        run, monkeypatch, tmp_path, detail):
+    """Searching every feature's what-ifs cost the report more than the analysis: it
+    searches those of its appendix's sections, and of the features whose answer could still
+    outweigh the fifth question to confirm; the page is the one every what-if gives."""
+    path = tmp_path / "catalog.yaml"
+    path.write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
+    searched, page = searched_by_report(run, monkeypatch, str(path), detail)
+    full = build_report(analyze_file(str(path), what_ifs=True), detail)
+    assert page == render_report(full.analysis, RenderOptions(detail=detail))
+    assert len(full.confirmations) == 5
+    shown = {f.feature.id for f in full.appendix}
+    assert shown <= set(searched)
+    assert len(searched) == len(set(searched))  # each once
+    # Beyond the sections: the five questions to confirm and the two features whose biggest
+    # possible change could have outweighed the fifth, searched to rule them out.
+    assert len(searched) == {"none": 7, "changed": 307, "all": 1000}[detail]

@@ -59,8 +59,9 @@ def report(
     """
     from freemium_advisor.engine.analysis import analyze_file
 
-    # A template sees the JSON result, which has no what-ifs: only the built-in report reads them.
-    analysis = analyze_file(file, rule_packs(rules, config), what_ifs=not template)
+    # The built-in report searches the what-ifs of the features it shows, and those alone; a
+    # template sees the JSON result, which has none.
+    analysis = analyze_file(file, rule_packs(rules, config))
     if template:
         from freemium_advisor.result import analysis_to_dict
         from freemium_advisor.render.user_template import render_user_template

@@ -5,8 +5,9 @@ every signal, nearest first), through the same rules and the same decision and t
 as the advice, never approximated. It asks the engine only for the decision
 (:meth:`~freemium_advisor.engine.rule_engine.Engine.what_if`, remembered by the values the
 score rules read) and the tier: what a flip says, without rendering any rule's message. The
-answers are carried by the result (:attr:`~freemium_advisor.result.Assessment.what_ifs`):
-``explain`` and the report read them from there.
+answers are carried by the result (:attr:`~freemium_advisor.result.Assessment.what_ifs`),
+which ``explain`` reads; the report asks a :class:`WhatIfSearch` for those of the features it
+shows alone, since searching every feature's costs more than the analysis itself.
 """
 
 from __future__ import annotations
@@ -21,26 +22,40 @@ from freemium_advisor.model.signals import AUDIENCE, AUDIENCES, LEVEL, LEVELS, S
 from freemium_advisor.result import INFERRED, Analysis, Assessment, Explanation, Flip, Signal
 
 
+class WhatIfSearch:
+    """The what-ifs of an analysis's assessments, searched when first asked for. Features
+    that share their assessment (the same text, see ``assessmemo``) share their what-ifs,
+    searched once; an assessment that already carries them is answered from them."""
+
+    def __init__(self, analysis: Analysis):
+        self._engine = Engine(analysis.ruleset)
+        self._product = analysis.inventory.product
+        self._searched: dict[int, tuple] = {}
+        self._decided: dict[tuple, tuple[Flip, ...]] = {}
+
+    def __call__(self, assessment: Assessment) -> tuple[Flip, ...]:
+        if assessment.what_ifs is not None:
+            return assessment.what_ifs
+        found = self._searched.get(id(assessment.signals))
+        if found is None:  # the signals are kept with their what-ifs: the id stays theirs
+            found = self._searched[id(assessment.signals)] = (
+                assessment.signals,
+                what_ifs(self._engine, assessment, self._product, self._decided),
+            )
+        return found[1]
+
+
 def with_what_ifs(analysis: Analysis, feature_ids: Collection[str] | None = None) -> Analysis:
     """The analysis with the what-ifs of the features named (every feature by default) in
-    their assessments. Features that share their assessment (the same text, see
-    ``assessmemo``) share their what-ifs, searched once."""
-    engine = Engine(analysis.ruleset)
-    product = analysis.inventory.product
-    searched: dict[int, tuple] = {}
-    decided: dict[tuple, tuple[Flip, ...]] = {}
+    their assessments (see :class:`WhatIfSearch`)."""
+    search = WhatIfSearch(analysis)
 
     def carry(assessment: Assessment) -> Assessment:
         if assessment.what_ifs is not None or (
             feature_ids is not None and assessment.feature.id not in feature_ids
         ):
             return assessment
-        found = searched.get(id(assessment.signals))
-        if found is None:  # the signals are kept with their what-ifs: the id stays theirs
-            found = searched[id(assessment.signals)] = (
-                assessment.signals, what_ifs(engine, assessment, product, decided),
-            )
-        return _with_what_ifs(assessment, found[1])
+        return _with_what_ifs(assessment, search(assessment))
 
     return replace(analysis, assessments=tuple(map(carry, analysis.assessments)))
 

@@ -9,8 +9,9 @@ the changed features, all, or none), with the default rule explained once in a l
 one source entry per passage.
 
 Every sentence is composed here as plain text; the Markdown and HTML templates only lay it
-out and escape it. Nothing here runs the engine: the report is a view over an analysis built
-with what-ifs (``analyze(..., what_ifs=True)``).
+out and escape it. The report is a view over an analysis; of the engine it asks only the
+what-ifs (:class:`~freemium_advisor.engine.explain.WhatIfSearch`), and only of the features it
+shows them for: the appendix's sections and the candidates for what to confirm.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from freemium_advisor.engine.explain import WhatIfSearch
 from freemium_advisor.model.rules import Source
 from freemium_advisor.model.signals import (
     AUDIENCES,
@@ -29,6 +31,7 @@ from freemium_advisor.model.signals import (
 from freemium_advisor.render import DETAIL_LEVELS
 from freemium_advisor.render.citations import Citation, cite
 from freemium_advisor.result import (
+    AGREEING,
     EXPLICIT,
     INFERRED,
     SEVERITIES,
@@ -56,9 +59,17 @@ CHART_LABEL = 40
 MAX_SECTIONS = 300
 CLAIM_WORDS = 4  # words a reason's claim needs to stand without its justification  # characters of a point's label; the full names are in the appendix
 
-# The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice.
+# The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice;
+# after a change only the defaults speak for (not advised yet).
 MARKS = {"yes": "✓", "wall": "wall", "no": ""}
 REMOVED = "–"
+UNADVISED = "?"
+
+# What a guess rests on, by the feature's own field a rule reads as one (engine/evidence.py);
+# a signal inferred from words is a guess from words.
+GUESS_BASES = {"name": "words", "description": "words", "text": "words", "name_words": "words",
+               "category": "its type", "metered": "its metering"}
+BASES_ORDER = ("words", "its type", "its metering")
 
 CRITERION_TITLES = {c.id: c.title for c in CRITERIA}
 QUESTIONS = {c.id: c.question for c in CRITERIA}
@@ -67,10 +78,11 @@ MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier ver
 
 @dataclass(frozen=True)
 class CitedReason:
-    """A reason that fired, with its citation."""
+    """A reason that fired, with its citation and, for a guess, what it guesses from."""
 
     reason: Reason
     citation: Citation | None
+    guess: str  # "a guess from its metering"; "" when it rests on no guess
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,8 @@ class FeatureReport:
     today_recommendation: str | None
     changed: bool
     cite: object  # the report's memo of citations, one per source
+    search: object  # the report's what-if search, one per analysis
+    guesses: object  # the report's reading of what a guess rests on (_Guesses)
 
     @property
     def feature(self):
@@ -128,6 +142,16 @@ class FeatureReport:
         """The advice in words: ``free``, ``free with a usage wall on boards``, ``gated in pro``."""
         a = self.assessment
         return advice_phrase(a.recommendation, a.tier, a.limit_metric)
+
+    @property
+    def confidence(self) -> str:
+        """``confidence high``; for gated advice, ``confidence high that it is paid``: the
+        confidence measures free, a wall or paid, never which paid tier."""
+        a = self.assessment
+        if not a.known:
+            return "confidence unknown"
+        paid = " that it is paid" if a.recommendation == "gated" else ""
+        return f"confidence {a.confidence_label}{paid}"
 
     @property
     def growth(self) -> float:
@@ -144,10 +168,24 @@ class FeatureReport:
         """The reasons that fired, heaviest first, without the default (the legend explains
         it once for every feature)."""
         return tuple(
-            CitedReason(r, self.cite(r.source))
+            CitedReason(r, self.cite(r.source), self.guesses.tag(r))
             for r in sorted(self.assessment.reasons, key=lambda r: (-r.weight, r.rule))
             if r.criterion != DEFAULT_CRITERION.id
         )
+
+    @property
+    def evidence_line(self) -> str:
+        """What the advice rests on, in one sentence: the assessment's one evidence kind."""
+        a = self.assessment
+        if a.evidence == "answered":
+            return "The advice rests on answers: it stands without any guess."
+        if a.evidence == "inferred":
+            agreeing = AGREEING[a.recommendation]
+            basis = self.guesses.basis(r for r in a.reasons if r.direction in agreeing)
+            settles = ("the answers alone do not settle it" if self.answered
+                       else "no answer settles it yet")
+            return f"The advice rests on a guess{' from ' + basis if basis else ''}: {settles}."
+        return "Nothing answered or inferred decides it: the advice rests on the defaults."
 
     @cached_property
     def evidence(self) -> tuple[SignalEvidence, ...]:
@@ -169,7 +207,7 @@ class FeatureReport:
 
     @cached_property
     def flips(self) -> tuple[FlipView, ...]:
-        return tuple(_flip_view(self.assessment, f) for f in self.assessment.what_ifs)
+        return tuple(_flip_view(self.assessment, f) for f in self.search(self.assessment))
 
     @property
     def flip_outcomes(self) -> tuple[FlipOutcome, ...]:
@@ -206,6 +244,14 @@ class Move:
     guess: bool
     impact: int
 
+    @property
+    def confidence(self) -> str:
+        """The feature's confidence; for a move between paid tiers, with what the tier is."""
+        f = self.feature
+        if f.today_recommendation == f.assessment.recommendation == "gated":
+            return f"{f.confidence}; the tier is a reading of who buys it"
+        return f.confidence
+
 
 @dataclass(frozen=True)
 class Confirmation:
@@ -221,27 +267,37 @@ class Confirmation:
 class PlanRow:
     """One feature of the plan: a cell per tier, today's and the advice's, and which changed.
 
-    A cell is ``yes`` (included), ``wall`` (free behind a usage wall) or ``no``."""
+    A cell is ``yes`` (included), ``wall`` (free behind a usage wall) or ``no``. A change
+    only the defaults speak for (``unadvised``) is not advised yet, as the top moves say."""
 
     feature: FeatureReport
     today: tuple[str, ...]
     advised: tuple[str, ...]
+    unadvised: bool = False
 
     @property
-    def changed(self) -> tuple[bool, ...]:
-        """Per tier: whether the advice changes the cell (never for a feature without a tier
-        today, which has nothing to change)."""
+    def differs(self) -> tuple[bool, ...]:
+        """Per tier: whether the advice's cell differs from today's (never for a feature
+        without a tier today, which has nothing to change)."""
         if self.feature.today is None:
             return tuple(False for _ in self.advised)
         return tuple(t != a for t, a in zip(self.today, self.advised))
 
     @property
+    def changed(self) -> tuple[bool, ...]:
+        """Per tier: whether the advice changes the cell, as advice (a change only the
+        defaults speak for does not)."""
+        return tuple(d and not self.unadvised for d in self.differs)
+
+    @property
     def cells(self) -> tuple[tuple[str, str, bool], ...]:
         """(today, advised, changed) per tier, side by side, as marks: ``✓`` included,
-        ``wall`` free behind a usage wall, ``–`` taken out by the advice, else nothing."""
+        ``wall`` free behind a usage wall, ``–`` taken out by the advice, else nothing; a
+        cell a change not advised yet would alter is followed by ``?`` and not changed."""
         return tuple(
-            (MARKS[t], REMOVED if changed and a == "no" else MARKS[a], changed)
-            for t, a, changed in zip(self.today, self.advised, self.changed)
+            (MARKS[t], (REMOVED if a == "no" else MARKS[a]) + (UNADVISED if self.unadvised else ""),
+             not self.unadvised) if differs else (MARKS[t], MARKS[a], False)
+            for t, a, differs in zip(self.today, self.advised, self.differs)
         )
 
 
@@ -274,6 +330,10 @@ class ChartPoint:
     # Whose label goes first where labels compete for room: the best-ranked move it holds,
     # then input order.
     priority: tuple[int, int]
+    # The names a label should give: every top move the point holds, best first (else the
+    # label's feature, or none), and those moves' ranks.
+    named: tuple[str, ...] = ()
+    ranks: tuple[int, ...] = ()
 
     @property
     def count(self) -> int:
@@ -282,13 +342,16 @@ class ChartPoint:
 
 @dataclass(frozen=True)
 class DefaultRule:
-    """A default rule, explained once in the legend instead of on every feature."""
+    """A default rule, explained once in the legend instead of on every feature that
+    carries it: in its message's words when they are the same for every feature, else in
+    its title's (a message that names the feature would name one feature for all)."""
 
     rule: str
     direction: str
     weight: float
     message: str
     citation: Citation | None
+    carried: str  # "every feature", "5 of 58 features"
 
 
 @dataclass(frozen=True)
@@ -442,18 +505,17 @@ LOOPS = (
 
 
 def build_report(analysis: Analysis, detail: str = "changed") -> Report:
-    """Compute everything a report prints from one analysis built with what-ifs
-    (deterministic: input order); without them, ``ValueError``. ``detail`` says which
+    """Compute everything a report prints from one analysis (deterministic: input order),
+    searching the what-ifs of the features that need them unless the analysis carries
+    them (``analyze(..., what_ifs=True)``). ``detail`` says which
     features get a section in the appendix: ``changed`` (default: those whose advice differs
     from today, at most :data:`MAX_SECTIONS`, the biggest moves first), ``all`` or ``none``."""
-    if any(a.what_ifs is None for a in analysis.assessments):
-        raise ValueError("a report needs the analysis built with what-ifs: analyze(..., what_ifs=True)")
     if detail not in DETAIL_LEVELS:
         raise ValueError(f"detail must be one of {', '.join(DETAIL_LEVELS)}, not {detail!r}")
     product = analysis.inventory.product
-    citations = _Citations()
+    citations, search, guesses = _Citations(), WhatIfSearch(analysis), _Guesses(analysis.ruleset)
     features = tuple(
-        _feature_report(number, a, product.free_tier.name, citations)
+        _feature_report(number, a, product.free_tier.name, citations, search, guesses)
         for number, a in enumerate(analysis.assessments, start=1)
     )
     candidates = {f.number: _move(f) for f in features if f.changed}
@@ -475,8 +537,8 @@ def build_report(analysis: Analysis, detail: str = "changed") -> Report:
         analysis, features, detail, appendix, len(candidates) - len(appendix) if detail == "changed" else 0,
         basis, _verdicts(features, basis), ranked, max(len(moves) - MAX_MOVES, 0), default_only,
         _confirmations(features, {m.feature.number for m in ranked}, analysis.path),
-        _plan(features, product), _tier_counts(analysis), _defaults(analysis, citations),
-        _sources(analysis, citations),
+        _plan(features, product, {f.number for f in default_only}), _tier_counts(analysis),
+        _defaults(analysis, citations), _sources(analysis, citations),
     )
 
 
@@ -493,6 +555,34 @@ class _Citations:
         if found is self:
             found = self._made[source] = cite(source)
         return found
+
+
+class _Guesses:
+    """What reasons that rest on a guess guess from, in words: the words of the inferences
+    behind the signals they read, and the feature's own fields their rules read."""
+
+    def __init__(self, ruleset):
+        self._fields = {r.id: r.when.fields if r.when else () for r in ruleset.rules}
+
+    def basis(self, reasons) -> str:
+        """``words``, ``its metering``, ``words and its type``; "" when nothing says."""
+        found = set()
+        for r in reasons:
+            if not r.inferred:
+                continue
+            if r.evidence:
+                found.add("words")
+            for field in self._fields.get(r.rule) or ():
+                if field[0] == "feature" and len(field) > 1 and field[1] in GUESS_BASES:
+                    found.add(GUESS_BASES[field[1]])
+        return _names([b for b in BASES_ORDER if b in found])
+
+    def tag(self, reason: Reason) -> str:
+        """``a guess from its metering``, ``a guess``; "" for a reason that rests on no guess."""
+        if not reason.inferred:
+            return ""
+        basis = self.basis((reason,))
+        return f"a guess from {basis}" if basis else "a guess"
 
 
 # --- placements and advice, in words ---------------------------------------------------------
@@ -517,12 +607,13 @@ def _today(feature, free_tier: str) -> tuple[str | None, str | None]:
     return "free", "free"
 
 
-def _feature_report(number: int, a: Assessment, free_tier: str, citations: _Citations) -> FeatureReport:
+def _feature_report(number: int, a: Assessment, free_tier: str, citations: _Citations,
+                    search: WhatIfSearch, guesses: _Guesses) -> FeatureReport:
     today, today_recommendation = _today(a.feature, free_tier)
     changed = today is not None and (
         a.feature.current != a.tier or today_recommendation != a.recommendation
     )
-    return FeatureReport(number, a, today, today_recommendation, changed, citations)
+    return FeatureReport(number, a, today, today_recommendation, changed, citations, search, guesses)
 
 
 def _evidence(signal: Signal) -> SignalEvidence:
@@ -658,7 +749,8 @@ def _move(f: FeatureReport) -> Move | None:
         guess = all(r.inferred for r in separating)
         if guess:
             words = _words(separating)
-            why += f"; a guess from the words {_quoted(words)}" if words else "; a guess from its type or metering"
+            basis = f.guesses.basis(separating) or "its type or metering"
+            why += f"; a guess from the words {_quoted(words)}" if words else f"; a guess from {basis}"
     elif a.recommendation == "gated" and f.today_recommendation == "gated" and a.type_audience \
             and a.signals["audience"].source == UNSET:
         # The tier comes from the feature's type: who buys features of that type.
@@ -695,25 +787,45 @@ def _move_order(move: Move) -> tuple:
 def _confirmations(features: tuple[FeatureReport, ...], moves: set[int], path: str) -> tuple[Confirmation, ...]:
     """The answers worth confirming: per feature, the unanswered signal whose answer would
     change the advice most; ranked by that change, weighed by how unsure the advice is (and
-    twice for a top move), at most :data:`MAX_QUESTIONS`."""
-    found = []
+    twice for a top move), at most :data:`MAX_QUESTIONS`.
+
+    A feature's what-ifs are searched only while it may still rank: features are taken by
+    the most their answer could weigh (the biggest change its recommendation allows), and
+    the search stops when none left could outrank the questions found."""
+    candidates = []
     for f in features:
+        a = f.assessment
+        unsure = 1 - (a.confidence if a.known else 0.0)
+        twice = 2 if f.number in moves else 1
+        bound = _biggest_change(a.recommendation) * unsure * twice
+        if bound > 0:
+            candidates.append((-bound, f.number, f, unsure, twice))
+    candidates.sort(key=lambda item: item[:2])
+    found: list[tuple] = []
+    for least, number, f, unsure, twice in candidates:
+        if len(found) >= MAX_QUESTIONS and found[MAX_QUESTIONS - 1][:2] < (least, number):
+            break
         a = f.assessment
         views = [v for v in f.flips if v.flip.signal not in a.feature.signals
                  and not _contradicts_words(a, v.flip)]
         if not views:
             continue
         view = max(views, key=lambda v: v.change)
-        unsure = 1 - (a.confidence if a.known else 0.0)
-        weight = view.change * unsure * (2 if f.number in moves else 1)
+        weight = view.change * unsure * twice
         if weight > 0:
-            found.append((-weight, f.number, f, view))
-    found.sort(key=lambda item: item[:2])
+            found.append((-weight, number, f, view))
+            found.sort(key=lambda item: item[:2])
     command = f"freemium-advisor ask {_shell(path)} --feature "
     return tuple(
         Confirmation(f, view, _question_text(f, view), command + _shell(f.feature.id))
         for _, _, f, view in found[:MAX_QUESTIONS]
     )
+
+
+def _biggest_change(recommendation: str) -> int:
+    """The biggest change (:func:`_flip_view`) any answer can make of this recommendation."""
+    at = RECOMMENDATIONS.index(recommendation)
+    return 2 * max(at, len(RECOMMENDATIONS) - 1 - at)
 
 
 def _contradicts_words(a: Assessment, flip: Flip) -> bool:
@@ -747,14 +859,17 @@ def _shell(text: str) -> str:
 
 # --- the plan, features by tier ----------------------------------------------------------------
 
-def _plan(features: tuple[FeatureReport, ...], product) -> tuple[PlanGroup, ...]:
+def _plan(features: tuple[FeatureReport, ...], product, unadvised: set[int]) -> tuple[PlanGroup, ...]:
+    """The features by category, today beside the advice; ``unadvised``: the numbers of the
+    changes only the defaults speak for."""
     names = product.tier_names()
     groups: dict[str, list[PlanRow]] = {}
     for f in features:
         a, feature = f.assessment, f.feature
         today = _cells(names, feature.current, feature.limit is not None)
         advised = _cells(names, a.tier, a.recommendation == "free-limited")
-        groups.setdefault(feature.category.strip(), []).append(PlanRow(f, today, advised))
+        groups.setdefault(feature.category.strip(), []).append(
+            PlanRow(f, today, advised, f.number in unadvised))
     # Categories in the order they first appear; features without one last.
     return tuple(PlanGroup(category or "without a category", tuple(rows))
                  for category, rows in sorted(groups.items(), key=lambda item: not item[0]))
@@ -798,7 +913,10 @@ def _quadrant(features: tuple[FeatureReport, ...], moves: dict[int, int]) -> tup
                 label += f" +{len(members) - 1}"
         priority = (min((moves[f.number] for f in members if f.number in moves), default=MAX_MOVES + 1),
                     members[0].number)
-        drawn.append(ChartPoint(x, y, recommendation, tuple(members), _clip(label, CHART_LABEL), priority))
+        held = sorted((moves[f.number], f.feature.name) for f in members if f.number in moves)
+        named = tuple(name for _, name in held) or ((named[0].feature.name,) if named else ())
+        drawn.append(ChartPoint(x, y, recommendation, tuple(members), _clip(label, CHART_LABEL), priority,
+                                named, tuple(rank for rank, _ in held)))
     # Labelled points last, so a name is drawn over the dots, the most important first.
     return tuple(sorted(drawn, key=lambda p: (bool(p.label), p.priority)))
 
@@ -827,16 +945,24 @@ def _tier_counts(analysis: Analysis) -> tuple[TierCount, ...]:
 
 def _defaults(analysis: Analysis, citations: _Citations) -> tuple[DefaultRule, ...]:
     """The default rules that fired for some feature, once each, in rule order, for the
-    legend (a default reads nothing of a feature: its message is the same for all)."""
+    legend, with how many features carry each."""
     fired: dict[str, Reason] = {}
+    counts: dict[str, int] = {}
     for a in analysis.assessments:
         for r in a.reasons:
             if r.criterion == DEFAULT_CRITERION.id:
                 fired.setdefault(r.rule, r)
-    return tuple(
-        DefaultRule(r.rule, r.direction, r.weight, r.message, citations(r.source))
-        for r in sorted(fired.values(), key=lambda r: r.rule)
-    )
+                counts[r.rule] = counts.get(r.rule, 0) + 1
+    total = len(analysis.assessments)
+    rules = {rule.id: rule for rule in analysis.ruleset.rules}
+    defaults = []
+    for r in sorted(fired.values(), key=lambda r: r.rule):
+        rule = rules.get(r.rule)
+        per_feature = rule is not None and any(f[0] in ("feature", "signals") for f in rule.message.fields)
+        message = rule.title.rstrip(".") + "." if per_feature else r.message
+        carried = "every feature" if counts[r.rule] == total else f"{counts[r.rule]} of {total} features"
+        defaults.append(DefaultRule(r.rule, r.direction, r.weight, message, citations(r.source), carried))
+    return tuple(defaults)
 
 
 def _severity_order(severity: str) -> int:

@@ -122,6 +122,10 @@ def json_document(text: str) -> str:
 
 def json_document_bytes(data: bytes) -> bytes:
     """:func:`json_document` for UTF-8 bytes (a streamed JSON result's pieces)."""
+    # Every sequence escaped starts with one of three bytes: where none occurs (most pieces),
+    # three memchr-fast searches replace a regular expression tried at every byte.
+    if b"\x7f" not in data and b"\xc2" not in data and b"\xe2" not in data:
+        return data
     return _UNSAFE_IN_JSON_BYTES.sub(
         lambda m: _escape(m.group().decode("utf-8")).encode("ascii"), data,
     )

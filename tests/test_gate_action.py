@@ -244,10 +244,12 @@ def test_the_readme_workflow_uses_the_action_as_it_is(runner):
 def test_the_readme_step_without_the_action_runs(runner, installed):
     step = yaml.safe_load(snippet("github-step"))[0]
     context = {"github": {"base_ref": "main"}, "vars": {"ADVISOR_SOURCE": str(runner["action"])}}
+    # The same RUNNER_TEMP as the action's install (the fixture tested a fresh install from the
+    # same source): the step's venv and pip commands run over that environment, as on a runner
+    # that kept its tool cache, instead of downloading every dependency a third time.
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", ""), "GITHUB_ACTIONS": "true",
-           "RUNNER_TEMP": str(runner["temp"] / "plain step"),
+           "RUNNER_TEMP": str(runner["temp"]),
            **{key: resolve(value, context) for key, value in step["env"].items()}}
-    (runner["temp"] / "plain step").mkdir(exist_ok=True)
     script = runner["temp"] / "plain step.sh"
     script.write_text(step["run"])
     result = subprocess.run([*BASH, str(script)], cwd=runner["workspace"], env=env,

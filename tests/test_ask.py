@@ -8,6 +8,7 @@ import difflib
 import io
 import os
 import select
+import signal
 import sys
 import time
 from pathlib import Path
@@ -379,9 +380,13 @@ def interview(path: str, *args: str):
         os.execv(sys.executable, [sys.executable, "-m", "freemium_advisor", "ask", path, *args])
     seen = io.BytesIO()
 
+    after = [0]  # where the previous expect's text ended: each expect reads on from there
+
     def expect(text: str, timeout: float = 30) -> str:
+        """Wait for ``text`` after the previous expect's, as pexpect does (a prompt asked
+        again is a new prompt, not the old one); return everything seen so far."""
         end = time.monotonic() + timeout
-        while text.encode() not in seen.getvalue():
+        while (found := seen.getvalue().find(text.encode(), after[0])) < 0:
             if time.monotonic() > end:
                 raise AssertionError(f"never saw {text!r} in:\n{seen.getvalue().decode()}")
             ready, _, _ = select.select([fd], [], [], 0.2)
@@ -390,20 +395,31 @@ def interview(path: str, *args: str):
                     seen.write(os.read(fd, 4096))
                 except OSError:  # the child closed the terminal
                     time.sleep(0.05)
+        after[0] = found + len(text.encode())
         return seen.getvalue().decode().replace("\r\n", "\n")
 
     def send(text: str) -> None:
         os.write(fd, text.encode())
 
-    def wait() -> int:
-        try:
-            while select.select([fd], [], [], 0.5)[0]:
-                seen.write(os.read(fd, 4096))
-        except OSError:
-            pass
-        _, status = os.waitpid(pid, 0)
-        os.close(fd)
-        return os.waitstatus_to_exitcode(status)
+    def wait(timeout: float = 30) -> int:
+        """The command's exit status; a command still running after ``timeout`` seconds is
+        killed and the test fails, so that a lost keystroke never hangs the suite."""
+        end = time.monotonic() + timeout
+        while True:
+            try:
+                while select.select([fd], [], [], 0.2)[0]:
+                    seen.write(os.read(fd, 4096))
+            except OSError:
+                pass
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                os.close(fd)
+                return os.waitstatus_to_exitcode(status)
+            if time.monotonic() > end:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                os.close(fd)
+                raise AssertionError(f"still running after {timeout} s:\n{seen.getvalue().decode()}")
 
     return send, expect, wait
 
@@ -496,7 +512,8 @@ def test_the_interview_quotes_a_flag_answered_with_a_word(write):
     send("s\n")
     expect("Answer (true/false; s to skip, ? to explain): ")
     send("yes\n")
-    out = expect("'yes' is not one of true, false.")
+    # Ctrl-C once the question is asked again, as a person would press it.
+    out = expect("'yes' is not one of true, false.\r\n  Answer (true/false; s to skip, ? to explain): ")
     assert "explain): yes\n  'yes' is not one of true, false." in out
     assert "[3] Boards [board]: production" in out
     send("\x03")

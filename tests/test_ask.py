@@ -519,3 +519,15 @@ def test_the_interview_quotes_a_flag_answered_with_a_word(write):
     send("\x03")
     assert wait() == 130
     assert Path(path).read_bytes() == before
+
+
+def test_ctrl_d_at_the_prompt_ends_the_interview_as_no_more_answers(write):
+    path = write("features.yaml", GUESSES)
+    before = Path(path).read_bytes()
+    send, expect, wait = interview(path, "--feature", "invite", "--no-color")
+    expect("; s to skip, ? to explain): ")
+    send("\x04")  # Ctrl-D: the end of the input, not an interruption
+    out = expect("0 answers written into")
+    assert "Stopped." in out
+    assert wait() == 0
+    assert Path(path).read_bytes() == before

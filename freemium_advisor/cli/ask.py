@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import difflib
+import select
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -223,7 +224,7 @@ class Interview:
             change = "no change" if outcome.advice() == q.now.advice() else f"-> {self.advice(outcome)}"
             typer.echo(f"    {outcome.answer:<10} {q.example(outcome.answer)} ({change})")
         while True:
-            reply = input(f"  Answer ({'/'.join(q.choices)}; s to skip, ? to explain): ").strip().lower()
+            reply = read_answer(f"  Answer ({'/'.join(q.choices)}; s to skip, ? to explain): ").strip().lower()
             if reply == "s":
                 typer.echo("  Skipped.")
                 return
@@ -254,3 +255,20 @@ class Interview:
             typer.echo(f"  The framework: {q.source.cite()}")
             if q.source.quote:
                 typer.echo(f"    the write-up of the talk ({q.source.seed}): \"{q.source.quote}\"")
+
+
+def read_answer(prompt: str) -> str:
+    """One line typed at the terminal, after ``prompt``; Ctrl-D (end of input) is EOFError.
+
+    Not ``input()``: a Ctrl-C pressed just as the prompt appears would reach Python's handler
+    only once ``input()``'s blocked read returned, after the next Enter. Waiting for the line
+    in short selects lets the handler run (and the interview stop) within a fifth of a second.
+    """
+    sys.stdout.write(prompt)
+    sys.stdout.flush()
+    while not select.select([sys.stdin], [], [], 0.2)[0]:
+        pass
+    line = sys.stdin.readline()
+    if not line:
+        raise EOFError
+    return line.rstrip("\n")

@@ -36,8 +36,8 @@ def test_builtin_baseline():
     assert advice() == {"share": ("free", 2.5), "webhooks": ("gated", -0.5)}
 
 
-def test_a_pack_adds_a_rule(write):
-    pack = write("pack.yaml", """
+# A pack of one rule of its own, as a team would write it.
+WEBHOOK_PACK = """
         rules:
           - id: developer-hooks
             criterion: production
@@ -47,7 +47,11 @@ def test_a_pack_adds_a_rule(write):
             weight: 2
             message: "{{ feature.name }} is wired into production systems."
             source: {principle: Our own pricing principle}
-    """)
+    """
+
+
+def test_a_pack_adds_a_rule(write):
+    pack = write("pack.yaml", WEBHOOK_PACK)
     assert advice([pack])["webhooks"] == ("gated", -2.5)
     ruleset = load_ruleset([pack])
     assert ruleset.get("developer-hooks").origin == f"{pack}:2:5"
@@ -353,17 +357,7 @@ def test_a_pack_is_compiled_once_until_its_text_changes(write):
     """A process that loads the same pack again (the interview after each answer) gets the
     rule set compiled the first time; an edited file is read afresh; a broken pack is never
     kept, so its errors come every time."""
-    text = """
-        rules:
-          - id: developer-hooks
-            criterion: production
-            title: Webhooks are for production integrations
-            when: "'endpoint' in feature.text | lower"
-            direction: gated
-            weight: 2
-            message: "{{ feature.name }} is wired into production systems."
-            source: {principle: Our own pricing principle}
-    """
+    text = WEBHOOK_PACK
     pack = write("pack.yaml", text)
     first = load_ruleset([pack])
     assert load_ruleset([pack]) is first

@@ -29,7 +29,7 @@ def pricing_id(path: Path) -> str:
 
 def advice(pricing: dict, name: str) -> list[tuple[str, str, str | None]]:
     """Import a parsed pricing and analyze it with the built-in rules."""
-    text = yaml.safe_dump(pricing, sort_keys=False, allow_unicode=True)
+    text = yaml.dump(pricing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
     inventory = parse_inventory(dump_inventory(import_pricing2yaml(text, name)), name)
     assessments = analyze(inventory, RULESET).assessments
     return [(a.feature.id, a.recommendation, a.tier) for a in assessments]
@@ -55,7 +55,7 @@ def test_the_dataset_is_there():
 
 @pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)
 def test_advice_is_the_same_when_plans_are_emptied(path):
-    pricing = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pricing = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     original = advice(pricing, path.name)
     assert original, "the pricing imports no feature"
     assert advice(empty_plans(pricing), path.name) == original
@@ -81,7 +81,7 @@ def shuffled_without_plan_descriptions(pricing: dict, seed: int) -> dict:
 @pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)
 def test_advice_is_the_same_when_features_are_shuffled_and_plan_descriptions_removed(path):
     """Order in the file and the plans' sales copy are no evidence about a feature."""
-    pricing = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pricing = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     original = sorted(advice(pricing, path.name))
     for seed in (1, 2):
         changed = shuffled_without_plan_descriptions(pricing, seed)
@@ -91,7 +91,7 @@ def test_advice_is_the_same_when_features_are_shuffled_and_plan_descriptions_rem
 
 @pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)
 def test_blind_leaves_no_trace_of_placement(path):
-    pricing = yaml.safe_load(path.read_text(encoding="utf-8"))
+    pricing = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     untouched = copy.deepcopy(pricing)
     blinded = blind(pricing)
     assert pricing == untouched, "blind() changed its argument"

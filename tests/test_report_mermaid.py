@@ -16,6 +16,9 @@ import pytest
 
 from freemium_advisor.engine.analysis import analyze_file
 from freemium_advisor.render.report import build_report
+from typer.testing import CliRunner
+
+from freemium_advisor.cli import app
 from tests.conftest import EXAMPLES, ROOT, chromium, mermaid_cli
 from tests.test_report import HOSTILE, import_pricing
 
@@ -48,54 +51,79 @@ def page():
         browser.close()
 
 
-@pytest.mark.parametrize("case", [*CASES, "realistic"])
-def test_mermaid_blocks_render_without_syntax_errors(run, tmp_path, monkeypatch, page, case):
-    """Every block renders in one run of mermaid-cli; where the case is one of
-    ``LABELS_MEASURED``, every label of the quadrant chart, measured in Chromium as Mermaid
-    drew it, lies inside the 500-pixel view box, and no two labels overlap."""
-    measured = case in LABELS_MEASURED
-    monkeypatch.chdir(ROOT)
+def inventory_of(case: str, folder) -> str:
+    """The inventory file of ``case``, written into ``folder`` where it is made up."""
     if case == "hostile":
-        case = str(tmp_path / "hostile.yaml")
-        (tmp_path / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
-    elif case == "2000 features":
+        (folder / "hostile.yaml").write_text(HOSTILE, encoding="utf-8")
+        return str(folder / "hostile.yaml")
+    if case == "2000 features":
         from benchmarks.speed import corpus, inventory_text
 
-        case = str(tmp_path / "many.yaml")
-        (tmp_path / "many.yaml").write_text(inventory_text(2000, corpus(), distinct=True), encoding="utf-8")
-    elif case == "realistic":
+        (folder / "many.yaml").write_text(inventory_text(2000, corpus(), distinct=True), encoding="utf-8")
+        return str(folder / "many.yaml")
+    if case == "realistic":
         from benchmarks.shapes import inventory_text, realistic_features
 
-        case = str(tmp_path / "catalog.yaml")
-        (tmp_path / "catalog.yaml").write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
-    elif not case.startswith("examples/"):
-        case = import_pricing(PRICINGS / case / "2024.yml", tmp_path / f"{case}.yaml")
-    result = run("report", case)
-    assert result.exit_code == 0
-    blocks = re.findall(r"```mermaid\n(.*?)```", result.stdout, re.DOTALL)
-    assert len(blocks) == 2  # the pie of the split and the quadrant chart
-    assert max(map(len, blocks)) < MERMAID_LIMIT
-    (tmp_path / "report.md").write_text(result.stdout, encoding="utf-8")
-    config = tmp_path / "puppeteer.json"
+        (folder / "catalog.yaml").write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
+        return str(folder / "catalog.yaml")
+    if not case.startswith("examples/"):
+        return import_pricing(PRICINGS / case / "2024.yml", folder / f"{case}.yaml")
+    return str(ROOT / case)
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    """Every case's Markdown report, and the SVG mermaid-cli drew of each of its blocks: one
+    run of mermaid-cli over all the reports' blocks (a run starts Chromium, which costs more
+    than drawing a chart), each SVG handed back to the case it came from."""
+    folder = tmp_path_factory.mktemp("mermaid")
+    reports, texts = {}, []
+    for case in [*CASES, "realistic"]:
+        inventory = inventory_of(case, folder)
+        result = CliRunner().invoke(app, ["report", inventory], env={"COLUMNS": "100"})
+        reports[case] = (inventory, result.exit_code, result.stdout)
+        texts.append(result.stdout)
+    (folder / "reports.md").write_text("\n".join(texts), encoding="utf-8")
+    config = folder / "puppeteer.json"
     config.write_text(json.dumps({"executablePath": BROWSER, "args": ["--no-sandbox"]}), encoding="utf-8")
     done = subprocess.run(
-        [MMDC, "-p", str(config), "-i", "report.md", "-o", "out.md"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [MMDC, "-p", str(config), "-i", "reports.md", "-o", "out.md"],
+        cwd=folder, capture_output=True, text=True, timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    svgs = sorted(tmp_path.glob("out-*.svg"))
+    # mermaid-cli numbers the SVGs by the block's place in its input: out-1.svg, out-2.svg...
+    svgs = sorted(folder.glob("out-*.svg"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    drawn, at = {}, 0
+    for case, (inventory, status, text) in reports.items():
+        count = len(re.findall(r"```mermaid\n", text))
+        drawn[case] = (inventory, status, text, svgs[at:at + count])
+        at += count
+    assert at == len(svgs)
+    return drawn
+
+
+@pytest.mark.parametrize("case", [*CASES, "realistic"])
+def test_mermaid_blocks_render_without_syntax_errors(rendered, page, case):
+    """Every block renders in mermaid-cli; where the case is one of ``LABELS_MEASURED``, every
+    label of the quadrant chart, measured in Chromium as Mermaid drew it, lies inside the
+    500-pixel view box, and no two labels overlap."""
+    inventory, status, text, svgs = rendered[case]
+    assert status == 0
+    blocks = re.findall(r"```mermaid\n(.*?)```", text, re.DOTALL)
+    assert len(blocks) == 2  # the pie of the split and the quadrant chart
+    assert max(map(len, blocks)) < MERMAID_LIMIT
     assert len(svgs) == len(blocks)
     for svg in svgs:
-        text = svg.read_text(encoding="utf-8")
-        assert "Syntax error" not in text, svg.name
-        assert "Maximum text size" not in text, svg.name
-        assert "<svg" in text
+        drawing = svg.read_text(encoding="utf-8")
+        assert "Syntax error" not in drawing, svg.name
+        assert "Maximum text size" not in drawing, svg.name
+        assert "<svg" in drawing
     # The charts hold what they should: the pie's slices and a point per place features sit.
     pie, quadrant = (svg.read_text(encoding="utf-8") for svg in svgs)
     assert "free" in pie
-    points = build_report(analyze_file(case, what_ifs=True)).quadrant
+    points = build_report(analyze_file(inventory, what_ifs=True)).quadrant
     assert quadrant.count('class="data-point"') == len(points)
-    if measured:
+    if case in LABELS_MEASURED:
         assert_labels_inside_and_apart(page, svgs[1])
 
 

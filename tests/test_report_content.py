@@ -495,7 +495,7 @@ def test_ten_thousand_placed_features_make_a_page_under_5_mb(tmp_path, run):
         for i in range(10_000)
     ]
 
-    class Plain(yaml.SafeDumper):
+    class Plain(yaml.CSafeDumper):
         def ignore_aliases(self, data):  # every feature written out, as a real file would be
             return True
 

@@ -76,16 +76,23 @@ def searched_by_report(run, monkeypatch, path: str, detail: str) -> tuple[list[s
     return list(searched), result.stdout
 
 
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory):
+    """A catalog of 1,000 features of a real shape, and its analysis with every what-if."""
+    path = tmp_path_factory.mktemp("catalog") / "catalog.yaml"
+    path.write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
+    return str(path), analyze_file(str(path), what_ifs=True)
+
+
 @pytest.mark.parametrize("detail", DETAIL_LEVELS)
 def test_the_report_searches_what_ifs_only_for_the_features_it_shows_them_for(
-        run, monkeypatch, tmp_path, detail):
+        run, monkeypatch, catalog, detail):
     """Searching every feature's what-ifs cost the report more than the analysis: it
     searches those of its appendix's sections, and of the features whose answer could still
     outweigh the fifth question to confirm; the page is the one every what-if gives."""
-    path = tmp_path / "catalog.yaml"
-    path.write_text(inventory_text(realistic_features(1000)), encoding="utf-8")
-    searched, page = searched_by_report(run, monkeypatch, str(path), detail)
-    full = build_report(analyze_file(str(path), what_ifs=True), detail)
+    path, analysis = catalog
+    searched, page = searched_by_report(run, monkeypatch, path, detail)
+    full = build_report(analysis, detail)
     assert page == render_report(full.analysis, RenderOptions(detail=detail))
     assert len(full.confirmations) == 5
     shown = {f.feature.id for f in full.appendix}

@@ -429,6 +429,7 @@ def every_command_run(tmp_path_factory):
     return runs
 
 
+@pytest.mark.xdist_group("every-command")  # one worker runs the matrix, two launches
 @pytest.mark.parametrize("encoding", ["ascii", "cp1252"])
 @pytest.mark.parametrize("args", EVERY_COMMAND, ids=" ".join)
 def test_a_stdout_that_cannot_encode_the_text_gets_escapes(every_command_run, args, encoding):

@@ -26,6 +26,8 @@ from tests.conftest import ROOT
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif" / "sarif-schema-2.1.0.json").read_text())
 ACTION = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+# One worker installs the tool once for every test here.
+pytestmark = pytest.mark.xdist_group("install")
 BASH = ["bash", "--noprofile", "--norc", "-eo", "pipefail"]  # what a runner runs 'shell: bash' with
 # What pip needs to build the tool, copied to a folder whose name holds a space.
 SOURCES = ("pyproject.toml", "README.md", "freemium_advisor", "rules", "checks", "templates", "schema")

@@ -17,6 +17,7 @@ from tests.conftest import EXAMPLES
 WHITEBOARD = str(EXAMPLES / "whiteboard.yaml")
 
 
+@pytest.mark.heavy
 def test_a_realistic_catalog_of_100000_features_loads(tmp_path):
     features = realistic_features(limits.MAX_FEATURES)
     # Every tenth feature waives a check, as a catalog with deliberate decisions does.

@@ -24,9 +24,10 @@ from tests.test_report import HOSTILE, import_pricing
 
 playwright = pytest.importorskip("playwright.sync_api", reason="needs playwright: pip install -e '.[test]'")
 BROWSER = chromium()
-pytestmark = pytest.mark.skipif(
+# One worker loads every report into one page of one Chromium.
+pytestmark = [pytest.mark.xdist_group("browser"), pytest.mark.skipif(
     not BROWSER, reason="needs Chromium: apt-get install chromium (.ci/run installs it)",
-)
+)]
 # A long name without a space must wrap, not push a table off the page.
 LONG = "Unbreakable" + "x" * 150
 PRICINGS = ROOT / "tests" / "data" / "pricing2yaml"

@@ -483,6 +483,7 @@ def test_the_default_detail_keeps_the_biggest_changes_and_says_how_many_more(mon
     assert f"more findings are left out: `freemium-advisor check {imported['notion']}` lists every one." in text
 
 
+@pytest.mark.heavy
 def test_ten_thousand_placed_features_make_a_page_under_5_mb(tmp_path, run):
     """A catalog of 10,000 features, each placed today (half of them moved by the advice):
     the default HTML report stays under 5 MB."""

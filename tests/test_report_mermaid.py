@@ -23,11 +23,12 @@ from tests.conftest import EXAMPLES, ROOT, chromium, mermaid_cli
 from tests.test_report import HOSTILE, import_pricing
 
 MMDC, BROWSER = mermaid_cli(), chromium()
-pytestmark = pytest.mark.skipif(
+# One worker renders every case (one mermaid-cli run, one Chromium page).
+pytestmark = [pytest.mark.xdist_group("mermaid"), pytest.mark.skipif(
     not (MMDC and BROWSER),
     reason="needs mermaid-cli and Chromium: PUPPETEER_SKIP_DOWNLOAD=1 npm install --prefix .tools/node "
     "@mermaid-js/mermaid-cli and apt-get install chromium (.ci/run does both)",
-)
+)]
 PRICINGS = ROOT / "tests" / "data" / "pricing2yaml"
 # The examples, hostile names, two imported real products (58 and 81 features) and 2,000
 # features, whose chart must still be one block Mermaid accepts.

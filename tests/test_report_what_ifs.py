@@ -24,6 +24,8 @@ from tests.conftest import EXAMPLES, ROOT
 from tests.test_report import import_pricing
 
 PRICINGS = ROOT / "tests" / "data" / "pricing2yaml"
+# One worker analyses the 1,000-feature catalog once for the three detail levels.
+pytestmark = pytest.mark.xdist_group("what-ifs")
 CASES = [str(p) for p in sorted(EXAMPLES.glob("*.yaml"))]
 
 

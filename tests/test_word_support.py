@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from benchmarks.realworld_scoring import WordSupport, imported, word_support, without_entries
 from freemium_advisor.reading.rulepacks import load_ruleset
 
@@ -22,6 +24,7 @@ def support() -> list[WordSupport]:
     return word_support(RULESET, inventories)
 
 
+@pytest.mark.heavy
 def test_single_product_entries_are_few_and_each_has_a_general_reason():
     found = support()
     assert len(found) > 300  # every entry of every list is reported

@@ -188,6 +188,7 @@ _ENTRIES = st.lists(_WORDS, min_size=1, max_size=3).map(" ".join).flatmap(
 @given(st.lists(st.lists(_ENTRIES, min_size=1, max_size=5), min_size=1, max_size=4),
        st.lists(_WORDS | st.sampled_from(["-", ".", "%", "ab%c", "_", "_on", "sign_ -"]),
                 max_size=10).map(" ".join))
+@pytest.mark.heavy
 def test_the_matcher_finds_what_the_regular_expression_finds(lists, text):
     """Word lists are matched a word at a time, never by regular expression; what they find
     is what the one-expression reading of a list finds, overlaps and stems included."""

@@ -16,13 +16,21 @@ a fresh interpreter costs a few hundred milliseconds to import Typer, rich and t
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
+import pkgutil
 import selectors
 import sys
 
+import freemium_advisor
 from freemium_advisor import launch
-from freemium_advisor.cli import app  # noqa: F401  imported once, before the forks
+
+# Every module of the program, imported once before the forks (the commands import most of
+# theirs when they run): a child then starts its command at once.
+for module in pkgutil.walk_packages(freemium_advisor.__path__, "freemium_advisor."):
+    if module.name != "freemium_advisor.__main__":
+        importlib.import_module(module.name)
 
 
 def run(args: list[str]) -> tuple[int, bytes, bytes]:

@@ -5,6 +5,7 @@ really removes every trace of placement."""
 from __future__ import annotations
 
 import copy
+import functools
 import random
 from pathlib import Path
 
@@ -35,6 +36,13 @@ def advice(pricing: dict, name: str) -> list[tuple[str, str, str | None]]:
     return [(a.feature.id, a.recommendation, a.tier) for a in assessments]
 
 
+@functools.cache
+def pricing_of(path: Path) -> tuple[dict, list]:
+    """The parsed pricing at ``path`` and its advice, computed once for the tests below."""
+    pricing = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return pricing, advice(pricing, path.name)
+
+
 def empty_plans(pricing: dict) -> dict:
     """A copy whose plans and add-ons include nothing; feature defaults are left as they are."""
     emptied = copy.deepcopy(pricing)
@@ -55,8 +63,7 @@ def test_the_dataset_is_there():
 
 @pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)
 def test_advice_is_the_same_when_plans_are_emptied(path):
-    pricing = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    original = advice(pricing, path.name)
+    pricing, original = pricing_of(path)
     assert original, "the pricing imports no feature"
     assert advice(empty_plans(pricing), path.name) == original
     assert advice(blind(pricing), path.name) == original
@@ -81,8 +88,8 @@ def shuffled_without_plan_descriptions(pricing: dict, seed: int) -> dict:
 @pytest.mark.parametrize("path", PRICINGS, ids=pricing_id)
 def test_advice_is_the_same_when_features_are_shuffled_and_plan_descriptions_removed(path):
     """Order in the file and the plans' sales copy are no evidence about a feature."""
-    pricing = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    original = sorted(advice(pricing, path.name))
+    pricing, advice_as_read = pricing_of(path)
+    original = sorted(advice_as_read)
     for seed in (1, 2):
         changed = shuffled_without_plan_descriptions(pricing, seed)
         assert list(changed["features"]) != list(pricing["features"]) or len(pricing["features"]) < 2

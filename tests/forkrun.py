@@ -31,6 +31,10 @@ from freemium_advisor import launch
 for module in pkgutil.walk_packages(freemium_advisor.__path__, "freemium_advisor."):
     if module.name != "freemium_advisor.__main__":
         importlib.import_module(module.name)
+# And the built-in rules and checks, compiled once: a child reads their files again and finds
+# them compiled (the memo is keyed by the files' text), as a second command in one process does.
+importlib.import_module("freemium_advisor.reading.rulepacks").load_ruleset()
+importlib.import_module("freemium_advisor.reading.checkcatalog").load_checks()
 
 
 def run(args: list[str]) -> tuple[int, bytes, bytes]:

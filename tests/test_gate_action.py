@@ -270,8 +270,20 @@ def test_the_readme_gitlab_job_writes_a_code_quality_report(runner, installed):
     env = {key: str(value) for key, value in env.items()}
     script = runner["temp"] / "gitlab job.sh"
     script.write_text("\n".join(job["script"]) + "\n")
-    result = subprocess.run(["bash", "-e", str(script)], cwd=runner["workspace"], env=env,
-                            capture_output=True, text=True, timeout=600)
+    # The job's environment is the action's, moved where the job makes it (the fixture tested
+    # a fresh install from the same source), as in a job whose cache kept it: its venv and pip
+    # commands run over it instead of installing every dependency a third time. The action's
+    # path points to it meanwhile, for the scripts pip wrote there.
+    action_venv = Path(installed["install"]["outputs"]["python"]).parent.parent
+    job_venv = runner["workspace"] / job["script"][0].split()[-1]
+    action_venv.rename(job_venv)
+    action_venv.symlink_to(job_venv, target_is_directory=True)
+    try:
+        result = subprocess.run(["bash", "-e", str(script)], cwd=runner["workspace"], env=env,
+                                capture_output=True, text=True, timeout=600)
+    finally:
+        action_venv.unlink()
+        job_venv.rename(action_venv)
     assert result.returncode == 1, result.stderr
     report = json.loads((runner["workspace"] / "gl-code-quality-report.json").read_text())
     # GitLab's Code Quality format: each issue with these fields, the path relative to the project.

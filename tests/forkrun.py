@@ -2,16 +2,17 @@
 
     python -m tests.forkrun COMMANDS.json | cat
 
-Reads a JSON list of argument lists. This process imports the command line once; each run is
-a child forked from it, whose standard output and error are pipes and whose standard input is
-this process's: the child's streams are the ones Python set up when this process started
-(``PYTHONIOENCODING`` and the rest of the environment apply as to a fresh ``python -m
-freemium_advisor``), and it exits as that process would, flushing its streams at exit. Start
-it with stdout and stderr on pipes too: Python set its streams up for what they were then. Prints one JSON line per run: the arguments, the exit
-status, and stdout and stderr as Latin-1 text (one character per byte).
+Reads a JSON list of argument lists. This process imports the program once, and compiles
+its built-in rules and checks; each run is a child forked from it, whose standard output and
+error are pipes and whose standard input is this process's. The child's streams are the ones
+Python set up when this process started (``PYTHONIOENCODING`` and the rest of the environment
+apply as to a fresh ``python -m freemium_advisor``), and it exits as that process would,
+flushing its streams at exit. Start this process with stdout and stderr on pipes too: Python
+set its streams up for what they were then. Prints one JSON line per run: the arguments, the
+exit status, and stdout and stderr as Latin-1 text (one character per byte).
 
 Tests that start the program once per case in a matrix (every command, every encoding) use it:
-a fresh interpreter costs a few hundred milliseconds to import Typer, rich and the engine.
+a fresh interpreter would import Typer, rich and the engine and compile the rules for each run.
 """
 
 from __future__ import annotations

@@ -80,7 +80,10 @@ def pytest_collection_modifyitems(config, items):
     """The long tests first: the groups of tests that share an expensive fixture (an install,
     a browser) and the tests marked heavy. Two workers then end together, instead of one
     starting a long test when the other is nearly done."""
-    items.sort(key=lambda item: not (item.get_closest_marker("xdist_group") or item.get_closest_marker("heavy")))
+    def long(item) -> bool:
+        return bool(item.get_closest_marker("xdist_group") or item.get_closest_marker("heavy"))
+
+    items.sort(key=lambda item: not long(item))
 
 
 def pytest_addoption(parser):

@@ -85,10 +85,14 @@ def test_two_waiver_errors_are_both_listed(run, monkeypatch):
     ]
 
 
+# One paid feature, the waivers below written under it (line 9 on).
+SHARE = ("version: 1\nproduct:\n  name: Boardly\n  tiers: [free, pro]\nfeatures:\n"
+         "  - id: share\n    name: Share boards\n    current: pro\n")
+
+
 def test_every_problem_of_one_waiver_is_listed(run, tmp_path):
     (tmp_path / "features.yaml").write_text(
-        "version: 1\nproduct:\n  name: Boardly\n  tiers: [free, pro]\nfeatures:\n"
-        "  - id: share\n    name: Share boards\n    current: pro\n    signals: {virality: high}\n"
+        SHARE + "    signals: {virality: high}\n"
         "    waive:\n"
         "      - check: gated-growth-featur\n"
         '        reason: ""\n'
@@ -107,10 +111,7 @@ def test_every_problem_of_one_waiver_is_listed(run, tmp_path):
 
 
 def test_a_waiver_missing_both_check_and_reason_says_both(run, tmp_path):
-    (tmp_path / "features.yaml").write_text(
-        "version: 1\nproduct:\n  name: Boardly\n  tiers: [free, pro]\nfeatures:\n"
-        "  - id: share\n    name: Share boards\n    current: pro\n"
-        "    waive: [{owner: me}]\n")
+    (tmp_path / "features.yaml").write_text(SHARE + "    waive: [{owner: me}]\n")
     code, stderr = agree(run, "features.yaml")
     assert code == 2
     assert stderr.splitlines() == [

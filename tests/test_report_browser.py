@@ -14,11 +14,10 @@ import shutil
 import subprocess
 
 import pytest
-
-from freemium_advisor.engine.analysis import analyze_file
 from typer.testing import CliRunner
 
 from freemium_advisor.cli import app
+from freemium_advisor.engine.analysis import analyze_file
 from tests.conftest import EXAMPLES, ROOT, chromium
 from tests.test_report import HOSTILE, import_pricing
 
@@ -126,7 +125,7 @@ needs_pdftotext = pytest.mark.skipif(
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_every_chart_and_feature_renders(browser, reports, tmp_path, case):
+def test_every_chart_and_feature_renders(browser, reports, case):
     path, inventory = reports(case, "--detail", "all")
     analysis = analyze_file(inventory)
     page, errors, requests = open_page(browser, path, viewport={"width": 1100, "height": 900})
@@ -168,7 +167,7 @@ def test_every_chart_and_feature_renders(browser, reports, tmp_path, case):
         assert " ".join(heading.split()) == f"{i + 1}. " + " ".join(a.feature.name.split())
         assert any(a.recommendation in classes for classes in advice)
 
-def test_sections_are_collapsed_until_opened(browser, reports, tmp_path):
+def test_sections_are_collapsed_until_opened(browser, reports):
     path, _ = reports("examples/whiteboard.yaml")
     page, errors, _ = open_page(browser, path)
     section = page.locator("details.feature").first
@@ -199,7 +198,7 @@ def test_the_first_printed_page_decides(browser, reports, tmp_path, case):
 
 
 @pytest.mark.parametrize("case", EXAMPLE_CASES + ["hostile"] + PRICING_CASES)
-def test_no_sideways_scrolling_on_a_phone(browser, reports, tmp_path, case):
+def test_no_sideways_scrolling_on_a_phone(browser, reports, case):
     """At 390 px the page is as wide as the screen, every section opened; no tier name is
     split across lines."""
     path, inventory = reports(case)
@@ -236,7 +235,7 @@ def test_no_sideways_scrolling_on_a_phone(browser, reports, tmp_path, case):
 
 @pytest.mark.parametrize("case", EXAMPLE_CASES + ["hostile", "notion", "github", "figma"])
 @pytest.mark.parametrize("width", [1100, PHONE])
-def test_no_chart_label_is_clipped(browser, reports, tmp_path, case, width):
+def test_no_chart_label_is_clipped(browser, reports, case, width):
     """Every text of every chart lies inside its chart's view box, as drawn."""
     path, _ = reports(case, "--detail", "all")
     page, errors, _ = open_page(browser, path, viewport={"width": width, "height": 900})

@@ -13,12 +13,11 @@ import re
 import subprocess
 
 import pytest
-
-from freemium_advisor.engine.analysis import analyze_file
-from freemium_advisor.render.report import build_report
 from typer.testing import CliRunner
 
 from freemium_advisor.cli import app
+from freemium_advisor.engine.analysis import analyze_file
+from freemium_advisor.render.report import build_report
 from tests.conftest import EXAMPLES, ROOT, chromium, mermaid_cli
 from tests.test_report import HOSTILE, import_pricing
 

@@ -17,6 +17,7 @@ a fresh interpreter would import Typer, rich and the engine and compile the rule
 
 from __future__ import annotations
 
+import gc
 import importlib
 import json
 import os
@@ -36,6 +37,9 @@ for module in pkgutil.walk_packages(freemium_advisor.__path__, "freemium_advisor
 # them compiled (the memo is keyed by the files' text), as a second command in one process does.
 importlib.import_module("freemium_advisor.reading.rulepacks").load_ruleset()
 importlib.import_module("freemium_advisor.reading.checkcatalog").load_checks()
+# What is here now lives as long as this process: out of the collector's sight, a child's
+# collections do not touch (and so copy) every page it shares with this process.
+gc.freeze()
 
 
 def run(args: list[str]) -> tuple[int, bytes, bytes]:

@@ -120,7 +120,8 @@ def chromium() -> str | None:
     return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def mermaid_cli() -> str | None:
-    """mermaid-cli's ``mmdc``: ``$MMDC``, else where .ci/run installs it, else on PATH."""
-    local = ROOT / ".tools" / "node" / "node_modules" / ".bin" / "mmdc"
-    return os.environ.get("MMDC") or (str(local) if local.exists() else None) or shutil.which("mmdc")
+def mermaid_script() -> str | None:
+    """Mermaid's browser script (the ``mermaid`` package from npm): ``$MERMAID_JS``, else where
+    .ci/run installs it."""
+    local = ROOT / ".tools" / "node" / "node_modules" / "mermaid" / "dist" / "mermaid.min.js"
+    return os.environ.get("MERMAID_JS") or (str(local) if local.exists() else None)

@@ -14,9 +14,10 @@ import yaml
 
 from freemium_advisor.engine.analysis import analyze
 from benchmarks.realworld_scoring import BLIND_VALUE, blind, evaluate_pricing
+from freemium_advisor.base.yamlpos import Document
 from freemium_advisor.reading.importers import dump_inventory
 from freemium_advisor.reading.importers.pricing2yaml import import_pricing2yaml
-from freemium_advisor.reading.inventory_reader import parse_inventory
+from freemium_advisor.reading.inventory_reader import parse_inventory, read_inventory
 from freemium_advisor.reading.rulepacks import load_ruleset
 
 DATASET = Path(__file__).parent / "data" / "pricing2yaml"
@@ -29,9 +30,11 @@ def pricing_id(path: Path) -> str:
 
 
 def advice(pricing: dict, name: str) -> list[tuple[str, str, str | None]]:
-    """Import a parsed pricing and analyze it with the built-in rules."""
+    """Import a parsed pricing and analyze it with the built-in rules. The inventory is read
+    from the data the import writes (its YAML text, which only lays that data out, is pinned
+    by tests/test_import_pricing2yaml.py): whatever reaches the engine passes through it."""
     text = yaml.dump(pricing, Dumper=yaml.CSafeDumper, sort_keys=False, allow_unicode=True)
-    inventory = parse_inventory(dump_inventory(import_pricing2yaml(text, name)), name)
+    inventory = read_inventory(Document(import_pricing2yaml(text, name), name, {}, None))
     assessments = analyze(inventory, RULESET).assessments
     return [(a.feature.id, a.recommendation, a.tier) for a in assessments]
 

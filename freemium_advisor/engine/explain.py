@@ -16,7 +16,7 @@ from collections.abc import Collection
 from dataclasses import replace
 
 from freemium_advisor.engine.decide import choose_tier
-from freemium_advisor.engine.rule_engine import Engine
+from freemium_advisor.engine.rule_engine import Engine, engine_for
 from freemium_advisor.model.inventory import Product
 from freemium_advisor.model.signals import AUDIENCE, AUDIENCES, LEVEL, LEVELS, SIGNALS
 from freemium_advisor.result import INFERRED, Analysis, Assessment, Explanation, Flip, Signal
@@ -28,7 +28,7 @@ class WhatIfSearch:
     searched once; an assessment that already carries them is answered from them."""
 
     def __init__(self, analysis: Analysis):
-        self._engine = Engine(analysis.ruleset)
+        self._engine = engine_for(analysis.ruleset)
         self._product = analysis.inventory.product
         self._searched: dict[int, tuple] = {}
         self._decided: dict[tuple, tuple[Flip, ...]] = {}

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from freemium_advisor.engine.explain import offered_values
-from freemium_advisor.engine.rule_engine import Engine
+from freemium_advisor.engine.rule_engine import Engine, engine_for
 from freemium_advisor.model.inventory import Inventory
 from freemium_advisor.model.rules import RuleSet, Source
 from freemium_advisor.model.signals import (
@@ -168,7 +168,7 @@ class Question:
 def questions(inventory: Inventory, assessments: tuple[Assessment, ...], ruleset: RuleSet,
               only: str | None = None) -> list[Question]:
     """Every question worth asking (of the feature ``only``, if given), most valuable first."""
-    engine = Engine(ruleset)
+    engine = engine_for(ruleset)
     product = inventory.product
     found = []
     for order, a in enumerate(assessments):

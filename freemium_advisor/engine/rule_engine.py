@@ -373,12 +373,31 @@ def _render(rule: Rule, template, context: dict) -> str:
         raise rule_error(rule, str(exc), part) from None
 
 
+def engine_for(ruleset: RuleSet) -> Engine:
+    """The engine of ``ruleset``, made once a process. A rule set never changes, and what an
+    engine remembers (which rules fire for which values, which questions could move a
+    decision) depends on the rule set and those values alone: the interview after each answer,
+    the report's what-ifs and a caller analysing many products share it."""
+    kept = _ENGINES.get(id(ruleset))
+    if kept is None or kept[0] is not ruleset:
+        if len(_ENGINES) >= _ENGINES_MOST:
+            _ENGINES.pop(next(iter(_ENGINES)))
+        kept = _ENGINES[id(ruleset)] = (ruleset, Engine(ruleset))
+    return kept[1]
+
+
+# The engines made, by the rule set's id; each entry keeps its rule set alive, so the id is
+# not another's while the entry stands.
+_ENGINES: dict[int, tuple[RuleSet, Engine]] = {}
+_ENGINES_MOST = 8
+
+
 def evaluate(
     inventory: Inventory, ruleset: RuleSet, cache: AssessmentCache | None = None,
 ) -> tuple[Assessment, ...]:
     """Assess every feature of the inventory, in inventory order; with a ``cache``, reuse
     what earlier evaluations of the same product assessed."""
-    engine = Engine(ruleset)
+    engine = engine_for(ruleset)
     product_context = _product_context(inventory.product)
     assess = AssessmentMemo(ruleset, lambda feature: engine.assess(
         feature, inventory.product, product_context=product_context,

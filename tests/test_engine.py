@@ -524,3 +524,20 @@ features:
     analysis = analysis_of(text)
     assert analysis.assessment("notes").signals["aha"].source == INFERRED
     assert analysis.assessment("inside").signals["aha"].source == UNSET
+
+
+def test_one_engine_per_rule_set_and_the_same_advice_with_its_memos_warm():
+    """An analysis is the same whether its rule set's engine is new or has assessed other
+    products before (what it remembers depends on the rule set and the values alone)."""
+    from dataclasses import replace
+
+    from freemium_advisor.engine import rule_engine
+
+    other = replace(RULESET)  # the same rules, another rule set
+    assert rule_engine.engine_for(RULESET) is rule_engine.engine_for(RULESET)
+    assert rule_engine.engine_for(other) is not rule_engine.engine_for(RULESET)
+    inventories = [parse_inventory(p.read_text(encoding="utf-8"), p.name) for p in sorted(EXAMPLES.glob("*.yaml"))]
+    warm = [analyze(inventory, RULESET).assessments for inventory in inventories]
+    for inventory, assessments in zip(inventories, warm):
+        rule_engine._ENGINES.clear()  # a new engine, remembering nothing
+        assert analyze(inventory, RULESET).assessments == assessments

@@ -284,6 +284,31 @@ def test_every_broken_rule_of_a_pack_is_reported_in_one_run(run, write):
     ]
 
 
+def test_every_problem_of_a_packs_overrides_disables_and_policy_in_one_run(run, write):
+    """Each override, disabled id, policy key, label, band and severity is read on its own:
+    one mistake does not hide the next one in the same part of the file."""
+    pack = write("pack.yaml", """\
+        override:
+          no-such-rule: {weight: 1}
+          virality-high: {id: other, weight: 2}
+        disable: [no-such-one, 7]
+        policy:
+          min_growth_for_walls: 1
+          confidence_labels: {high: 2, medium: 0.8, lowish: 0.5}
+          confidence_bands:
+            - {advice: free, net_reasons: 1, accuracy: 0.9}
+            - {advice: maybe, net_reasons: 1, accuracy: 0.9}
+          severity: {empty-tier: loud, gated-growth-feature: off}
+        """)
+    result = run("rules", "list", "-r", pack)
+    assert result.exit_code == 2
+    assert [line.split(": error: ")[0] for line in result.stderr.splitlines()] == [
+        f"{pack}:2:3", f"{pack}:3:19", f"{pack}:4:11", f"{pack}:4:24", f"{pack}:6:3",
+        f"{pack}:7:29", f"{pack}:7:45", f"{pack}:10:16", f"{pack}:11:26",
+    ]
+    assert "unknown severity 'loud'" in result.stderr
+
+
 def test_a_packs_audience_words_reach_the_built_in_rules_that_read_the_audience(write):
     """Sharing is viral unless the words name another audience: a pack that names one (loaded
     after the built-ins) is read before the built-in sharing rule, which reads the audience."""

@@ -23,7 +23,7 @@ from freemium_advisor.base.folders import walk_files
 from freemium_advisor.reading.rulecompile import Draft, compile_rule, rule_id_problem
 from freemium_advisor.model.rules import ConfidenceBand, Policy, RuleSet
 from freemium_advisor.model.signals import AUDIENCES
-from freemium_advisor.base.validate import MAX_ERRORS
+from freemium_advisor.base.validate import MAX_ERRORS, Checker
 from freemium_advisor.base.yamlpos import Document, load_yaml, read_text, type_name
 
 FILE_KEYS = ("rules", "override", "disable", "policy")
@@ -38,10 +38,10 @@ BAND_KEYS = ("advice", "net_reasons", "accuracy")
 CHECK_LEVELS = ("error", "warning", "note", "off")
 
 
-def _share(doc: Document, path: tuple, value: Any) -> float:
+def _share(check: Checker, path: tuple, value: Any) -> float:
     """A measured share: a number from 0 to 1."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise doc.error(path, "an accuracy must be a number from 0 to 1")
+        raise check.fail(path, "an accuracy must be a number from 0 to 1")
     return float(value)
 
 
@@ -101,11 +101,15 @@ def _pack_files(folder: Path) -> list[Path]:
 
 
 class _Loader:
+    """Reads the files of the packs in order into drafts of rules and a policy. Each file is
+    checked by a :class:`~freemium_advisor.base.validate.Checker` (every problem in it, in file
+    order, and the next part read); what a file or a rule fails with as a whole (its YAML, its
+    compiled rule) is collected here, so one run reports every file's problems."""
+
     def __init__(self) -> None:
         self.drafts: dict[str, Draft] = {}
         self.disabled: dict[str, None] = {}
         self.policy: dict[str, Any] = {}
-        self.policy_where: dict[str, tuple[Document, tuple]] = {}
         self.type_audiences: dict[str, str | None] = {}
         self.labels: dict[str, float] = {}
         self.bands: list[ConfidenceBand] | None = None
@@ -114,7 +118,7 @@ class _Loader:
 
     @contextmanager
     def collecting(self) -> Iterator[None]:
-        """Record a problem and go on with the next part, so one run reports them all."""
+        """Record what a part failed with and go on with the next, so one run reports them all."""
         try:
             yield
         except InputErrors as exc:
@@ -125,50 +129,57 @@ class _Loader:
             raise InputErrors(self.errors)
 
     def add_file(self, doc: Document) -> None:
-        data = doc.data
+        """Read one file of a pack; raise every problem it has at once."""
+        check = Checker(doc)
+        with check.each():
+            self._add_file(check, doc.data)
+        check.done()
+
+    def _add_file(self, check: Checker, data: Any) -> None:
         if data is None:
-            raise InputError(doc.path, 1, 1, f"the rule pack is empty; expected {one_of(FILE_KEYS)}")
-        if not isinstance(data, dict):
-            raise doc.error((), f"a rule pack must be a mapping, not {type_name(data)}")
+            raise check.fail((), f"the rule pack is empty; expected {one_of(FILE_KEYS)}")
+        data = check.mapping(data, (), "a rule pack")
+        usable = True
         for key in data:
             if key not in FILE_KEYS:
-                raise doc.error(
+                usable = False
+                check.report(
                     (key,),
                     f"unknown rule pack key '{key}'{did_you_mean(key, FILE_KEYS)}"
                     f"; expected {one_of(FILE_KEYS)}",
                     at_key=True,
                 )
-            if data[key] is None:  # 'rules:' with nothing after it is a mistake, not "no rules"
-                raise doc.error((key,), f"'{key}' is empty; give it a value or remove it")
-        with self.collecting():
-            self._add_rules(doc, data.get("rules"))
-        with self.collecting():
-            self._add_overrides(doc, data.get("override"))
-        with self.collecting():
-            self._add_disabled(doc, data.get("disable"))
-        with self.collecting():
-            self._add_policy(doc, data.get("policy"))
+            elif data[key] is None:  # 'rules:' with nothing after it is a mistake, not "no rules"
+                usable = False
+                check.report((key,), f"'{key}' is empty; give it a value or remove it")
+        if not usable:
+            return  # a misnamed key may hold what the other parts refer to
+        parts = {"rules": self._add_rules, "override": self._add_overrides,
+                 "disable": self._add_disabled, "policy": self._add_policy}
+        for key, read in parts.items():
+            with check.each():
+                read(check, data.get(key))
 
-    def _add_rules(self, doc: Document, rules: Any) -> None:
+    def _add_rules(self, check: Checker, rules: Any) -> None:
         if rules is None:
             return
         if not isinstance(rules, list):
-            raise doc.error(("rules",), f"'rules' must be a list, not {type_name(rules)}")
+            raise check.fail(("rules",), f"'rules' must be a list, not {type_name(rules)}")
         for index, raw in enumerate(rules):
-            with self.collecting():
-                self._add_rule(doc, ("rules", index), raw)
+            with check.each():
+                self._add_rule(check, ("rules", index), raw)
 
-    def _add_rule(self, doc: Document, path: tuple, raw: Any) -> None:
-        if not isinstance(raw, dict):
-            raise doc.error(path, f"a rule must be a mapping, not {type_name(raw)}")
+    def _add_rule(self, check: Checker, path: tuple, raw: Any) -> None:
+        doc = check.doc
+        raw = check.mapping(raw, path, "a rule")
         rule_id = raw.get("id")
         problem = rule_id_problem(rule_id)
         if problem:
-            raise doc.error((*path, "id") if "id" in raw else path, problem)
+            raise check.fail((*path, "id") if "id" in raw else path, problem)
         if rule_id in self.drafts:
             first_doc, first_path = self.drafts[rule_id].origin
             mark = first_doc.value_mark(first_path)
-            raise doc.error(
+            raise check.fail(
                 (*path, "id"),
                 f"duplicate rule id '{rule_id}' (first defined at "
                 f"{first_doc.path}:{mark.line}:{mark.column}); use 'override' to change it",
@@ -177,138 +188,141 @@ class _Loader:
             dict(raw), {key: (doc, (*path, key)) for key in raw}, (doc, path)
         )
 
-    def _known_rule(self, doc: Document, path: tuple, rule_id: Any) -> str:
+    def _known_rule(self, check: Checker, path: tuple, rule_id: Any) -> str:
         known = list(self.drafts)
         if not isinstance(rule_id, str):
-            raise doc.error(path, f"a rule id must be text, not {type_name(rule_id)}")
+            raise check.fail(path, f"a rule id must be text, not {type_name(rule_id)}")
         if rule_id not in self.drafts:
-            raise doc.error(
+            raise check.fail(
                 path, f"no rule '{rule_id}' to change{did_you_mean(str(rule_id), known)}",
                 at_key=True,
             )
         return rule_id
 
-    def _add_overrides(self, doc: Document, overrides: Any) -> None:
+    def _add_overrides(self, check: Checker, overrides: Any) -> None:
         if overrides is None:
             return
         if not isinstance(overrides, dict):
-            raise doc.error(("override",), "'override' must map rule ids to the fields to change")
+            raise check.fail(("override",), "'override' must map rule ids to the fields to change")
         for rule_id, changes in overrides.items():
-            path = ("override", rule_id)
-            draft = self.drafts[self._known_rule(doc, path, rule_id)]
-            if not isinstance(changes, dict):
-                raise doc.error(path, f"the override of '{rule_id}' must be a mapping of fields")
-            for key, value in changes.items():
-                if key in ("id", "kind"):
-                    raise doc.error(
-                        (*path, key), f"an override cannot change a rule's '{key}'", at_key=True
-                    )
-                draft.fields[key] = value
-                draft.where[key] = (doc, (*path, key))
+            with check.each():
+                self._add_override(check, ("override", rule_id), rule_id, changes)
 
-    def _add_disabled(self, doc: Document, disabled: Any) -> None:
+    def _add_override(self, check: Checker, path: tuple, rule_id: Any, changes: Any) -> None:
+        draft = self.drafts[self._known_rule(check, path, rule_id)]
+        if not isinstance(changes, dict):
+            raise check.fail(path, f"the override of '{rule_id}' must be a mapping of fields")
+        for key, value in changes.items():
+            if key in ("id", "kind"):
+                check.report((*path, key), f"an override cannot change a rule's '{key}'", at_key=True)
+                continue
+            draft.fields[key] = value
+            draft.where[key] = (check.doc, (*path, key))
+
+    def _add_disabled(self, check: Checker, disabled: Any) -> None:
         if disabled is None:
             return
         if not isinstance(disabled, list):
-            raise doc.error(("disable",), "'disable' must be a list of rule ids")
+            raise check.fail(("disable",), "'disable' must be a list of rule ids")
         for index, rule_id in enumerate(disabled):
-            self._known_rule(doc, ("disable", index), rule_id)
-            self.disabled[rule_id] = None
+            with check.each():
+                self.disabled[self._known_rule(check, ("disable", index), rule_id)] = None
 
-    def _add_policy(self, doc: Document, policy: Any) -> None:
+    def _add_policy(self, check: Checker, policy: Any) -> None:
         if policy is None:
             return
         if not isinstance(policy, dict):
-            raise doc.error(("policy",), "'policy' must be a mapping")
+            raise check.fail(("policy",), "'policy' must be a mapping")
+        readers = {SEVERITY_KEY: self._add_severity, TYPES_KEY: self._add_type_audiences,
+                   LABELS_KEY: self._add_labels, BANDS_KEY: self._add_bands}
         for key, value in policy.items():
-            path = ("policy", key)
-            if key == SEVERITY_KEY:
-                self._add_severity(doc, value)
-                continue
-            if key == TYPES_KEY:
-                self._add_type_audiences(doc, value)
-                continue
-            if key == LABELS_KEY:
-                self._add_labels(doc, value)
-                continue
-            if key == BANDS_KEY:
-                self._add_bands(doc, value)
-                continue
-            if key not in POLICY_KEYS:
-                raise doc.error(
-                    path,
-                    f"unknown policy key '{key}'{did_you_mean(key, (*POLICY_KEYS, *MAPPING_KEYS))}"
-                    f"; expected {one_of((*POLICY_KEYS, *MAPPING_KEYS))}",
-                    at_key=True,
-                )
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
-                raise doc.error(path, f"policy '{key}' must be a number, 0 or more")
-            self.policy[key] = float(value)
-            self.policy_where[key] = (doc, path)
+            with check.each():
+                if key in readers:
+                    readers[key](check, value)
+                else:
+                    self._add_threshold(check, ("policy", key), key, value)
 
-    def _add_type_audiences(self, doc: Document, value: Any) -> None:
+    def _add_threshold(self, check: Checker, path: tuple, key: Any, value: Any) -> None:
+        if key not in POLICY_KEYS:
+            raise check.fail(
+                path,
+                f"unknown policy key '{key}'{did_you_mean(key, (*POLICY_KEYS, *MAPPING_KEYS))}"
+                f"; expected {one_of((*POLICY_KEYS, *MAPPING_KEYS))}",
+                at_key=True,
+            )
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < math.inf:
+            raise check.fail(path, f"policy '{key}' must be a number, 0 or more")
+        self.policy[key] = float(value)
+
+    def _add_type_audiences(self, check: Checker, value: Any) -> None:
         """``policy.type_audiences``: a feature type (the first part of its category, the
         Pricing2Yaml ``type``) and the audience it speaks for; ``null`` makes a type say nothing."""
         where = ("policy", TYPES_KEY)
         if not isinstance(value, dict):
-            raise doc.error(where, f"'policy.{TYPES_KEY}' must map feature types to an audience")
+            raise check.fail(where, f"'policy.{TYPES_KEY}' must map feature types to an audience")
         for kind, audience in value.items():
             path = (*where, kind)
             if not isinstance(kind, str) or not kind.strip() or kind != kind.strip().lower():
-                raise doc.error(path, f"a feature type in 'policy.{TYPES_KEY}' must be lowercase text",
-                                at_key=True)
-            if audience is not None and audience not in AUDIENCES:
-                raise doc.error(
+                check.report(path, f"a feature type in 'policy.{TYPES_KEY}' must be lowercase text",
+                             at_key=True)
+            elif audience is not None and audience not in AUDIENCES:
+                check.report(
                     path, f"unknown audience {audience!r} for type '{kind}'"
                     f"{did_you_mean(str(audience), AUDIENCES)}; expected {one_of((*AUDIENCES, 'null'))}",
                 )
-            self.type_audiences[kind] = audience
+            else:
+                self.type_audiences[kind] = audience
 
-    def _add_labels(self, doc: Document, value: Any) -> None:
+    def _add_labels(self, check: Checker, value: Any) -> None:
         """``policy.confidence_labels``: the lowest measured accuracy each label promises."""
         where = ("policy", LABELS_KEY)
         if not isinstance(value, dict):
-            raise doc.error(where, f"'policy.{LABELS_KEY}' must map {one_of(CONFIDENCE_LABELS)} to an accuracy")
+            raise check.fail(
+                where, f"'policy.{LABELS_KEY}' must map {one_of(CONFIDENCE_LABELS)} to an accuracy")
         for label, accuracy in value.items():
-            if label not in CONFIDENCE_LABELS:
-                raise doc.error((*where, label), f"unknown confidence label {label!r}"
-                                f"{did_you_mean(str(label), CONFIDENCE_LABELS)}; expected "
-                                f"{one_of(CONFIDENCE_LABELS)}", at_key=True)
-            self.labels[label] = _share(doc, (*where, label), accuracy)
+            with check.each():
+                if label not in CONFIDENCE_LABELS:
+                    raise check.fail((*where, label), f"unknown confidence label {label!r}"
+                                     f"{did_you_mean(str(label), CONFIDENCE_LABELS)}; expected "
+                                     f"{one_of(CONFIDENCE_LABELS)}", at_key=True)
+                self.labels[label] = _share(check, (*where, label), accuracy)
 
-    def _add_bands(self, doc: Document, value: Any) -> None:
+    def _add_bands(self, check: Checker, value: Any) -> None:
         """``policy.confidence_bands``: a pack's list replaces the bands before it."""
         where = ("policy", BANDS_KEY)
         if not isinstance(value, list):
-            raise doc.error(where, f"'policy.{BANDS_KEY}' must be a list of bands")
+            raise check.fail(where, f"'policy.{BANDS_KEY}' must be a list of bands")
         bands = []
         for index, band in enumerate(value):
-            path = (*where, index)
-            if not isinstance(band, dict) or set(band) != set(BAND_KEYS):
-                raise doc.error(path, f"a confidence band needs exactly {', '.join(BAND_KEYS)}")
-            if band["advice"] not in ("free", "gated"):
-                raise doc.error((*path, "advice"), "a band's advice is free or gated")
-            net = band["net_reasons"]
-            if isinstance(net, bool) or not isinstance(net, int):
-                raise doc.error((*path, "net_reasons"), "a band's 'net_reasons' is a whole number")
-            bands.append(ConfidenceBand(band["advice"], net,
-                                        _share(doc, (*path, "accuracy"), band["accuracy"])))
+            with check.each():
+                bands.append(self._band(check, (*where, index), band))
         self.bands = bands
 
-    def _add_severity(self, doc: Document, value: Any) -> None:
+    def _band(self, check: Checker, path: tuple, band: Any) -> ConfidenceBand:
+        if not isinstance(band, dict) or set(band) != set(BAND_KEYS):
+            raise check.fail(path, f"a confidence band needs exactly {', '.join(BAND_KEYS)}")
+        if band["advice"] not in ("free", "gated"):
+            raise check.fail((*path, "advice"), "a band's advice is free or gated")
+        net = band["net_reasons"]
+        if isinstance(net, bool) or not isinstance(net, int):
+            raise check.fail((*path, "net_reasons"), "a band's 'net_reasons' is a whole number")
+        return ConfidenceBand(band["advice"], net, _share(check, (*path, "accuracy"), band["accuracy"]))
+
+    def _add_severity(self, check: Checker, value: Any) -> None:
         if not isinstance(value, dict):
-            raise doc.error(("policy", SEVERITY_KEY), "'policy.severity' must map check ids to a severity")
+            raise check.fail(("policy", SEVERITY_KEY), "'policy.severity' must map check ids to a severity")
         for check_id, level in value.items():
             path = ("policy", SEVERITY_KEY, check_id)
             if level is False:
                 level = "off"  # YAML 1.1 reads a bare `off` as false
             if level not in CHECK_LEVELS:
-                raise doc.error(
+                check.report(
                     path, f"unknown severity {level!r} for check '{check_id}'"
                     f"{did_you_mean(str(level), CHECK_LEVELS)}; expected {one_of(CHECK_LEVELS)}",
                 )
-            mark = doc.key_mark(path)
-            self.severity[str(check_id)] = (level, (doc.path, mark.line, mark.column))
+                continue
+            mark = check.doc.key_mark(path)
+            self.severity[str(check_id)] = (level, (check.doc.path, mark.line, mark.column))
 
     def finish(self) -> RuleSet:
         missing = [k for k in POLICY_KEYS if k not in self.policy]

@@ -289,3 +289,33 @@ def test_an_infinite_yaml_number_is_not_finite(free):
     with pytest.raises(InputError) as raised:
         parse_inventory(text, "j.yaml")
     assert str(raised.value) == "j.yaml:4:47: error: 'free' must be a finite number, 0 or more"
+
+
+def test_reading_pauses_the_garbage_collector_and_restores_it():
+    """A large inventory is read with the cyclic collector paused (it would rescan every new
+    feature again and again), and the caller gets it back as it was: running or not."""
+    import gc
+
+    features = "".join(
+        f"  - {{id: f{i}, name: Feature {i}, current: pro, signals: {{aha: high}}}}\n" for i in range(3000)
+    )
+    text = HEADER + features
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        assert gc.isenabled()
+        assert len(parse_inventory(text, "big.yaml").features) == 3000
+        assert gc.isenabled()
+        gc.disable()
+        parse_inventory(text, "big.yaml")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.callbacks.remove(count)
+    # The one collection each pause may end with (what was allocated meanwhile is then due).
+    assert len(collections) <= 2

@@ -29,7 +29,6 @@ many, before the rest is read.
 
 from __future__ import annotations
 
-import gc
 import math
 import re
 from array import array
@@ -38,6 +37,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from freemium_advisor.base.collector import collector_paused
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.limits import (
     MAX_ALIAS_NODES,
@@ -166,14 +166,10 @@ class Document:
 def load_yaml(text: str, path: str) -> Document:
     """Parse one YAML document into data with positions; every problem is an
     :class:`~freemium_advisor.base.errors.InputError` at its line and column."""
-    # Building creates many small objects and no reference cycles; the cyclic garbage
-    # collector would keep rescanning them and make large files load in quadratic-looking
-    # time, so it pauses while the document is built.
-    collecting = gc.isenabled()
-    gc.disable()
     loader = _Loader(text)
     try:
-        return _Builder(path, CONTROL.search(text) is None).document(loader)
+        with collector_paused():
+            return _Builder(path, CONTROL.search(text) is None).document(loader)
     except yaml.reader.ReaderError as exc:
         line, column = _reader_position(text, exc.position)
         raise InputError(path, line, column, f"invalid YAML: {exc.reason}") from None
@@ -187,8 +183,6 @@ def load_yaml(text: str, path: str) -> Document:
         raise InputError(path, None, None, f"invalid YAML: {exc}") from None
     finally:
         loader.dispose()
-        if collecting:
-            gc.enable()
 
 
 class _Builder:

@@ -31,6 +31,7 @@ from freemium_advisor.model.inventory import (
     default_tier_audiences,
 )
 from freemium_advisor.model.signals import AUDIENCES, MODELS, SIGNAL_BY_NAME
+from freemium_advisor.base.collector import collector_paused
 from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.model.waivers import parse_waivers
 from freemium_advisor.reading.checkcatalog import waiver_problem
@@ -80,7 +81,8 @@ def parse_inventory(text: str, path: str) -> Inventory:
 
 def read_inventory(doc: Document) -> Inventory:
     """Validate an inventory already loaded (a rule's or check's example, say)."""
-    return _InventoryReader(doc, Checker(doc)).inventory()
+    with collector_paused():  # a feature and its parts at a time: many objects, no cycles
+        return _InventoryReader(doc, Checker(doc)).inventory()
 
 
 # What a rule's example leaves out: it describes one feature of some product.

@@ -107,9 +107,9 @@ def tier_bars(tiers) -> Markup:
 
 def quadrant(points) -> Markup:
     """Growth value (up) against friction and cost (right): a dot per place, sized by how many
-    features share it, named as :attr:`~freemium_advisor.render.report.ChartPoint.label` says.
+    features share it, named as :attr:`~freemium_advisor.render.report_chart.ChartPoint.label` says.
 
-    ``points`` are :class:`~freemium_advisor.render.report.ChartPoint` (x and y in 0..1).
+    ``points`` are :class:`~freemium_advisor.render.report_chart.ChartPoint` (x and y in 0..1).
     Labels sit beside their dot, on the side with room, moved up or down past labels already
     drawn, and cut to fit the view box, so no name is clipped or drawn over another; a label
     with no room left is left out (the dot's tooltip still names its features).

@@ -30,6 +30,7 @@ from freemium_advisor.model.signals import (
 )
 from freemium_advisor.render import DETAIL_LEVELS
 from freemium_advisor.render.citations import Citation, cite
+from freemium_advisor.render.report_chart import ChartPoint, quadrant_points
 from freemium_advisor.result import (
     AGREEING,
     EXPLICIT,
@@ -48,16 +49,10 @@ MAX_MOVES = 7
 MAX_QUESTIONS = 5
 # Names a sentence lists before "and N more": enough to recognise, short enough to read.
 NAMES_SHOWN = 3
-# Above this many features a chart labels only the top moves; every point stays drawn.
-LABEL_ALL_UP_TO = 25
-# Above this many distinct points a chart groups nearby features (a density view): a chart of
-# thousands of features stays a few hundred points, far below Mermaid's 50,000 characters.
-MAX_POINTS = 300
-CHART_LABEL = 40
 # Sections the default --detail writes at most: a page stays a few megabytes at 10,000
 # features, and ``explain`` or ``--detail all`` gives the rest.
 MAX_SECTIONS = 300
-CLAIM_WORDS = 4  # words a reason's claim needs to stand without its justification  # characters of a point's label; the full names are in the appendix
+CLAIM_WORDS = 4  # words a reason's claim needs to stand without its justification
 
 # The plan's marks: in a tier, free behind a wall, not in it; taken out of it by the advice;
 # after a change only the defaults speak for (not advised yet).
@@ -319,28 +314,6 @@ class FindingGroup:
 
 
 @dataclass(frozen=True)
-class ChartPoint:
-    """Features at one place on the growth-against-friction chart (0..1 both ways)."""
-
-    x: float
-    y: float
-    recommendation: str
-    features: tuple[FeatureReport, ...]
-    label: str  # "" when the point is drawn without a name
-    # Whose label goes first where labels compete for room: the best-ranked move it holds,
-    # then input order.
-    priority: tuple[int, int]
-    # The names a label should give: every top move the point holds, best first (else the
-    # label's feature, or none), and those moves' ranks.
-    named: tuple[str, ...] = ()
-    ranks: tuple[int, ...] = ()
-
-    @property
-    def count(self) -> int:
-        return len(self.features)
-
-
-@dataclass(frozen=True)
 class DefaultRule:
     """A default rule, explained once in the legend instead of on every feature that
     carries it: in its message's words when they are the same for every feature, else in
@@ -426,10 +399,11 @@ class Report:
 
     @cached_property
     def quadrant(self) -> tuple[ChartPoint, ...]:
-        """The growth-against-friction points: features at the same place share a point, and
-        above :data:`MAX_POINTS` places nearby ones are grouped; labelled by name up to
-        :data:`LABEL_ALL_UP_TO` features, then only the top moves."""
-        return _quadrant(self.features, {m.feature.number: m.rank for m in self.moves})
+        """The growth-against-friction points (:mod:`.report_chart`): features at the same
+        place share a point, nearby ones are grouped when there are many, and the labels name
+        every feature of a small product, else only the top moves."""
+        return quadrant_points(self.features, {m.feature.number: m.rank for m in self.moves},
+                               unranked=MAX_MOVES + 1)
 
     @property
     def finding_groups(self) -> tuple[FindingGroup, ...]:
@@ -883,51 +857,6 @@ def _cells(tiers: list[str], tier: str | None, walled: bool) -> tuple[str, ...]:
     return tuple(
         "no" if i < start else ("wall" if i == 0 and walled else "yes") for i in range(len(tiers))
     )
-
-
-# --- the chart ---------------------------------------------------------------------------------
-
-def _quadrant(features: tuple[FeatureReport, ...], moves: dict[int, int]) -> tuple[ChartPoint, ...]:
-    """Friction and cost (x) against growth value (y) on one scale for both axes, so that the
-    diagonal is where the two balance, inside 0.05..0.95 so points stay on the chart."""
-    if not features:
-        return ()
-    top = max([max(f.growth, f.friction) for f in features] + [1.0])
-    places = {(f.friction, f.growth, f.assessment.recommendation) for f in features}
-    # A coarser grid when there are many places, so the chart stays readable and small.
-    step = 0.01 if len(places) <= MAX_POINTS else (0.05 if len(places) <= 4 * MAX_POINTS else 0.1)
-    points: dict[tuple, list[FeatureReport]] = {}
-    for f in features:
-        x = _snap(0.05 + 0.9 * f.friction / top, step)
-        y = _snap(0.05 + 0.9 * f.growth / top, step)
-        points.setdefault((x, y, f.assessment.recommendation), []).append(f)
-    label_all = len(features) <= LABEL_ALL_UP_TO
-    drawn = []
-    for (x, y, recommendation), members in points.items():
-        named = sorted((f for f in members if label_all or f.number in moves),
-                       key=lambda f: (moves.get(f.number, MAX_MOVES + 1), f.number))
-        label = ""
-        if named:
-            label = named[0].feature.name
-            if len(members) > 1:
-                label += f" +{len(members) - 1}"
-        priority = (min((moves[f.number] for f in members if f.number in moves), default=MAX_MOVES + 1),
-                    members[0].number)
-        held = sorted((moves[f.number], f.feature.name) for f in members if f.number in moves)
-        named = tuple(name for _, name in held) or ((named[0].feature.name,) if named else ())
-        drawn.append(ChartPoint(x, y, recommendation, tuple(members), _clip(label, CHART_LABEL), priority,
-                                named, tuple(rank for rank, _ in held)))
-    # Labelled points last, so a name is drawn over the dots, the most important first.
-    return tuple(sorted(drawn, key=lambda p: (bool(p.label), p.priority)))
-
-
-def _snap(value: float, step: float) -> float:
-    return round(round(value / step) * step, 2)
-
-
-def _clip(text: str, length: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
 # --- the rest ----------------------------------------------------------------------------------

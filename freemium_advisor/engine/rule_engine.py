@@ -379,7 +379,7 @@ def engine_for(ruleset: RuleSet) -> Engine:
     decision) depends on the rule set and those values alone: the interview after each answer,
     the report's what-ifs and a caller analysing many products share it."""
     kept = _ENGINES.get(id(ruleset))
-    if kept is None or kept[0] is not ruleset:
+    if kept is None:
         if len(_ENGINES) >= _ENGINES_MOST:
             _ENGINES.pop(next(iter(_ENGINES)))
         kept = _ENGINES[id(ruleset)] = (ruleset, Engine(ruleset))

@@ -139,20 +139,12 @@ class _Loader:
         if data is None:
             raise check.fail((), f"the rule pack is empty; expected {one_of(FILE_KEYS)}")
         data = check.mapping(data, (), "a rule pack")
-        usable = True
-        for key in data:
-            if key not in FILE_KEYS:
-                usable = False
-                check.report(
-                    (key,),
-                    f"unknown rule pack key '{key}'{did_you_mean(key, FILE_KEYS)}"
-                    f"; expected {one_of(FILE_KEYS)}",
-                    at_key=True,
-                )
-            elif data[key] is None:  # 'rules:' with nothing after it is a mistake, not "no rules"
-                usable = False
+        before = len(check.errors)
+        check.keys(data, (), FILE_KEYS, (), "rule pack")
+        for key in FILE_KEYS:
+            if key in data and data[key] is None:  # 'rules:' and nothing after it: not "no rules"
                 check.report((key,), f"'{key}' is empty; give it a value or remove it")
-        if not usable:
+        if len(check.errors) > before:
             return  # a misnamed key may hold what the other parts refer to
         parts = {"rules": self._add_rules, "override": self._add_overrides,
                  "disable": self._add_disabled, "policy": self._add_policy}

@@ -69,3 +69,24 @@ def test_plain_values_do_not_import_pydantic(args):
             "print('pydantic' in sys.modules, file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
     assert done.stderr.strip().splitlines()[-1] == "False", done.stderr
+
+
+def test_commands_annotations_are_objects_not_text():
+    """Typer evaluates annotations written as text (``from __future__ import annotations``)
+    every time the tool starts; the command modules declare them as objects."""
+    from typer.main import get_command
+
+    from freemium_advisor.cli import app
+
+    group = get_command(app)
+    commands = [(name, command) for name, command in group.commands.items()]
+    while commands:
+        name, command = commands.pop()
+        commands += [(f"{name} {sub}", c) for sub, c in getattr(command, "commands", {}).items()]
+        callback = command.callback
+        if callback is None:
+            continue
+        text = [key for key, value in getattr(callback, "__annotations__", {}).items()
+                if isinstance(value, str)]
+        assert not text, f"{name}: annotations written as text: {text}"
+    assert len(group.commands) > 10

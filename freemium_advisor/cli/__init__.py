@@ -6,6 +6,11 @@ Exit codes mean the same for every command: 0 done; 1 findings at or above the t
 failing rule or check examples for ``rules test`` and ``checks test``); 2 bad input or usage;
 128 + a signal when interrupted (130: ``ask`` stopped by Ctrl-C). Each command's help lists
 the codes it can return (:func:`freemium_advisor.cli.app.exit_codes`).
+
+The modules that declare commands do not postpone their annotations (no ``from __future__
+import annotations``): Typer reads every command's parameters each time the tool starts, and
+annotations written as text it has to evaluate, twice per command, which costs more than the
+rest of building the command line.
 """
 
 from __future__ import annotations

@@ -1,8 +1,6 @@
 """The advice commands: ``analyze``, ``explain`` and ``validate`` (which reads as the CI
 gate's ``check`` does, :mod:`freemium_advisor.cli.gate`)."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 import typer

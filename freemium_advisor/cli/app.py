@@ -6,8 +6,6 @@ Every expected failure becomes one line on stderr and exit 2: bad input of any k
 findings at or above the threshold, or failing rule or check examples; ``--help`` stays rich.
 """
 
-from __future__ import annotations
-
 import os
 import re
 import shutil

@@ -1,7 +1,5 @@
 """``ask``: the interview that turns guesses into answers, written into the inventory."""
 
-from __future__ import annotations
-
 import codecs
 import difflib
 import select

@@ -1,7 +1,5 @@
 """Commands that help write an inventory: ``init`` and ``schema``."""
 
-from __future__ import annotations
-
 from enum import Enum
 from pathlib import Path
 

@@ -1,7 +1,5 @@
 """The ``checks`` commands: list, test and document the check catalog."""
 
-from __future__ import annotations
-
 from typing import List, Optional
 
 import typer

@@ -1,8 +1,6 @@
 """The CI gate: ``check`` (fail a build on findings), ``validate`` (what ``check`` would
 refuse, without checking) and ``diff`` (what a change alters)."""
 
-from __future__ import annotations
-
 import os
 from dataclasses import replace
 from enum import Enum

@@ -1,7 +1,5 @@
 """The ``import`` commands: a Pricing2Yaml pricing or a spreadsheet to an inventory."""
 
-from __future__ import annotations
-
 from typing import Optional
 
 import typer

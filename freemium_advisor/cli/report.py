@@ -1,7 +1,5 @@
 """The ``report`` command: the rationale report a PM forwards, in Markdown or HTML."""
 
-from __future__ import annotations
-
 from enum import Enum
 from typing import List, Optional
 

@@ -1,7 +1,5 @@
 """The ``rules`` commands: list, show, test and document the rules in force."""
 
-from __future__ import annotations
-
 import json
 from typing import List, Optional
 

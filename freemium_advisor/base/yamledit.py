@@ -11,15 +11,16 @@ their place.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import yaml
+
+from freemium_advisor.base.record import record
 
 # The line breaks YAML knows, so that lines are counted as the parser counts them.
 _BREAK = re.compile(r"\r\n|\r|\n|\x85|\u2028|\u2029")
 
 
-@dataclass(frozen=True)
+@record
 class Insert:
     """``text`` to insert at ``line`` (0-based) and ``column``, in place of the ``replace``
     characters there; ``column`` None means a whole new line after ``line``."""

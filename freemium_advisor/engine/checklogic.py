@@ -12,10 +12,11 @@ they were inferred from. :mod:`freemium_advisor.engine.findings` turns hits into
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import cached_property
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import did_you_mean
 from freemium_advisor.model.expressions import ExpressionError
 from freemium_advisor.model.inventory import Inventory
@@ -27,7 +28,7 @@ GROWTH_CRITERIA = ("virality", "aha", "habit")
 MEDIUM = LEVELS.index("medium")
 
 
-@dataclass(frozen=True)
+@record
 class Hit:
     """One place a check fires: its subject, location and the values its message shows."""
 
@@ -38,7 +39,7 @@ class Hit:
     inferred: tuple[str, ...] | None = None  # the words an inferred-only finding rests on
 
 
-@dataclass(frozen=True)
+@record
 class Context:
     """What every check reads: the inventory and the advice for each of its features."""
 

@@ -8,15 +8,14 @@ stays free behind a usage wall (``free-limited``), as MongoDB's free shared clus
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from freemium_advisor.base.record import record
 from freemium_advisor.model.inventory import Product, Tier
 from freemium_advisor.result import UNKNOWN, Weights
 from freemium_advisor.model.rules import Policy
 from freemium_advisor.model.signals import AUDIENCES
 
 
-@dataclass(frozen=True)
+@record
 class Decision:
     recommendation: str
     margin: float

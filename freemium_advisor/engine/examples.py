@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.yamlpos import Document
 from freemium_advisor.engine.analysis import analyze
@@ -33,7 +33,7 @@ FIRING = ("fires", "fails")
 EXAMPLE_DAY = dt.date(2026, 1, 1)
 
 
-@dataclass(frozen=True)
+@record
 class ExampleResult:
     """One example run: whose it is, the list it is in, what fired on it."""
 

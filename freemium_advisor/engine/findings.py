@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property, lru_cache
 
+from freemium_advisor.base.record import record
 from freemium_advisor.reading.checkcatalog import CheckSpec, check_by_id, load_checks, waiver_problem
 from freemium_advisor.engine.checklogic import Context, FeatureNames, Hit, bind, hits
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
@@ -58,7 +59,7 @@ def severities(ruleset: RuleSet | None, choice: CheckChoice | None = None) -> di
     return choice.levels(result) if choice is not None else result
 
 
-@dataclass(frozen=True)
+@record
 class CheckChoice:
     """Which checks one run reports, and how severe each is, beyond the rule packs' policy.
 
@@ -149,7 +150,7 @@ def find(
     return tuple(found)
 
 
-@dataclass(frozen=True)
+@record
 class _SomeFeatures(Context):
     """A context whose feature checks read only the features of ``only``."""
 

@@ -23,12 +23,13 @@ import datetime as dt
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
+from freemium_advisor.base.record import record
 from freemium_advisor.engine.analysis import analyze
 from freemium_advisor.engine.assessmemo import AssessmentCache
 from freemium_advisor.engine.findings import CheckChoice, severities
@@ -56,7 +57,7 @@ _KEY_WORDS = (re.compile(r"\bproduct\b"), re.compile(r"\bfeatures\b"))
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True)
+@record
 class CheckRun:
     """Every file's analysis (active and suppressed findings) and the threshold."""
 
@@ -120,7 +121,7 @@ def plural(count: int, noun: str) -> str:
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
-@dataclass(frozen=True)
+@record
 class Discovery:
     """The inventories to check, and the YAML and JSON files of checked folders passed over
     (each with why)."""
@@ -263,7 +264,7 @@ class Problems:
             raise InputErrors(self.errors) if len(self.errors) > 1 else self.errors[0]
 
 
-@dataclass(frozen=True)
+@record
 class GateInputs:
     """What a check reads, read and validated: the rules, the check choice, the baseline
     (``None`` without one), each inventory found and the text it was read from."""

@@ -12,8 +12,7 @@ a guess with no evidence is asked before a confident recommendation.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from freemium_advisor.base.record import record
 from freemium_advisor.engine.explain import offered_values
 from freemium_advisor.engine.rule_engine import Engine, engine_for
 from freemium_advisor.model.inventory import Inventory
@@ -114,7 +113,7 @@ WHY: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class Outcome:
     """What the advice becomes with one answer."""
 
@@ -127,7 +126,7 @@ class Outcome:
         return f"{self.recommendation} in '{self.tier}'" if self.tier else self.recommendation
 
 
-@dataclass(frozen=True)
+@record
 class Question:
     """One signal of one feature, the answers offered and what each would make of the advice."""
 

@@ -8,8 +8,9 @@ never be asked of another.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
+
+from freemium_advisor.base.record import record
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from freemium_advisor.engine.gate import CheckRun
@@ -18,7 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only
     from freemium_advisor.model.rules import RuleSet
 
 
-@dataclass(frozen=True)
+@record
 class RenderOptions:
     """How the text is shown: colors (ANSI) or not, the width to lay tables out at, and
     which features a report details (``changed``, ``all`` or ``none``)."""

@@ -20,9 +20,10 @@ from __future__ import annotations
 import operator
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import did_you_mean, one_of
 from freemium_advisor.base.limits import MAX_EXPRESSION, MAX_VALUE
 from freemium_advisor.model.signals import LEVELS, SIGNAL_BY_NAME
@@ -45,7 +46,7 @@ class ExpressionError(ValueError):
     """A condition or message that does not compile or fails; the message says why."""
 
 
-@dataclass(frozen=True)
+@record
 class Names:
     """What an expression may read.
 
@@ -201,7 +202,7 @@ _COMPARE = {
 }
 
 
-@dataclass(frozen=True)
+@record
 class _Where:
     """Where an error happened, as its messages say it: ``kind`` (condition or message) and
     ``name`` (``condition 'x > 1'``, or ``message``)."""

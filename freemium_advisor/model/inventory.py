@@ -6,9 +6,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.model.waivers import Waiver
 
 FORMAT_VERSION = 1
@@ -26,7 +27,7 @@ FEATURE_KEYS = (
 LIMIT_KEYS = ("metric", "free")
 
 
-@dataclass(frozen=True)
+@record
 class Tier:
     """A plan, cheapest first; ``audience`` is who the tier is sold to."""
 
@@ -34,7 +35,7 @@ class Tier:
     audience: str
 
 
-@dataclass(frozen=True)
+@record
 class Product:
     name: str
     description: str
@@ -62,7 +63,7 @@ class Product:
         return [t.name for t in self.tiers]
 
 
-@dataclass(frozen=True)
+@record
 class Limit:
     """The usage wall the free tier has today: ``{metric: boards, free: 3}``."""
 
@@ -70,7 +71,7 @@ class Limit:
     free: float | int | None
 
 
-@dataclass(frozen=True)
+@record
 class Feature:
     """One line of the inventory. ``signals`` holds only what the PM answered explicitly."""
 
@@ -101,7 +102,7 @@ class Feature:
         return " ".join(part for part in (self.name, self.description, self.category) if part)
 
 
-@dataclass(frozen=True)
+@record
 class Inventory:
     path: str
     product: Product

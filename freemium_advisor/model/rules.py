@@ -12,9 +12,10 @@ A rule pack (see :mod:`freemium_advisor.reading.rulepacks`) is YAML; each rule i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.model.expressions import Condition, MessageTemplate
 from freemium_advisor.base.words import WordList
 
@@ -27,7 +28,7 @@ SOURCE_KEYS = ("principle", "seed", "timestamp", "quote")
 TIMESTAMP = re.compile(r"^\d\d:\d\d:\d\d$")
 
 
-@dataclass(frozen=True)
+@record
 class Source:
     """Where a rule comes from: the framework principle, and the seed passage it cites."""
 
@@ -41,7 +42,7 @@ class Source:
         return f"{self.principle} ({self.timestamp})" if self.timestamp else self.principle
 
 
-@dataclass(frozen=True)
+@record
 class Rule:
     """One rule of a pack; ``file``, ``line`` and ``column`` locate its definition."""
 
@@ -86,7 +87,7 @@ class Rule:
         return dict(self.examples).get(outcome, ())
 
 
-@dataclass(frozen=True)
+@record
 class ConfidenceBand:
     """Advice that leans ``free`` (free or free-limited) or ``gated`` with at least
     ``net_reasons`` more reasons for it than against it, and the share of such advice the real
@@ -97,7 +98,7 @@ class ConfidenceBand:
     accuracy: float
 
 
-@dataclass(frozen=True)
+@record
 class Policy:
     """The decision's thresholds, data in ``rules/policy.yaml`` like the rules themselves."""
 
@@ -119,7 +120,7 @@ class Policy:
         return next((audience for name, audience in self.type_audiences if name == kind), None)
 
 
-@dataclass(frozen=True)
+@record
 class RuleSet:
     """The rules in force, in load order, and the decision policy.
 

@@ -8,9 +8,9 @@ depends on the kind asks the :class:`SignalSpec`, so the switch over kinds lives
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import did_you_mean as _did_you_mean
 from freemium_advisor.base.errors import one_of as _one_of
 from freemium_advisor.base.yamlpos import type_name
@@ -27,7 +27,7 @@ AUDIENCE = "audience"
 FLAG = "flag"
 
 
-@dataclass(frozen=True)
+@record
 class Criterion:
     """One of the framework's reasons to give a feature away or to charge for it."""
 
@@ -67,7 +67,7 @@ RULE_CRITERIA: tuple[Criterion, ...] = (*CRITERIA, DEFAULT_CRITERION)
 RULE_CRITERION_IDS: tuple[str, ...] = tuple(c.id for c in RULE_CRITERIA)
 
 
-@dataclass(frozen=True)
+@record
 class SignalSpec:
     """A question the PM answers about a feature; ``kind`` says which answers are valid."""
 

@@ -27,9 +27,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.validate import Checker, Invalid
 from freemium_advisor.base.yamlpos import type_name
 
@@ -42,7 +42,7 @@ def utc_today() -> dt.date:
     return dt.datetime.now(dt.timezone.utc).date()
 
 
-@dataclass(frozen=True)
+@record
 class Waiver:
     """One accepted finding: which check, why, who owns the decision, until when."""
 

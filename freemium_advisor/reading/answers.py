@@ -14,8 +14,8 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.base.textfile import STDIN, read_text
 from freemium_advisor.base.yamledit import add_entries
@@ -26,7 +26,7 @@ from freemium_advisor.model.signals import SIGNAL_BY_NAME
 NEEDED_COLUMNS = ("feature", "signal", "answer")
 
 
-@dataclass(frozen=True)
+@record
 class Answer:
     """One answer to write: ``signal: value`` on ``feature``, from ``line`` of the file."""
 
@@ -36,7 +36,7 @@ class Answer:
     line: int
 
 
-@dataclass(frozen=True)
+@record
 class Answers:
     """The answers of a questionnaire to write, and how many of its rows the inventory holds
     already, with the same value (a rerun of the same file writes nothing)."""

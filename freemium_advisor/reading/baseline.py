@@ -18,9 +18,9 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import PurePath
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import InputError
 from freemium_advisor.base.textfile import STDIN_NAME
 from freemium_advisor.base.yamlpos import read_text
@@ -46,7 +46,7 @@ def _rank(severity: str) -> int:
     return len(SEVERITIES) - 1 - SEVERITIES.index(severity)
 
 
-@dataclass(frozen=True)
+@record
 class Entry:
     """One recorded finding; ``file`` and ``severity`` are ``None`` in an older baseline."""
 
@@ -72,7 +72,7 @@ class Entry:
         return f"{what} in {self.file}" if self.file else what
 
 
-@dataclass(frozen=True)
+@record
 class Baseline:
     """The entries of a baseline file, found by fingerprint."""
 

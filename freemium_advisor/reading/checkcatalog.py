@@ -16,11 +16,12 @@ installs the data folder under that name.)
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import InputError, did_you_mean, one_of
 from freemium_advisor.base.resources import data_dir
 from freemium_advisor.base.validate import Checker
@@ -116,7 +117,7 @@ _WORDS = frozenset({"and", "or", "not", "in", "is", "if", "elif", "else", "endif
 _TAG = re.compile(r"\{[{%](.*?)[}%]\}", re.S)  # what a message's {{ }} or {% %} holds
 
 
-@dataclass(frozen=True)
+@record
 class CheckSpec:
     """One check: its metadata and what makes it fire. ``file``/``line`` locate its
     definition, ``where`` the line and column of its ``when`` and ``logic``."""

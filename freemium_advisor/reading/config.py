@@ -27,9 +27,9 @@ line win over it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
+from freemium_advisor.base.record import record
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.base.validate import Checker
 from freemium_advisor.reading.checkcatalog import SEVERITIES, check_by_id
@@ -42,7 +42,7 @@ Where = tuple
 LEVELS = (*SEVERITIES, "off")  # a check's severity, or off
 
 
-@dataclass(frozen=True)
+@record
 class Config:
     """Settings from a config file; ``None`` where it says nothing. Paths are resolved."""
 

@@ -13,12 +13,11 @@ paraphrase of the talk, never as Elena Verna's own words.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from freemium_advisor.base.record import record
 from freemium_advisor.model.rules import Source
 
 
-@dataclass(frozen=True)
+@record
 class Episode:
     """A write-up of the talk (a seed) and the video it describes."""
 
@@ -40,7 +39,7 @@ TALK_VIDEO_ID = "UTmFuSZfJ9U"
 TALK_TITLE = "Elena Verna on B2B growth (Lenny's Podcast)"
 
 
-@dataclass(frozen=True)
+@record
 class Citation:
     """A source made ready to print: principle, link, and the paraphrase it rests on."""
 

@@ -16,9 +16,10 @@ shows them for: the appendix's sections and the candidates for what to confirm.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+
 from functools import cached_property
 
+from freemium_advisor.base.record import record
 from freemium_advisor.engine.explain import WhatIfSearch
 from freemium_advisor.model.rules import Source
 from freemium_advisor.model.signals import (
@@ -71,7 +72,7 @@ QUESTIONS = {c.id: c.question for c in CRITERIA}
 MEDIUM = 2  # a level of "medium" or more counts as present in the free-tier verdict
 
 
-@dataclass(frozen=True)
+@record
 class CitedReason:
     """A reason that fired, with its citation and, for a guess, what it guesses from."""
 
@@ -80,7 +81,7 @@ class CitedReason:
     guess: str  # "a guess from its metering"; "" when it rests on no guess
 
 
-@dataclass(frozen=True)
+@record
 class SignalEvidence:
     """One signal the advice read: its value, and whether the PM answered it or words did
     (which words, found by which inference rules)."""
@@ -92,7 +93,7 @@ class SignalEvidence:
     rules: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FlipView:
     """A what-if answer, with the question that asks it and how big a change it makes."""
 
@@ -107,7 +108,7 @@ class FlipView:
         return advice_phrase(self.flip.recommendation, self.flip.tier, None)
 
 
-@dataclass(frozen=True)
+@record
 class FlipOutcome:
     """One outcome single answers can lead to, with every answer that leads to it."""
 
@@ -115,7 +116,7 @@ class FlipOutcome:
     answers: tuple[str, ...]  # ``virality: high``
 
 
-@dataclass(frozen=True)
+@record
 class FeatureReport:
     """Everything the report says about one feature (worked out when first asked for)."""
 
@@ -217,7 +218,7 @@ class FeatureReport:
         )
 
 
-@dataclass(frozen=True)
+@record
 class Verdict:
     """One question about the free tier as a whole, answered yes, no or unknown."""
 
@@ -228,7 +229,7 @@ class Verdict:
     citation: Citation | None
 
 
-@dataclass(frozen=True)
+@record
 class Move:
     """A change of placement worth making, and why this change: the reasons that separate
     the advice from where the feature sits today."""
@@ -248,7 +249,7 @@ class Move:
         return f.confidence
 
 
-@dataclass(frozen=True)
+@record
 class Confirmation:
     """An answer worth confirming: the one whose answer would change the advice most."""
 
@@ -258,7 +259,7 @@ class Confirmation:
     command: str  # the ``ask`` command that asks it
 
 
-@dataclass(frozen=True)
+@record
 class PlanRow:
     """One feature of the plan: a cell per tier, today's and the advice's, and which changed.
 
@@ -296,13 +297,13 @@ class PlanRow:
         )
 
 
-@dataclass(frozen=True)
+@record
 class PlanGroup:
     category: str
     rows: tuple[PlanRow, ...]
 
 
-@dataclass(frozen=True)
+@record
 class FindingGroup:
     """The findings of one check, counted, with the features they are about."""
 
@@ -313,7 +314,7 @@ class FindingGroup:
     names: str
 
 
-@dataclass(frozen=True)
+@record
 class DefaultRule:
     """A default rule, explained once in the legend instead of on every feature that
     carries it: in its message's words when they are the same for every feature, else in
@@ -327,7 +328,7 @@ class DefaultRule:
     carried: str  # "every feature", "5 of 58 features"
 
 
-@dataclass(frozen=True)
+@record
 class TierCount:
     name: str
     audience: str
@@ -335,7 +336,7 @@ class TierCount:
     today: int
 
 
-@dataclass(frozen=True)
+@record
 class Report:
     """The report's content, in the order the templates print it."""
 

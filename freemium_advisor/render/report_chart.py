@@ -11,7 +11,9 @@ top moves; every point stays drawn. The Markdown and HTML formats draw these poi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from freemium_advisor.base.record import record
+
+
 
 # Above this many features a chart labels only the top moves; every point stays drawn.
 LABEL_ALL_UP_TO = 25
@@ -20,7 +22,7 @@ MAX_POINTS = 300
 CHART_LABEL = 40  # characters of a point's label; the full names are in the appendix
 
 
-@dataclass(frozen=True)
+@record
 class ChartPoint:
     """Features at one place on the growth-against-friction chart (0..1 both ways)."""
 

@@ -19,10 +19,11 @@ import hashlib
 import operator
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields
+from dataclasses import field, fields
 from functools import cached_property
 from typing import Any, ClassVar
 
+from freemium_advisor.base.record import record
 from freemium_advisor import __version__
 from freemium_advisor.model.inventory import Feature, Inventory, Product
 from freemium_advisor.model.rules import RuleSet, Source
@@ -116,7 +117,7 @@ PRODUCT = Shape(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Tool:
     """What produced a result: the tool's name and version."""
 
@@ -130,7 +131,7 @@ class Tool:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Evidence:
     """Words an inference rule found, and what it concluded from them."""
 
@@ -146,7 +147,7 @@ class Evidence:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Signal:
     """A signal's value for one feature, and where the value came from."""
 
@@ -166,7 +167,7 @@ class Signal:
     )
 
 
-@dataclass(frozen=True)
+@record
 class Reason:
     """A score rule that fired for a feature, with the framework passage it encodes."""
 
@@ -197,7 +198,7 @@ class Reason:
         return self.weight if self.direction == "free" else -self.weight
 
 
-@dataclass(frozen=True)
+@record
 class Weights:
     """The sum of fired weights in each direction."""
 
@@ -228,7 +229,7 @@ class Weights:
         return self.free + self.limit + self.gated
 
 
-@dataclass(frozen=True)
+@record
 class Flip:
     """Answering ``signal: value`` would change the advice to ``recommendation`` in ``tier``.
 
@@ -260,7 +261,7 @@ WALL = Shape(
 )
 
 
-@dataclass(frozen=True)
+@record
 class Assessment:
     """The advice for one feature, with everything needed to explain it."""
 
@@ -391,7 +392,7 @@ class Assessment:
         )[1]
 
 
-@dataclass(frozen=True)
+@record
 class Suppression:
     """Why a finding does not count: a waiver in the inventory, the baseline file, or that it
     was there before the change (``--base``)."""
@@ -418,7 +419,7 @@ class Suppression:
         return self.reason if self.was is None else f"{self.reason}; it said: {self.was}"
 
 
-@dataclass(frozen=True)
+@record
 class Finding:
     """One problem a check found, located in the inventory file.
 
@@ -486,7 +487,7 @@ HEADER = (
 )
 
 
-@dataclass(frozen=True)
+@record
 class Analysis:
     """Everything an output format needs: who produced it, from what, and the advice."""
 
@@ -536,7 +537,7 @@ class Analysis:
         raise KeyError(feature_id)
 
 
-@dataclass(frozen=True)
+@record
 class Explanation:
     """One feature's assessment within its analysis, with the answers that would flip it."""
 

@@ -9,9 +9,10 @@ wall, no feature).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+
 from typing import Any, ClassVar
 
+from freemium_advisor.base.record import record
 from freemium_advisor.model.signals import RECOMMENDATIONS
 from freemium_advisor.result import FORMAT_VERSION, Tool
 from freemium_advisor.result.shape import TEXT, Kind, Out, Shape, const, list_of, one_of, schema_of
@@ -38,7 +39,7 @@ VALUE = Kind({"oneOf": [
 ]})
 
 
-@dataclass(frozen=True)
+@record
 class Change:
     """One difference: ``kind`` is added, removed, placement, limit, signal or advice;
     ``field`` what changed (``feature``, ``current``, ``limit``, a signal's name, ``advice``)."""
@@ -60,7 +61,7 @@ class Change:
     )
 
 
-@dataclass(frozen=True)
+@record
 class InventoryDiff:
     """The changes from the inventory ``old`` to ``new``."""
 

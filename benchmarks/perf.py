@@ -1,6 +1,7 @@
 """End-to-end speed and memory against PyYAML on the same machine, in one run.
 
     python benchmarks/perf.py [--features 1000 10000 100000] [--repeat 3] [--only ROW ...]
+                              [--instructions]
 
 Generates inventories of N features (names and descriptions of the real pricings in
 tests/data, cycled, with unique ids) and, for each, runs in fresh processes:
@@ -23,8 +24,9 @@ rules) on the same file, and ``check --base`` of a pull request that changed 1% 
 10,000 features of a real shape (benchmarks/shapes.py) with a plain ``check`` of the same file
 (the goal: at most 1.2x). Start-up is compared with ``python -c "import typer, rich, yaml"``:
 ``freemium-advisor --version`` and ``analyze`` of a 300-feature inventory, the three run in
-turn, round after round (at least 11 rounds). A script, not a
-test: tests assert behaviour and never time anything. ``--only`` runs the rows named
+turn, round after round (at least 11 rounds); with ``--instructions``, also the instructions
+the floor and that ``analyze`` execute, counted by valgrind (the same on every run). A
+script, not a test: tests assert behaviour and never time anything. ``--only`` runs the rows named
 (``sizes``, ``report``, ``report-realistic``, ``distinct``, ``check``, ``check-base``,
 ``start-up``) and no other.
 """
@@ -34,6 +36,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -158,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--features", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count the start-up row's instructions with valgrind")
     parser.add_argument("--only", nargs="+", choices=ROWS, default=list(ROWS),
                         help="run these rows alone")
     args = parser.parse_args(argv)
@@ -217,7 +223,25 @@ def main(argv: list[str] | None = None) -> int:
             print(f"start-up: import typer, rich, yaml {floor:.3f}s; --version {version:.3f}s "
                   f"({version / floor:.2f}x); analyze 300 features {analyze_small:.3f}s "
                   f"({analyze_small / floor:.2f}x)")
+            if args.instructions and shutil.which("valgrind") is None:
+                print("start-up in instructions: valgrind is not installed here")
+            elif args.instructions:
+                floor_ir, analyze_ir = (instructions(argv) for argv in (
+                    [python, "-c", IMPORT_FLOOR], [*cli, "analyze", str(small), "-f", "json", "-o", out]))
+                print(f"start-up in instructions: import typer, rich, yaml {floor_ir / 1e6:.0f}M; "
+                      f"analyze 300 features {analyze_ir / 1e6:.0f}M ({analyze_ir / floor_ir:.2f}x)")
     return 0
+
+
+def instructions(argv: list[str]) -> int:
+    """The instructions one run of ``argv`` executes, counted by valgrind: the same on every
+    run (within a few thousandths), where CPU time moves by a fifth on a shared machine. Not
+    the guard, which is time, but what a change to the start-up did, without the noise."""
+    with tempfile.TemporaryDirectory() as folder:
+        result = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out", *argv],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENVIRONMENT, check=True)
+    return int(re.search(r"Collected : (\d+)", result.stderr).group(1))
 
 
 def sizes(folder: Path, cli: list[str], counts: list[int], repeat_all: int) -> None:

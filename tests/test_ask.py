@@ -344,8 +344,8 @@ def test_a_whole_inventory_stays_byte_identical_apart_from_the_lines_ask_adds(ru
         f"{s}: {a}" for s, a in first.values()
     )
     written = parse_inventory(path.read_text(encoding="utf-8"), str(path))
-    for feature, (signal, answer) in first.items():
-        assert written.feature(feature).signals[signal] is not None
+    for feature, (name, answer) in first.items():
+        assert written.feature(feature).signals[name] is not None
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -18,7 +18,8 @@ from freemium_advisor.formats.markdown_report import (
     mermaid_points,
 )
 from freemium_advisor.model.signals import DEFAULT_CRITERION
-from freemium_advisor.render.report import MAX_MOVES, MAX_QUESTIONS, _claim, _separating, build_report
+from freemium_advisor.render.report import MAX_MOVES, build_report
+from freemium_advisor.render.report_moves import MAX_QUESTIONS, claim, separating_reasons
 from tests.conftest import ROOT
 from tests.test_report import EXAMPLE_NAMES, SECTIONS, import_pricing, report, section
 
@@ -133,9 +134,9 @@ def test_no_why_of_a_move_is_the_default_alone_or_argues_against_it(imported):
                    if reason.criterion == DEFAULT_CRITERION.id}
         for move in r.moves:
             seen += 1
-            separating = _separating(move.feature)
+            separating = separating_reasons(move.feature)
             assert all(reason.criterion != DEFAULT_CRITERION.id for reason in separating)
-            claims = {_claim(reason.message) for reason in separating}
+            claims = {claim(reason.message) for reason in separating}
             assert any(move.why.startswith(claim) for claim in claims) or move.why.startswith("Features of its type"), (path, move.why)
             assert not any(d.rstrip(".") in move.why for d in default)
             advised, today = move.feature.assessment.recommendation, move.feature.today_recommendation
@@ -144,8 +145,8 @@ def test_no_why_of_a_move_is_the_default_alone_or_argues_against_it(imported):
             if advised != today:
                 assert {reason.direction for reason in separating} <= pushes, (path, move.why)
         for f in r.default_only:
-            assert f.changed and not _separating(f) or not [
-                reason for reason in _separating(f) if reason.criterion != DEFAULT_CRITERION.id]
+            assert f.changed and not separating_reasons(f) or not [
+                reason for reason in separating_reasons(f) if reason.criterion != DEFAULT_CRITERION.id]
     assert seen > 30
 
 

@@ -39,17 +39,12 @@ from freemium_advisor.render.report_features import (
     feature_report,
 )
 from freemium_advisor.render.report_moves import (
-    MAX_QUESTIONS,  # noqa: F401  (importable from here, as before)
     Confirmation,
     Move,
     confirmations,
     move_of,
     move_order,
 )
-
-# The tests of the moves import these from here, by the names they had here.
-from freemium_advisor.render.report_moves import claim as _claim  # noqa: F401
-from freemium_advisor.render.report_moves import separating_reasons as _separating  # noqa: F401
 from freemium_advisor.render.report_plan import PlanGroup, plan
 from freemium_advisor.render.report_verdict import (
     AHA,

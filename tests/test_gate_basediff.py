@@ -167,6 +167,28 @@ def test_base_compares_with_the_merge_base_not_the_tip_of_the_ref(run, branched)
     assert run("check", "examples/whiteboard.yaml", "--base", merge_base).stderr == result.stderr
 
 
+@pytest.mark.parametrize("committed", [True, False], ids=["committed", "staged"])
+def test_a_renamed_inventory_is_compared_with_the_file_it_was(run, branched, committed):
+    # The branch moves the inventory to another folder: its one old finding stays old.
+    (branched / "pricing").mkdir()
+    git(branched, "mv", "examples/whiteboard.yaml", "pricing/features.yaml")
+    if committed:
+        git(branched, "commit", "-qm", "move the inventory")
+    result = run("check", "pricing/features.yaml", "--base", "main")
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "0 errors, 0 warnings, 0 notes, 1 suppressed in 1 file: passed (--fail-on error)\n"
+
+
+def test_a_new_inventory_that_was_no_rename_has_every_finding_new(run, branched):
+    (branched / "pricing").mkdir()
+    (branched / "pricing" / "features.yaml").write_text((branched / "examples" / "whiteboard.yaml").read_text())
+    git(branched, "add", "pricing")
+    git(branched, "commit", "-qm", "a copy beside the inventory")
+    result = run("check", "pricing/features.yaml", "--base", "main")
+    assert result.exit_code == 1
+    assert [line.split(" [")[1].split("]")[0] for line in result.stdout.splitlines()] == ["gated-growth-feature"]
+
+
 def test_base_without_a_common_history_compares_with_the_ref_itself(run, branched):
     git(branched, "checkout", "-q", "--orphan", "lone")
     git(branched, "commit", "-qm", "lone")  # the same file, in a history of its own

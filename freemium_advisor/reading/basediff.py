@@ -45,24 +45,28 @@ def verify_ref(ref: str, near: str, *, spec: str | None = None) -> None:
 def file_at_ref(path: str, ref: str, *, spec: str | None = None, shown: str | None = None) -> str | None:
     """The text of ``path`` at ``ref``, or ``None`` when the file did not exist there;
     messages name the commit ``shown`` (``ref`` itself when not given)."""
-    file = Path(path)
     verify_ref(ref, path, spec=spec)
     shown = shown or ref
-    blob = f"{ref}:./{file.name}"
+    return _blob_text(f"{ref}:./{Path(path).name}", _folder(path), f"{shown}:{path}", shown)
+
+
+def _blob_text(blob: str, folder: Path, name: str, shown: str) -> str | None:
+    """The text of ``blob`` (``REF:path``), or ``None`` when there is no such file; messages
+    call it ``name``, at the commit ``shown``."""
     # "<object> <type> <size>", or "<name> missing": one question for both, before git
     # writes anything out.
-    found = _git(["cat-file", "--batch-check"], _folder(path), f"{blob}\n".encode()).stdout.split()
+    found = _git(["cat-file", "--batch-check"], folder, f"{blob}\n".encode()).stdout.split()
     if len(found) != 3:
         return None
     if found[1] != b"blob":  # git would print a folder's listing, or a submodule's commit
         kind = {b"tree": "a folder", b"commit": "a submodule"}.get(found[1], "not a file")
-        raise InputError(f"{shown}:{path}", None, None, f"is {kind} at {shown}, not a file")
+        raise InputError(name, None, None, f"is {kind} at {shown}, not a file")
     if int(found[2]) > MAX_FILE_BYTES:  # refused before git writes it all out
-        raise too_large(f"{shown}:{path}")
-    done = _git(["show", blob], _folder(path))
+        raise too_large(name)
+    done = _git(["show", blob], folder)
     if done.returncode != 0:
         return None
-    return decode_text(done.stdout, f"{shown}:{path}")
+    return decode_text(done.stdout, name)
 
 
 def texts_at_base(paths, ref: str) -> dict[str, str | None]:
@@ -71,7 +75,8 @@ def texts_at_base(paths, ref: str) -> dict[str, str | None]:
     That is the merge base of ``REF`` and ``HEAD``, as ``git diff REF...HEAD`` compares: what
     the branch started from, so that a finding fixed on ``REF`` after the branch point is not
     reported as new by a branch that never touched it. Without a ``HEAD`` (no commit yet) or
-    a common history, it is ``REF`` itself."""
+    a common history, it is ``REF`` itself. A file the branch renamed (or moved) is compared
+    with the file it was there, as git sees the rename: its findings are not all new."""
     commits: dict[Path, tuple[str, str]] = {}
     texts = {}
     for path in paths:
@@ -79,8 +84,33 @@ def texts_at_base(paths, ref: str) -> dict[str, str | None]:
         if folder not in commits:
             commits[folder] = merge_base(ref, path)
         commit, shown = commits[folder]
-        texts[path] = file_at_ref(path, commit, shown=shown)
+        text = file_at_ref(path, commit, shown=shown)
+        if text is None:
+            old = renamed_from(path, commit)
+            if old is not None:
+                text = _blob_text(f"{commit}:{old}", folder, f"{shown}:{old}", shown)
+        texts[path] = text
     return texts
+
+
+def renamed_from(path: str, commit: str) -> str | None:
+    """Where ``path`` was at ``commit`` (from the top of the repository) if git sees it as
+    renamed since then, in a commit or in the index (``git mv``); else ``None``."""
+    folder = _folder(path)
+    prefix = _git(["rev-parse", "--show-prefix"], folder)
+    if prefix.returncode != 0:
+        return None
+    here = prefix.stdout.decode("utf-8", "surrogateescape").strip() + Path(path).name
+    # Rename detection compares every file that went with every file that came: no pathspec.
+    done = _git(["diff", "--no-relative", "--no-color", "--name-status", "-z", "-M",
+                 "--diff-filter=R", "--end-of-options", commit], folder)
+    if done.returncode != 0:
+        return None
+    fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
+    for old, new in zip(fields[1::3], fields[2::3]):  # "R<similarity>", old path, new path
+        if new == here:
+            return old
+    return None
 
 
 def merge_base(ref: str, near: str) -> tuple[str, str]:

@@ -26,8 +26,8 @@ rules) on the same file, and ``check --base`` of a pull request that changed 1% 
 ``freemium-advisor --version`` and ``analyze`` of a 300-feature inventory, the three run in
 turn, round after round (at least 11 rounds); with ``--instructions``, also the instructions
 the floor and that ``analyze`` execute, counted by valgrind (the same on every run). A
-script, not a test: tests assert behaviour and never time anything. ``--only`` runs the rows named
-(``sizes``, ``report``, ``report-realistic``, ``distinct``, ``check``, ``check-base``,
+script, not a test: tests assert behaviour and never time anything. ``--only`` runs the rows
+named (``sizes``, ``report``, ``report-realistic``, ``distinct``, ``check``, ``check-base``,
 ``start-up``) and no other.
 """
 

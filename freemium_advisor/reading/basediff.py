@@ -78,6 +78,7 @@ def texts_at_base(paths, ref: str) -> dict[str, str | None]:
     a common history, it is ``REF`` itself. A file the branch renamed (or moved) is compared
     with the file it was there, as git sees the rename: its findings are not all new."""
     commits: dict[Path, tuple[str, str]] = {}
+    renames: dict[Path, dict[str, str]] = {}
     texts = {}
     for path in paths:
         folder = _folder(path).resolve()
@@ -86,31 +87,29 @@ def texts_at_base(paths, ref: str) -> dict[str, str | None]:
         commit, shown = commits[folder]
         text = file_at_ref(path, commit, shown=shown)
         if text is None:
-            old = renamed_from(path, commit)
+            if folder not in renames:
+                renames[folder] = _renames(folder, commit)
+            old = renames[folder].get(Path(path).name)
             if old is not None:
                 text = _blob_text(f"{commit}:{old}", folder, f"{shown}:{old}", shown)
         texts[path] = text
     return texts
 
 
-def renamed_from(path: str, commit: str) -> str | None:
-    """Where ``path`` was at ``commit`` (from the top of the repository) if git sees it as
-    renamed since then, in a commit or in the index (``git mv``); else ``None``."""
-    folder = _folder(path)
+def _renames(folder: Path, commit: str) -> dict[str, str]:
+    """The files of ``folder`` that git sees as renamed since ``commit`` (in a commit or in
+    the index: ``git mv``), each name with where it was (from the top of the repository)."""
     prefix = _git(["rev-parse", "--show-prefix"], folder)
-    if prefix.returncode != 0:
-        return None
-    here = prefix.stdout.decode("utf-8", "surrogateescape").strip() + Path(path).name
     # Rename detection compares every file that went with every file that came: no pathspec.
     done = _git(["diff", "--no-relative", "--no-color", "--name-status", "-z", "-M",
                  "--diff-filter=R", "--end-of-options", commit], folder)
-    if done.returncode != 0:
-        return None
+    if prefix.returncode != 0 or done.returncode != 0:
+        return {}
+    here = prefix.stdout.decode("utf-8", "surrogateescape").strip()
     fields = done.stdout.decode("utf-8", "surrogateescape").split("\0")
-    for old, new in zip(fields[1::3], fields[2::3]):  # "R<similarity>", old path, new path
-        if new == here:
-            return old
-    return None
+    # "R<similarity>", old path, new path: the names of the new paths in this folder.
+    return {new[len(here):]: old for old, new in zip(fields[1::3], fields[2::3])
+            if new.startswith(here) and "/" not in new[len(here):]}
 
 
 def merge_base(ref: str, near: str) -> tuple[str, str]:

@@ -88,3 +88,71 @@ def test_the_products_records_compare_by_value_and_not_by_position():
     other = Product("Board", "", "freemium", None, True, tiers, positions={"name": (9, 1)})
     assert one == other and hash(one) == hash(other)
     assert one != Product("Board", "", "freemium", 14, True, tiers)
+
+
+def _outcome(make, *args, **kwargs):
+    """What calling ``make`` gives: its fields' values, or the kind of error it raises."""
+    try:
+        return dataclasses.astuple(make(*args, **kwargs))
+    except TypeError:
+        return TypeError
+
+
+def test_a_record_takes_its_fields_as_its_dataclass_twin_does():
+    made, twin = _twins()
+    calls = [
+        ((), {}), (("a",), {}), (("a", 2), {}), ((), {"name": "a"}),
+        (("a",), {"note": "n", "count": 3}), (("a", 2, {"x": 1}, "n"), {}),
+        (("a", 2, {}, "n", "extra"), {}), (("a",), {"name": "b"}), (("a",), {"other": 1}),
+        ((), {"count": 1}),
+    ]
+    for args, kwargs in calls:
+        assert _outcome(made, *args, **kwargs) == _outcome(twin, *args, **kwargs), (args, kwargs)
+    # each record gets its own default from the factory, never a shared one
+    assert made("a").where is not made("a").where
+
+
+def test_a_record_names_what_is_wrong_with_its_arguments():
+    made, _ = _twins()
+    with pytest.raises(TypeError, match=r"Item.__init__\(\) missing 1 required argument: 'name'"):
+        made()
+    with pytest.raises(TypeError, match="got an unexpected keyword argument 'other'"):
+        made("a", other=1)
+    with pytest.raises(TypeError, match="got multiple values for argument 'name'"):
+        made("a", name="b")
+    with pytest.raises(TypeError, match="takes 5 positional arguments but 6 were given"):
+        made("a", 1, {}, "n", "extra")
+
+
+def test_a_record_calls_its_post_init_and_cannot_be_changed_or_emptied():
+    seen = []
+    made = record(type("Checked", (), {
+        "__annotations__": {"value": "int"},
+        "__post_init__": lambda self: seen.append(self.value),
+    }))
+    item = made(7)
+    assert seen == [7]
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot assign to field 'value'"):
+        item.value = 8
+    with pytest.raises(dataclasses.FrozenInstanceError, match="cannot delete field 'value'"):
+        del item.value
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        item.other = 1
+    assert item.value == 7
+
+
+def test_a_keyword_only_record_field_is_taken_by_name_only():
+    made = record(kw_only=True)(type("Keyword", (), {"__annotations__": {"a": "int", "b": "int"}, "b": 2}))
+    assert (made(a=1).a, made(a=1).b, made(b=3, a=1).b) == (1, 2, 3)
+    with pytest.raises(TypeError, match="takes 1 positional argument but 2 were given"):
+        made(1)
+    with pytest.raises(TypeError, match="missing 1 required argument: 'a'"):
+        made()
+
+
+def test_a_required_field_after_one_with_a_default_is_refused_as_by_a_dataclass():
+    body = {"__annotations__": {"a": "int", "b": "int"}, "a": 1}
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        record(type("Late", (), dict(body)))
+    with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
+        dataclass(frozen=True)(type("Late", (), dict(body)))

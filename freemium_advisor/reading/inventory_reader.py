@@ -40,7 +40,8 @@ from freemium_advisor.base.yamlpos import Document, load_yaml, read_text, type_n
 
 class _KeyPositions(Mapping):
     """Where each key of a feature is written, worked out when first asked: a check asks for
-    one only when it reports on the feature, and then only for its 'current'."""
+    one only when it reports on the feature, and then only for its 'current'; most features
+    (and every rule's example) are never asked."""
 
     __slots__ = ("_find", "_found")
 
@@ -315,7 +316,7 @@ class _InventoryReader:
         mark = self.doc.value_mark(path)
         return Feature(
             feature_id, name, description, category, current, addon, limit, signals,
-            mark.line, mark.column, self.positions(path, value), waivers, metered,
+            mark.line, mark.column, _KeyPositions(lambda: self.positions(path, value)), waivers, metered,
         )
 
     def text_only_feature(self, value: dict, path: tuple) -> Feature | None:

@@ -90,3 +90,38 @@ def test_commands_annotations_are_objects_not_text():
                 if isinstance(value, str)]
         assert not text, f"{name}: annotations written as text: {text}"
     assert len(group.commands) > 10
+
+
+def _built(args: list[str]) -> set[str]:
+    """The commands Typer builds for a run whose arguments are ``args``."""
+    import typer.main
+
+    from freemium_advisor.cli import COMPLETE_VAR, app
+    from freemium_advisor.cli.typer_adapter import only_command
+
+    with only_command(app, args, COMPLETE_VAR):
+        return set(typer.main.get_command(app).commands)
+
+
+def test_a_run_builds_only_the_command_or_group_it_names(monkeypatch):
+    monkeypatch.delenv("_FREEMIUM_ADVISOR_COMPLETE", raising=False)
+    everything = _built([])
+    assert {"analyze", "check", "report", "rules", "import", "checks"} <= everything
+    assert _built(["analyze", "x.yaml", "-f", "json"]) == {"analyze"}
+    assert _built(["rules", "test"]) == {"rules"}
+    # a misspelt name needs every name for its "did you mean"; an option may come first
+    assert _built(["anlyze"]) == everything
+    assert _built(["--help"]) == everything
+    assert _built(["x.yaml", "analyze"]) == everything
+    assert _built(["analyze"]) != everything == _built([])  # put back after the run
+    monkeypatch.setenv("_FREEMIUM_ADVISOR_COMPLETE", "complete_bash")
+    assert _built(["analyze"]) == everything  # completion reads its words elsewhere
+
+
+def test_a_command_built_alone_helps_and_runs_as_in_the_whole_application(run):
+    for args in (["analyze", "--help"], ["rules", "--help"], ["rules", "list", "--help"]):
+        alone = _run(*args)
+        assert alone.returncode == 0 and alone.stderr == ""
+        assert alone.stdout == run(*args).stdout
+    misspelt = _run("anlyze", "examples/whiteboard.yaml")
+    assert misspelt.returncode == 2 and "did you mean" in misspelt.stderr.lower()

@@ -16,9 +16,14 @@ rest of building the command line.
 from __future__ import annotations
 
 import gc
+import sys
 
 from freemium_advisor.cli import advice, ask, authoring, checks, gate, imports, report, rules  # noqa: F401  (registers commands)
 from freemium_advisor.cli.app import PROG, app
+from freemium_advisor.cli.typer_adapter import only_command
+
+# The variable shell completion sets for this program (click's name for it).
+COMPLETE_VAR = "_" + PROG.replace("-", "_").upper() + "_COMPLETE"
 
 __all__ = ["app", "main"]
 
@@ -29,4 +34,5 @@ def main() -> None:
     # collector would rescan them over and over (a third of the time at 100,000 features),
     # and the few cycles a run makes are not worth collecting before it ends.
     gc.disable()
-    app(prog_name=PROG)
+    with only_command(app, sys.argv[1:], COMPLETE_VAR):
+        app(prog_name=PROG)

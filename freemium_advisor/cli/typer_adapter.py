@@ -1,13 +1,14 @@
 """The one place the CLI reaches into Typer's private parts, for the Typer releases it supports.
 
-Typer's public API leaves three things out that this CLI needs:
+Typer's public API leaves four things out that this CLI needs:
 
 * the exceptions of the click it vendors (``typer._click.exceptions``), to turn every usage
   error into one line on stderr and exit 2 (:func:`click_exceptions`);
 * help screens as people write them: no ``<bool>`` beside a flag, no braces around a
   required argument in the usage line (:func:`plain_help`);
 * parameter values that skip the pydantic coercion Typer builds for every parameter, so that
-  a run does not import pydantic at start-up (:func:`quick_coercion`).
+  a run does not import pydantic at start-up (:func:`quick_coercion`);
+* a run that builds only the command it names, not all of them (:func:`only_command`).
 
 Each reaches a private name, so each holds only for :data:`SUPPORTED_TYPER`, the range that
 ``pyproject.toml`` pins; ``tests/test_typer_adapter.py`` fails when the installed Typer is
@@ -16,6 +17,8 @@ outside it or a name used here is gone, before any behaviour silently changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 # The Typer releases this adapter is written for (pyproject.toml pins the same range).
@@ -27,6 +30,39 @@ def click_exceptions() -> tuple[type, type, type]:
     from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
     return ClickException, NoArgsIsHelpError, UsageError
+
+
+@contextmanager
+def only_command(app: Any, args: list[str], complete_var: str) -> Iterator[None]:
+    """While the application runs, only the command or group ``args`` names first is built.
+
+    Typer turns every registered command into a click command (reading its parameters, its
+    help, its types) each time the tool starts, though a run calls one; for ``analyze`` of a
+    small inventory that was a tenth of the run. When the first argument is exactly the name
+    of a command or group (``analyze``, ``rules``), the others are left out of ``app`` for the
+    run and put back after it. Anything else (an option first, a misspelt command, which
+    needs the full list for its "did you mean", no argument, shell completion, which reads
+    its words from the environment) builds them all, as Typer does.
+    """
+    import os
+
+    name = args[0] if args else None
+    commands, groups = app.registered_commands, app.registered_groups
+    kept_commands = [c for c in commands if _command_name(c) == name]
+    kept_groups = [g for g in groups if g.name == name]
+    if complete_var in os.environ or len(kept_commands) + len(kept_groups) != 1:
+        yield
+        return
+    app.registered_commands, app.registered_groups = kept_commands, kept_groups
+    try:
+        yield
+    finally:
+        app.registered_commands, app.registered_groups = commands, groups
+
+
+def _command_name(info: Any) -> str:
+    """A registered command's name, as Typer derives it when none is given."""
+    return info.name or info.callback.__name__.lower().replace("_", "-")
 
 
 def install() -> None:

@@ -156,3 +156,10 @@ def test_a_required_field_after_one_with_a_default_is_refused_as_by_a_dataclass(
         record(type("Late", (), dict(body)))
     with pytest.raises(TypeError, match="non-default argument 'b' follows default argument"):
         dataclass(frozen=True)(type("Late", (), dict(body)))
+
+
+def test_a_record_without_a_docstring_gets_its_dataclass_twins():
+    made, twin = _twins()
+    assert made.__doc__ == twin.__doc__ == "Item(name: 'str', count: 'int' = 0, where: 'dict' = <factory>, note: 'str' = '')"
+    documented = record(type("Told", (), {"__doc__": "What it is.", "__annotations__": {"a": "int"}}))
+    assert documented.__doc__ == "What it is."

@@ -21,6 +21,7 @@ are as frozen as a frozen dataclass's.
 from __future__ import annotations
 
 import dataclasses
+import inspect
 import reprlib
 from collections.abc import Callable
 from operator import attrgetter
@@ -42,9 +43,14 @@ def _make(cls: type[T], options: dict[str, Any]) -> type[T]:
     own = {name for name in _SHARED if name in cls.__dict__}
     if "__setattr__" in cls.__dict__ or "__delattr__" in cls.__dict__:
         raise TypeError(f"record {cls.__qualname__} cannot define __setattr__ or __delattr__")
+    undocumented = not cls.__doc__
+    if undocumented:  # a dataclass would read its signature for one, through inspect: slow
+        cls.__doc__ = cls.__name__
     made = dataclasses.dataclass(
         cls, init=False, repr=False, eq=False, frozen=False, **options)
     fields = dataclasses.fields(made)
+    if undocumented:  # what a dataclass writes: the class's name and its fields
+        made.__doc__ = f"{cls.__name__}({', '.join(_field_text(f) for f in fields if f.init)})"
     made.__record_compared__ = _values([f.name for f in fields if f.compare])
     made.__record_hashed__ = _values(
         [f.name for f in fields if (f.compare if f.hash is None else f.hash)])
@@ -127,6 +133,16 @@ def _setattr(self: Any, name: str, value: Any) -> None:
 
 def _delattr(self: Any, name: str) -> None:
     raise dataclasses.FrozenInstanceError(f"cannot delete field {name!r}")
+
+
+def _field_text(field: dataclasses.Field) -> str:
+    """A field as the signature a dataclass's docstring shows writes it."""
+    kind = inspect.formatannotation(field.type)
+    if field.default is not dataclasses.MISSING:
+        return f"{field.name}: {kind} = {field.default!r}"
+    if field.default_factory is not dataclasses.MISSING:
+        return f"{field.name}: {kind} = <factory>"
+    return f"{field.name}: {kind}"
 
 
 def _values(names: list[str]) -> Callable[[Any], tuple]:

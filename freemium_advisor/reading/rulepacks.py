@@ -8,7 +8,6 @@ ids, unknown keys and unknown rule ids are errors naming the file, line and colu
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from freemium_advisor.base.digest import sha256_hex
 from freemium_advisor.base.errors import InputError, InputErrors, did_you_mean, one_of
 from freemium_advisor.base.resources import data_dir
 from freemium_advisor.base.folders import walk_files
@@ -341,7 +341,7 @@ class _Loader:
              LABELS_KEY: self.labels, BANDS_KEY: [vars(b) for b in self.bands or ()]},
             sort_keys=True, default=str, ensure_ascii=False,
         )
-        fingerprint = hashlib.sha256(canonical.encode()).hexdigest()[:16]
+        fingerprint = sha256_hex(canonical.encode())[:16]
         severity = tuple((check_id, level, where) for check_id, (level, where) in self.severity.items())
         types = tuple((kind, audience) for kind, audience in self.type_audiences.items() if audience)
         labels = tuple(sorted(self.labels.items(), key=lambda item: -item[1]))

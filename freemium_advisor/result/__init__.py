@@ -15,7 +15,6 @@ reference (``docs/report-context.md``) are made from these declarations.
 
 from __future__ import annotations
 
-import hashlib
 import operator
 from collections import Counter
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ from dataclasses import field, fields
 from functools import cached_property
 from typing import Any, ClassVar
 
+from freemium_advisor.base.digest import sha256_hex
 from freemium_advisor.base.record import record
 from freemium_advisor import __version__
 from freemium_advisor.model.inventory import Feature, Inventory, Product
@@ -467,7 +467,7 @@ class Finding:
 
 def fingerprint(check: str, subject: str) -> str:
     """A stable identity for a finding: 16 hex digits of SHA-256 over check id and subject."""
-    return hashlib.sha256(f"{check}\0{subject}".encode()).hexdigest()[:16]
+    return sha256_hex(f"{check}\0{subject}".encode())[:16]
 
 
 # What produced a result, from which rules and which input: the first fields of every JSON

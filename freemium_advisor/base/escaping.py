@@ -37,11 +37,31 @@ import re
 # Every character shown as an escape: C0 controls, DEL and C1 controls, the bidirectional
 # embeddings, overrides and isolates, and the Unicode line and paragraph separators.
 _UNSAFE = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069"
-_UNSAFE_RE = re.compile(f"[{_UNSAFE}]")
+
+
+class _WhenUsed:
+    """A regular expression compiled the first time it is used. A character class that
+    reaches beyond Latin-1 takes a few milliseconds to compile, and most runs use one of
+    these three, or none (a JSON result streamed as bytes uses the bytes one below)."""
+
+    __slots__ = ("_source", "_pattern")
+
+    def __init__(self, source: str):
+        self._source = source
+        self._pattern: re.Pattern | None = None
+
+    def sub(self, replacement, text: str) -> str:
+        pattern = self._pattern
+        if pattern is None:
+            pattern = self._pattern = re.compile(self._source)
+        return pattern.sub(replacement, text)
+
+
+_UNSAFE_RE = _WhenUsed(f"[{_UNSAFE}]")
 # The same but for the layout whitespace a whole document is made of (tab, newline, CR).
-_UNSAFE_IN_DOCUMENT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_DOCUMENT = _WhenUsed("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # The characters JSON writers leave as they are but a viewer acts on (C0 is always escaped).
-_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_IN_JSON = _WhenUsed("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 _UNSAFE_IN_JSON_BYTES = re.compile(
     rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
 )

@@ -90,12 +90,19 @@ class _Init:
                 raise TypeError(f"non-default argument {after!r} follows default argument")
 
 
+# Fields are set one by one as a frozen dataclass sets them, not through ``__dict__``: an
+# instance whose dictionary was never asked for keeps its values inline, read faster.
+_set = object.__setattr__
+
+
 def _init(self: Any, *args: Any, **kwargs: Any) -> None:
     spec = self.__class__.__record_init__
     if len(args) == spec.whole and not kwargs:  # every field, in order: the usual call
-        self.__dict__.update(zip(spec.positional, args))
+        for name, value in zip(spec.positional, args):
+            _set(self, name, value)
     else:
-        self.__dict__.update(_arguments(spec, args, kwargs))
+        for name, value in _arguments(spec, args, kwargs).items():
+            _set(self, name, value)
     if spec.post_init:
         self.__post_init__()
 

@@ -242,10 +242,12 @@ class _Builder:
         resolve = loader.resolve
         implicit_first = _implicit_first(loader)
         scalar_event, search, names, clean = yaml.ScalarEvent, CONTROL.search, self._names, self.clean
+        mapping_end, sequence_end, mapping_start = yaml.MappingEndEvent, yaml.SequenceEndEvent, yaml.MappingStartEvent
+        alias_event, scalar_node, exponent = yaml.AliasEvent, yaml.ScalarNode, _EXPONENT.fullmatch
         while True:
             event = get()
             kind = type(event)
-            if kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            if kind is mapping_end or kind is sequence_end:
                 frame = stack.pop()
                 finished = frame[0]
                 if frame[5] is not None:
@@ -286,8 +288,8 @@ class _Builder:
                 elif not style and event.implicit[0] and (
                     implicit_first is None or text[:1] in implicit_first
                 ):
-                    tag = resolve(yaml.ScalarNode, text, event.implicit)
-                    if tag == _STR and _EXPONENT.fullmatch(text):
+                    tag = resolve(scalar_node, text, event.implicit)
+                    if tag == _STR and exponent(text):
                         tag = _FLOAT  # 1e3: a number in JSON and YAML 1.2, text to YAML 1.1
                 else:
                     tag = _STR
@@ -299,11 +301,11 @@ class _Builder:
                     value = self._scalar(event, tag)
                 if event.anchor is not None:
                     self._anchor(event, value, (), 1, 0, ())
-            elif kind is yaml.AliasEvent:
+            elif kind is alias_event:
                 value = self._alias(event, self._here(parent), depth)
             else:
                 here = self._here(parent)
-                if kind is yaml.MappingStartEvent:
+                if kind is mapping_start:
                     if event.tag is not None and event.tag != _MAP:
                         raise self.error(start, f"unsupported YAML tag '{event.tag}'")
                     stack.append([{}, array("q", (mark,)), here, True, None, None])

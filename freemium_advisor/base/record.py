@@ -33,7 +33,7 @@ _SHARED = ("__init__", "__eq__", "__hash__", "__repr__")
 
 def record(cls: type[T] | None = None, /, **options: Any) -> Any:
     """``@record`` or ``@record(kw_only=True, ...)``: ``cls`` as a frozen dataclass (with
-    ``options`` passed on) whose equality, hash and repr are the shared ones."""
+    ``options`` passed on) whose methods are the shared ones (see the module's docstring)."""
     if cls is None:
         return lambda cls: _make(cls, options)
     return _make(cls, options)

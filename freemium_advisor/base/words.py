@@ -103,8 +103,8 @@ class WordMatcher:
         self._lengths = tuple(sorted({len(stem) for stem in self._by_stem}))
         # The start every stem shares its shortest length of: a word that starts with none
         # of these starts no stem, and most words of a text are such words.
-        shortest = self._lengths[0] if self._lengths else 0
-        self._stem_starts = frozenset(stem[:shortest] for stem in self._by_stem)
+        self._shortest = self._lengths[0] if self._lengths else 0
+        self._stem_starts = frozenset(stem[:self._shortest] for stem in self._by_stem)
         self._starts: dict[str, tuple] = {}  # each word of the texts looked up once
 
     def find_all(self, text: str) -> dict[object, tuple[str, ...]]:
@@ -140,7 +140,7 @@ class WordMatcher:
         """The entries whose first word matches ``token``: (list number, other words), in
         list order and, within a list, in the order entries are tried."""
         entries = list(self._by_word.get(token, ()))
-        if self._lengths and token[:self._lengths[0]] in self._stem_starts:
+        if token[:self._shortest] in self._stem_starts:  # never, when no entry is a stem
             for length in self._lengths:
                 if length > len(token):
                     break

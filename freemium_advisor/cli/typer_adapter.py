@@ -17,6 +17,7 @@ outside it or a name used here is gone, before any behaviour silently changes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,8 +45,6 @@ def only_command(app: Any, args: list[str], complete_var: str) -> Iterator[None]
     needs the full list for its "did you mean", no argument, shell completion, which reads
     its words from the environment) builds them all, as Typer does.
     """
-    import os
-
     name = args[0] if args else None
     commands, groups = app.registered_commands, app.registered_groups
     kept_commands = [c for c in commands if _command_name(c) == name]
@@ -61,8 +60,10 @@ def only_command(app: Any, args: list[str], complete_var: str) -> Iterator[None]
 
 
 def _command_name(info: Any) -> str:
-    """A registered command's name, as Typer derives it when none is given."""
-    return info.name or info.callback.__name__.lower().replace("_", "-")
+    """A registered command's name, derived by Typer's own rule when none is given."""
+    from typer.main import get_command_name
+
+    return info.name or get_command_name(info.callback.__name__)
 
 
 def install() -> None:

@@ -63,6 +63,20 @@ def snippet(name: str) -> str:
     return body[: body.index("```")]
 
 
+# How the README's snippets install the tool: a virtual environment, then pip from the source.
+INSTALL = re.compile(r'python3 -m venv (?P<q>"?)(?P<venv>[^"\s]+)(?P=q)\n'
+                     r'(?P=q)(?P=venv)/bin/pip(?P=q) install --quiet "\$ADVISOR_SOURCE"\n')
+
+
+def after_install(script: str) -> tuple[str, str]:
+    """A snippet's script split into the folder of the environment its first two lines make
+    (the action's install, tested once by the ``installed`` fixture, does what they do) and
+    the lines after them, which run the tool from it."""
+    found = INSTALL.match(script)
+    assert found, f"the snippet no longer starts with the install this test knows:\n{script}"
+    return found["venv"], script[found.end():]
+
+
 def git(folder: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=folder, check=True, capture_output=True,
                    env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
@@ -246,14 +260,15 @@ def test_the_readme_workflow_uses_the_action_as_it_is(runner):
 def test_the_readme_step_without_the_action_runs(runner, installed):
     step = yaml.safe_load(snippet("github-step"))[0]
     context = {"github": {"base_ref": "main"}, "vars": {"ADVISOR_SOURCE": str(runner["action"])}}
-    # The same RUNNER_TEMP as the action's install (the fixture tested a fresh install from the
-    # same source): the step's venv and pip commands run over that environment, as on a runner
-    # that kept its tool cache, instead of downloading every dependency a third time.
+    # The step's install makes the environment the action's install made (the fixture: a fresh
+    # install from the same source, in the same RUNNER_TEMP); the lines after it run from there.
+    venv, rest = after_install(step["run"])
+    assert venv == "$RUNNER_TEMP/freemium-advisor"
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", ""), "GITHUB_ACTIONS": "true",
            "RUNNER_TEMP": str(runner["temp"]),
            **{key: resolve(value, context) for key, value in step["env"].items()}}
     script = runner["temp"] / "plain step.sh"
-    script.write_text(step["run"])
+    script.write_text(rest)
     result = subprocess.run([*BASH, str(script)], cwd=runner["workspace"], env=env,
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 1, result.stderr
@@ -268,14 +283,14 @@ def test_the_readme_gitlab_job_writes_a_code_quality_report(runner, installed):
            "ADVISOR_SOURCE": str(runner["action"]), "CI_MERGE_REQUEST_TARGET_BRANCH_NAME": "main",
            "CI_PROJECT_DIR": str(runner["workspace"]), **job.get("variables", {})}
     env = {key: str(value) for key, value in env.items()}
+    # The job's install makes the environment the action's install made (the fixture: a fresh
+    # install from the same source); the lines after it run from that environment, moved where
+    # the job makes it. The action's path points to it meanwhile, for the scripts pip wrote there.
+    venv, rest = after_install("\n".join(job["script"]) + "\n")
     script = runner["temp"] / "gitlab job.sh"
-    script.write_text("\n".join(job["script"]) + "\n")
-    # The job's environment is the action's, moved where the job makes it (the fixture tested
-    # a fresh install from the same source), as in a job whose cache kept it: its venv and pip
-    # commands run over it instead of installing every dependency a third time. The action's
-    # path points to it meanwhile, for the scripts pip wrote there.
+    script.write_text(rest)
     action_venv = Path(installed["install"]["outputs"]["python"]).parent.parent
-    job_venv = runner["workspace"] / job["script"][0].split()[-1]
+    job_venv = runner["workspace"] / venv
     action_venv.rename(job_venv)
     action_venv.symlink_to(job_venv, target_is_directory=True)
     try:

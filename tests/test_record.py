@@ -163,3 +163,13 @@ def test_a_record_without_a_docstring_gets_its_dataclass_twins():
     assert made.__doc__ == twin.__doc__ == "Item(name: 'str', count: 'int' = 0, where: 'dict' = <factory>, note: 'str' = '')"
     documented = record(type("Told", (), {"__doc__": "What it is.", "__annotations__": {"a": "int"}}))
     assert documented.__doc__ == "What it is."
+
+
+@pytest.mark.parametrize("method", ["__setattr__", "__delattr__"])
+def test_a_record_that_defines_its_own_setattr_or_delattr_is_refused(method):
+    # A frozen dataclass refuses them too: the shared pair is what keeps a record frozen.
+    body = {"__annotations__": {"a": "int"}, method: lambda self, *args: None}
+    with pytest.raises(TypeError, match="record Own cannot define __setattr__ or __delattr__"):
+        record(type("Own", (), dict(body)))
+    with pytest.raises(TypeError, match=f"Cannot overwrite attribute {method} in class Own"):
+        dataclass(frozen=True)(type("Own", (), dict(body)))

@@ -5,7 +5,9 @@ The Action's shell steps are taken from action.yml and run as a runner runs them
 ``env`` with its ``${{ }}`` expressions resolved, ``GITHUB_OUTPUT``, ``GITHUB_STEP_SUMMARY``,
 ``RUNNER_TEMP``. Everything lives in folders whose names hold a space: the action, the
 workspace and the runner's temporary folder. The README's snippets for GitHub (without the
-action), GitLab and pre-commit are run the same way, from the README's own text.
+action), GitLab and pre-commit are run the same way, from the README's own text; the install
+is run once, fresh, by the action's step: a snippet's own install lines are matched against
+it and the lines after them are run.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from freemium_advisor.cli import app
 from freemium_advisor.engine.analysis import analyze_file
+from freemium_advisor.reading.inventory_reader import load_inventory
 from tests.conftest import EXAMPLES, ROOT, chromium
 from tests.test_report import HOSTILE, import_pricing
 
@@ -202,7 +203,7 @@ def test_no_sideways_scrolling_on_a_phone(browser, reports, case):
     """At 390 px the page is as wide as the screen, every section opened; no tier name is
     split across lines."""
     path, inventory = reports(case)
-    tiers = [t.name for t in analyze_file(inventory).inventory.product.tiers]
+    tiers = [t.name for t in load_inventory(inventory).product.tiers]
     page, errors, _ = open_page(browser, path, viewport={"width": PHONE, "height": 800})
     open_details(page)
     assert page.evaluate("document.documentElement.scrollWidth") == PHONE

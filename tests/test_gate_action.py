@@ -67,7 +67,7 @@ def snippet(name: str) -> str:
 
 # How the README's snippets install the tool: a virtual environment, then pip from the source.
 INSTALL = re.compile(r'python3 -m venv (?P<q>"?)(?P<venv>[^"\s]+)(?P=q)\n'
-                     r'(?P=q)(?P=venv)/bin/pip(?P=q) install --quiet "\$ADVISOR_SOURCE"\n')
+                     r'(?P=q)(?P=venv)/bin/pip(?P=q) install --quiet --no-compile "\$ADVISOR_SOURCE"\n')
 
 
 def after_install(script: str) -> tuple[str, str]:
